@@ -1,0 +1,184 @@
+"""Validating one located table and turning it into typed columns.
+
+Validation is lazy: every problem in the table is collected, none stops the others
+from being found. The result holds the typed columns (field name -> values) and, for
+each row, the spreadsheet row it came from, which is stored with the row as lineage.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest import cells
+from ingest.codes import code_list
+from ingest.locate import HeaderMatch
+from ingest.problems import Problem, Severity
+from ingest.schema import Dataset, Field, Kind
+
+# Words in the rows below (or inside) a table that mark them as not data: totals,
+# counts, "report run on ..." footers.
+_FOOTER = re.compile(r"\b(total|totals|subtotal|grand total|count|report|run on|produced|generated|"
+                     r"printed|end of|source|note|notes)\b", re.IGNORECASE)
+
+
+@dataclass
+class Table:
+    """A validated table: typed columns, and the spreadsheet row of each row."""
+
+    dataset: Dataset
+    file: str
+    sheet: str | None
+    sha256: str
+    columns: dict[str, list[Any]]
+    source_rows: list[int]
+    headers: dict[str, str] = field(default_factory=dict)
+    """field name -> header as written in the file."""
+    also_from: list[dict] = field(default_factory=list)
+    """Further files joined in (the SSDA903 Header and UASC files)."""
+    source_format: str = "template"
+
+    def __len__(self) -> int:
+        return len(self.source_rows)
+
+    def column_or_blank(self, name: str) -> list[Any]:
+        return self.columns.get(name) or [None] * len(self)
+
+
+def _converter(f: Field):
+    if f.kind is Kind.DATE:
+        return cells.convert_date
+    if f.kind is Kind.DATETIME:
+        return cells.convert_datetime
+    if f.kind is Kind.FLAG:
+        return lambda column: cells.convert_bool(column, blank_means=f.blank_means)
+    if f.kind is Kind.NUMBER:
+        return cells.convert_number
+    if f.kind is Kind.INTEGER:
+        return cells.convert_integer
+    if f.kind is Kind.CODE:
+        codes = code_list(f.codes)
+        return lambda column: cells.convert_code(column, codes)
+    return cells.convert_text
+
+
+def _is_not_data(row: Sequence[Any], required_indexes: Sequence[int]) -> bool:
+    """Blank rows, and totals or footer rows that give no value in any required column."""
+    for i in required_indexes:
+        value = row[i] if i < len(row) else None
+        if value is not None and (value.__class__ is not str or value.strip()):
+            return False
+    text = " ".join(str(c) for c in row if not cells.is_blank(c))
+    return not text or bool(_FOOTER.search(text))
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M") if (value.hour, value.minute) != (0, 0) else value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def parse_table(
+    rows: Sequence[Sequence[Any]],
+    match: HeaderMatch,
+    file: str,
+    sheet: str | None,
+    sha256: str,
+    period_end: dt.date | None,
+) -> tuple[Table, list[Problem]]:
+    dataset = match.dataset
+    problems: list[Problem] = []
+
+    def problem(code: str, message: str, row: int | None = None, column: str | None = None,
+                value: Any = None, severity: Severity = Severity.ERROR) -> None:
+        problems.append(Problem(code=code, message=message, file=file, sheet=sheet, row=row, column=column,
+                                value=None if value is None else _shown(value), severity=severity))
+
+    for f in match.missing:
+        problem("missing-column", f"the required column '{f.header}' ({f.meaning}) is missing; "
+                f"accepted headers: {', '.join(f.headers)}")
+    for _, written in match.extra:
+        problem("extra-column", f"column '{written}' is not part of the {dataset.title.lower()} template "
+                "and was ignored", column=written, severity=Severity.INFO)
+
+    header_row = match.header_index + 1  # spreadsheet rows count from 1
+    required_indexes = [match.columns[f.name][0] for f in dataset.required if f.name in match.columns]
+    body = rows[match.header_index + 1:]
+    # Only rows with nothing in the first required column can be blank, totals or notes;
+    # finding them column-wise keeps the per-row Python work to those few rows.
+    first = required_indexes[0] if required_indexes else 0
+    suspects = [i for i, row in enumerate(body)
+                if len(row) <= first or row[first] is None or (row[first].__class__ is str and not row[first].strip())]
+    skipped = set()
+    for offset in suspects:
+        row = body[offset]
+        if _is_not_data(row, required_indexes):
+            skipped.add(offset)
+            if any(not cells.is_blank(c) for c in row):
+                problem("skipped-row", "row has no value in any required column and looks like a total or "
+                        "note; it was not loaded", row=header_row + 1 + offset, severity=Severity.INFO)
+    keep = [i for i in range(len(body)) if i not in skipped] if skipped else range(len(body))
+    data = [body[i] for i in keep] if skipped else list(body)
+    source_rows = [header_row + 1 + i for i in keep]
+    # Rows from calamine all have the sheet's width; CSV rows can be ragged.
+    lengths = set(map(len, data))
+    width = max(lengths, default=0)
+    if len(lengths) > 1:
+        data = [list(r) + [None] * (width - len(r)) for r in data]
+    transposed = list(zip(*data)) if data else []
+
+    if not data and not match.missing:
+        problem("empty-file", "the table has a header but no rows of data")
+
+    columns: dict[str, list[Any]] = {}
+    headers: dict[str, str] = {}
+    for f in dataset.fields:
+        if f.name not in match.columns:
+            continue
+        index, written = match.columns[f.name]
+        headers[f.name] = written
+        raw = transposed[index] if index < len(transposed) else (None,) * len(data)
+        values, bad = _converter(f)(raw)
+        for i, message in bad:
+            problem("type-error" if f.kind is not Kind.CODE else "constraint-error",
+                    f"'{_shown(raw[i])}' {message}", row=source_rows[i], column=written, value=raw[i])
+        if f.required and f.blank_means is None and None in values:
+            for i, value in enumerate(values):
+                if value is None and cells.is_blank(raw[i]):
+                    problem("missing-value", f"{f.header} is required and is empty", row=source_rows[i],
+                            column=written)
+        if f.not_after_period and period_end is not None:
+            limit = period_end if f.kind is Kind.DATE else dt.datetime.combine(period_end, dt.time.max)
+            latest = max(set(values) - {None}, default=None)
+            for i, value in enumerate(values if latest is not None and latest > limit else ()):
+                if value is not None and value > limit:
+                    problem("date-after-period", f"{_shown(value)} is after the end of the month being loaded "
+                            f"({period_end:%d/%m/%Y}); check the extract is for the right month",
+                            row=source_rows[i], column=written, value=value, severity=Severity.WARNING)
+        columns[f.name] = values
+
+    for rule in dataset.rules:
+        for i, name, message in rule(columns):
+            problem("row-constraint", message, row=source_rows[i], column=headers.get(name, name))
+
+    key_columns = [columns[name] for name in dataset.key if name in columns]
+    keys = list(zip(*key_columns))
+    if len(key_columns) == len(dataset.key) and len(set(keys)) != len(keys):
+        first_seen: dict[tuple, int] = {}
+        for i, key in enumerate(keys):
+            if key[0] is None:
+                continue
+            if key in first_seen:
+                problem("duplicate-key", "same " + " and ".join(dataset.field(n).header for n in dataset.key)
+                        + f" as row {source_rows[first_seen[key]]}", row=source_rows[i],
+                        column=headers[dataset.key[0]])
+            else:
+                first_seen[key] = i
+
+    table = Table(dataset=dataset, file=file, sheet=sheet, sha256=sha256, columns=columns,
+                  source_rows=source_rows, headers=headers)
+    return table, problems

@@ -1,0 +1,144 @@
+"""The vocabulary of dataset schemas: fields, row rules, datasets.
+
+A schema says, for one table an analyst loads, which columns it has, what each means,
+its type, whether it is required, its allowed codes, and the header names real exports
+use for it. The templates, the notes sheet, the validation and the README's data
+dictionary are all generated from these declarations.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from ingest.codes import code_list, token
+
+
+class Kind(str, Enum):
+    TEXT = "text"
+    DATE = "date"
+    DATETIME = "date and time"
+    FLAG = "yes/no"
+    NUMBER = "number"
+    INTEGER = "whole number"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    meaning: str
+    headers: tuple[str, ...]
+    """Header names accepted for this column; the first is the template's."""
+    required: bool = False
+    """The column must be present and (unless `blank_means` is set) every cell filled."""
+    codes: str | None = None
+    blank_means: bool | None = None
+    """For flags exported as 'Y' or empty: what an empty cell means."""
+    not_after_period: bool = False
+    """An event date: one after the end of the month being loaded is reported."""
+
+    @property
+    def header(self) -> str:
+        return self.headers[0]
+
+    @property
+    def header_tokens(self) -> frozenset[str]:
+        return frozenset(token(h) for h in (*self.headers, self.name))
+
+    def describe_type(self) -> str:
+        if self.kind is Kind.CODE and self.codes:
+            return f"code ({self.codes.replace('_', ' ')})"
+        if self.kind is Kind.DATE:
+            return "date (dd/mm/yyyy)"
+        if self.kind is Kind.DATETIME:
+            return "date and time (dd/mm/yyyy hh:mm)"
+        return self.kind.value
+
+
+# A row rule looks at whole converted columns and returns (row index, field name,
+# message) for each row that breaks it. Rules run only on fields that are present.
+RowRule = Callable[[Mapping[str, Sequence[Any]]], list[tuple[int, str, str]]]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    key: tuple[str, ...]
+    rules: tuple[RowRule, ...] = ()
+    source_format: str = "template"
+    sheet_name: str = ""
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def required(self) -> list[Field]:
+        return [f for f in self.fields if f.required]
+
+
+def not_before(earlier: str, later: str, message: str) -> RowRule:
+    """`later` must not be before `earlier` (where both are given)."""
+
+    def rule(columns: Mapping[str, Sequence[Any]]) -> list[tuple[int, str, str]]:
+        if earlier not in columns or later not in columns:
+            return []
+        return [
+            (i, later, message)
+            for i, (a, b) in enumerate(zip(columns[earlier], columns[later]))
+            if a is not None and b is not None and b < a
+        ]
+
+    rule.__doc__ = message
+    return rule
+
+
+def required_when(name: str, condition: Callable[[Mapping[str, Any]], bool], message: str) -> RowRule:
+    """`name` must be given on rows where `condition(row)` holds."""
+
+    def rule(columns: Mapping[str, Sequence[Any]]) -> list[tuple[int, str, str]]:
+        names = list(columns)
+        problems = []
+        for i, values in enumerate(zip(*columns.values())):
+            row = dict(zip(names, values))
+            if row.get(name) is None and condition(row):
+                problems.append((i, name, message))
+        return problems
+
+    rule.__doc__ = message
+    return rule
+
+
+def is_birthday(date_of_birth: dt.date, day: dt.date) -> bool:
+    """Is `day` a birthday of someone born on `date_of_birth`? (29 February birthdays
+    fall on 28 February in other years, as in English law for reaching an age.)"""
+    if (day.month, day.day) == (date_of_birth.month, date_of_birth.day):
+        return True
+    return (date_of_birth.month, date_of_birth.day) == (2, 29) and (day.month, day.day) == (2, 28)
+
+
+def known_codes(names: Sequence[str]) -> None:
+    """Fail at import time if a schema names a code list that does not exist."""
+    for name in names:
+        code_list(name)
+
+
+CHILD_ID = Field(
+    "child_id", Kind.TEXT, "The child's identifier in the case-management system (never a name).",
+    ("Child ID", "CHILD", "Child Identifier", "Person ID", "Client ID", "LCS ID", "Mosaic ID", "Eclipse ID",
+     "ID", "Child Number"),
+    required=True,
+)
+DISTRICT = Field(
+    "district", Kind.TEXT, "District or team responsible for the child.",
+    ("District", "Team", "Locality", "Area", "District/Team", "Area Team", "Responsible Team"),
+)

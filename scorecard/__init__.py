@@ -1,0 +1,1 @@
+"""Corporate Parenting Scorecard: store, metrics layer and web UI."""

@@ -1,0 +1,142 @@
+"""The `scorecard` command: load a month, write templates, list extracts, make the demo."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from scorecard import settings, store
+
+MAX_PROBLEMS_SHOWN = 60
+
+
+def _print_report(report, limit: int = MAX_PROBLEMS_SHOWN) -> None:
+    shown = [p for p in report if p.severity.value != "info"][:limit]
+    info = [p for p in report if p.severity.value == "info"]
+    for problem in shown:
+        click.echo(problem.line(), err=True)
+    hidden = len(report) - len(info) - len(shown)
+    if hidden > 0:
+        click.echo(f"... and {hidden} more problems: use --report FILE.csv to save them all", err=True)
+    for problem in info[:limit]:
+        click.echo(problem.line(), err=True)
+
+
+def _save_report(report, path: Path) -> None:
+    path.write_text(report.to_json() if path.suffix.lower() == ".json" else report.to_csv(), encoding="utf-8")
+
+
+@click.group()
+def main() -> None:
+    """Corporate Parenting Scorecard."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--period", required=True, help="The month the extracts are as at, YYYY-MM (e.g. 2019-09).")
+@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@click.option("--dataset", default=None, help="Treat every file as this dataset instead of recognising it.")
+@click.option("--sheet", default=None, help="Read only this sheet of each workbook.")
+@click.option("--dry-run", is_flag=True, help="Validate and report, write nothing.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+              help="Save every problem found to this .csv or .json file.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def ingest(files, period, council, dataset, sheet, dry_run, report_path, quiet) -> None:
+    """Validate and load a month's extracts: all of them, or none.
+
+    FILES are .xlsx or .csv files: the scorecard templates, your system's own exports
+    with the same columns, or the SSDA903 return's CSV files.
+    """
+    from ingest.load import load_upload
+    from ingest.upload import period_end, validate_upload
+
+    started = time.perf_counter()
+    try:
+        period_end(period)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from exc
+    council = council or settings.default_council()
+    engine = store.engine()
+    with store.read_connection(engine) as conn, click.progressbar(
+        length=len(files), label="Checking", file=None if not quiet else open("/dev/null", "w"),
+        show_pos=True, item_show_func=lambda p: p.name if p else "",
+    ) as bar:
+        upload = validate_upload(files, period, council, conn=conn, dataset=dataset, sheet=sheet,
+                                 progress=lambda path: bar.update(1, path))
+    report = upload.report
+    _print_report(report)
+    if report_path:
+        _save_report(report, report_path)
+    elapsed = time.perf_counter() - started
+    counts = f"{len(upload.tables)} datasets, {upload.row_count:,} rows from {len(files)} files"
+    if not upload.ok:
+        reason = f"{len(report.errors)} errors" if report.errors else "no dataset recognised"
+        click.echo(f"Nothing loaded: {reason} ({counts}); the store is unchanged.", err=True)
+        sys.exit(1)
+    warnings = f"; {len(report.warnings)} warnings" if report.warnings else ""
+    if dry_run:
+        click.echo(f"Dry run: {counts} are valid for {council} {period}{warnings}; nothing written "
+                   f"({elapsed:.1f} s).")
+        return
+    ids = load_upload(engine, upload, settings.current_user())
+    elapsed = time.perf_counter() - started
+    click.echo(f"Loaded {counts} for {council} {period} as extracts {ids[0]}-{ids[-1]}{warnings} "
+               f"({elapsed:.1f} s).")
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+def templates(out_dir: Path) -> None:
+    """Write a blank template workbook for each dataset into OUT_DIR."""
+    from ingest.templates import write_templates
+
+    for path in write_templates(out_dir):
+        click.echo(path)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--council", default=None, help="Only this council's extracts.")
+def extracts(as_json: bool, council: str | None) -> None:
+    """List every extract loaded: what, from which file (SHA-256), when, by whom, and its status."""
+    with store.read_connection(store.engine()) as conn:
+        rows = store.list_extracts(conn, council)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    for row in rows:
+        click.echo(f"{row['id']:>5} {row['council']} {row['period']} {row['dataset']:<20} {row['status']:<10} "
+                   f"{row['row_count']:>7} rows  {row['source_file']}  {row['sha256'][:12]}  "
+                   f"{row['loaded_at']:%Y-%m-%d %H:%M} {row['loaded_by']}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=settings.DATA_DIR / "demo",
+              show_default=True, help="Where to write the monthly extract files.")
+@click.option("--months", default=36, show_default=True, help="How many months of extracts.")
+@click.option("--last", "last_period", default="2025-03", show_default=True, help="The last month, YYYY-MM.")
+@click.option("--seed", default=2019, show_default=True)
+@click.option("--no-load", is_flag=True, help="Only write the files.")
+def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool) -> None:
+    """Generate the fictional demo county and load it month by month through `ingest`."""
+    from ingest.demo import generate
+
+    periods = generate(out_dir, months=months, last_period=last_period, seed=seed)
+    click.echo(f"Wrote {len(periods)} months of extracts to {out_dir}")
+    if no_load:
+        return
+    for period, files in periods:
+        ctx = click.get_current_context()
+        try:
+            ctx.invoke(ingest, files=files, period=period, council=settings.default_council(), dataset=None,
+                       sheet=None, dry_run=False, report_path=None, quiet=True)
+        except SystemExit as exc:
+            if exc.code:
+                raise
+
+
+if __name__ == "__main__":
+    main()

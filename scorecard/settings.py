@@ -1,0 +1,64 @@
+"""Settings declared once, as data: name, environment variable, default and help.
+
+Everything configurable about a deployment is read here and nowhere else, so the
+README's settings table and the code cannot drift apart (a test checks the README
+mentions every environment variable below).
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.env) or self.default
+
+
+DATABASE_URL = Setting(
+    "DATABASE_URL",
+    f"sqlite:///{DATA_DIR / 'scorecard.db'}",
+    "SQLAlchemy URL of the store; the default is an embedded SQLite file under data/. "
+    "For PostgreSQL: postgresql+psycopg://user:password@host/dbname",
+)
+COUNCIL = Setting(
+    "SCORECARD_COUNCIL",
+    "E10000099",
+    "Code of the council whose data is loaded when `--council` is not given "
+    "(the demo county is E10000099; use your ONS E06/E08/E09/E10 code).",
+)
+LOADED_BY = Setting(
+    "SCORECARD_USER",
+    "",
+    "Name recorded as `loaded_by` on each extract; defaults to the operating-system user.",
+)
+
+ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY]
+
+
+def database_url() -> str:
+    return DATABASE_URL.value()
+
+
+def default_council() -> str:
+    return COUNCIL.value()
+
+
+def current_user() -> str:
+    if LOADED_BY.value():
+        return LOADED_BY.value()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
