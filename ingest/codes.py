@@ -50,30 +50,32 @@ class CodeList:
         """A short 'allowed values' phrase for messages."""
         listed = ", ".join(self.codes)
         if len(self.codes) > limit:
-            listed = ", ".join(list(self.codes)[:limit]) + f" ... ({len(self.codes)} codes)"
+            listed = (", ".join(list(self.codes)[:limit])
+                      + f" ... {len(self.codes)} codes in all: see the template's Codes sheet")
         return listed
 
 
 def _read(path: Path) -> CodeList:
-    codes: dict[str, Code] = {}
-    lookup: dict[str, str] = {}
-    sources: list[str] = []
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            code = row["code"].strip()
-            codes[code] = Code(
-                code=code,
-                label=row["label"].strip(),
-                group=(row.get("group") or "").strip(),
-                first_year=(row.get("first_year") or "").strip(),
-                last_year=(row.get("last_year") or "").strip(),
-            )
-            if row.get("source") and row["source"] not in sources:
-                sources.append(row["source"].strip())
-            names = [row["label"], *(row.get("aliases") or "").split("|")]
-            for name in names:
-                if name.strip():
-                    lookup.setdefault(token(name), code)
+        rows = list(csv.DictReader(handle))
+    codes = {
+        row["code"].strip(): Code(
+            code=row["code"].strip(),
+            label=row["label"].strip(),
+            group=(row.get("group") or "").strip(),
+            first_year=(row.get("first_year") or "").strip(),
+            last_year=(row.get("last_year") or "").strip(),
+        )
+        for row in rows
+    }
+    sources = list(dict.fromkeys(row["source"].strip() for row in rows if row.get("source")))
+    lookup: dict[str, str] = {}
+    # Current codes first: a label shared with a retired code ("Male": 1 until 2023-24,
+    # M since) means the current code.
+    for row in sorted(rows, key=lambda row: bool((row.get("last_year") or "").strip())):
+        for name in [row["label"], *(row.get("aliases") or "").split("|")]:
+            if name.strip():
+                lookup.setdefault(token(name), row["code"].strip())
     # A code always means itself, even when another code's alias spells the same.
     for code in codes:
         lookup[token(code)] = code

@@ -65,18 +65,30 @@ def _converter(f: Field):
 
 
 def _is_not_data(row: Sequence[Any], required_indexes: Sequence[int]) -> bool:
-    """Blank rows, and totals or footer rows that give no value in any required column."""
-    for i in required_indexes:
-        value = row[i] if i < len(row) else None
-        if value is not None and (value.__class__ is not str or value.strip()):
-            return False
+    """Blank rows, and totals or footer rows: nothing in the required columns but words
+    like 'Total' or 'Report run on'."""
+    filled = [row[i] for i in required_indexes if i < len(row) and not cells.is_blank(row[i])]
+    if any(not (isinstance(v, str) and _FOOTER.search(v)) for v in filled):
+        return False
+    if filled:
+        return True
     text = " ".join(str(c) for c in row if not cells.is_blank(c))
     return not text or bool(_FOOTER.search(text))
+
+
+def _suspect(row: Sequence[Any], first: int) -> bool:
+    """Could this row be blank, a total or a note? (A cheap test run on every row.)"""
+    if len(row) <= first:
+        return True
+    value = row[first]
+    return value is None or (value.__class__ is str and (not value.strip() or bool(_FOOTER.search(value))))
 
 
 def _shown(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M") if (value.hour, value.minute) != (0, 0) else value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -111,8 +123,7 @@ def parse_table(
     # Only rows with nothing in the first required column can be blank, totals or notes;
     # finding them column-wise keeps the per-row Python work to those few rows.
     first = required_indexes[0] if required_indexes else 0
-    suspects = [i for i, row in enumerate(body)
-                if len(row) <= first or row[first] is None or (row[first].__class__ is str and not row[first].strip())]
+    suspects = [i for i, row in enumerate(body) if _suspect(row, first)]
     skipped = set()
     for offset in suspects:
         row = body[offset]

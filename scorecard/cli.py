@@ -120,10 +120,16 @@ def extracts(as_json: bool, council: str | None) -> None:
 @click.option("--last", "last_period", default="2025-03", show_default=True, help="The last month, YYYY-MM.")
 @click.option("--seed", default=2019, show_default=True)
 @click.option("--no-load", is_flag=True, help="Only write the files.")
-def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool) -> None:
+@click.option("--if-empty", is_flag=True, help="Do nothing if the store already holds the demo county.")
+def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool, if_empty: bool) -> None:
     """Generate the fictional demo county and load it month by month through `ingest`."""
     from ingest.demo import generate
 
+    if if_empty:
+        with store.read_connection(store.engine()) as conn:
+            if store.list_extracts(conn, settings.default_council()):
+                click.echo("The store already holds the demo county's extracts; not loading it again.")
+                return
     periods = generate(out_dir, months=months, last_period=last_period, seed=seed)
     click.echo(f"Wrote {len(periods)} months of extracts to {out_dir}")
     if no_load:

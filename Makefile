@@ -1,0 +1,36 @@
+# Two commands for a new user: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install demo bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Generate and load the demo county (once), then serve the app on http://127.0.0.1:8050
+run: $(STAMP)
+	$(BIN)/scorecard demo --if-empty
+	$(BIN)/python app.py
+
+# Every test, against SQLite and against a throwaway PostgreSQL server when one can be
+# started here (.ci/run installs PostgreSQL; in CI a missing server fails the run).
+test: $(STAMP)
+	@url="$${TEST_POSTGRES_URL:-$$(.ci/postgres.sh start 2>/dev/null || true)}"; \
+	TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -ra $(PYTEST_ARGS); status=$$?; \
+	[ -n "$${TEST_POSTGRES_URL:-}" ] || .ci/postgres.sh stop; exit $$status
+
+demo: $(STAMP)
+	$(BIN)/scorecard demo
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) data/scorecard.db* data/demo build *.egg-info test-output

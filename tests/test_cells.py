@@ -1,0 +1,97 @@
+"""Cell conversion: the shapes dates, flags, ids and codes take in real exports."""
+import datetime as dt
+
+import pytest
+
+from ingest import cells
+from ingest.codes import code_list
+
+D = dt.date(2019, 9, 4)
+
+
+@pytest.mark.parametrize("raw", [
+    dt.datetime(2019, 9, 4), dt.date(2019, 9, 4), 43712, 43712.0, "43712", "04/09/2019", "4/9/2019", "04/09/19",
+    "2019-09-04", "2019-09-04T00:00:00", "2019-09-04 10:30:00", "04-09-2019", "04.09.2019", "4 Sep 2019",
+    "04-Sep-2019", "4 September 2019", "20190904", " 04/09/2019 ",
+])
+def test_dates_in_every_shape_real_exports_use(raw):
+    values, problems = cells.convert_date([raw])
+    assert problems == []
+    assert values == [D]
+
+
+@pytest.mark.parametrize("raw, reason", [
+    ("31/02/2019", "is not a date"), ("13/13/2019", "is not a date"), ("next week", "is not a date"),
+    (12.5, "is a number, not a date"), (True, "is not a date"), ("09/04", "is not a date"),
+])
+def test_bad_dates_are_reported_not_guessed(raw, reason):
+    values, problems = cells.convert_date(["01/01/2019", raw])
+    assert values == [dt.date(2019, 1, 1), None]
+    assert problems == [(1, problems[0][1])] and reason in problems[0][1]
+
+
+def test_dates_are_day_first_as_english_systems_write_them():
+    assert cells.convert_date(["04/05/2019"])[0] == [dt.date(2019, 5, 4)]
+
+
+def test_date_times_keep_the_time_and_round_excel_fractions_to_the_second():
+    values, problems = cells.convert_datetime([
+        "04/09/2019 18:45", "2019-09-04T18:45:30", dt.datetime(2019, 9, 4, 18, 44, 59, 999_998), 43712.78125,
+        dt.date(2019, 9, 4),
+    ])
+    assert problems == []
+    assert values == [dt.datetime(2019, 9, 4, 18, 45), dt.datetime(2019, 9, 4, 18, 45, 30),
+                      dt.datetime(2019, 9, 4, 18, 45), dt.datetime(2019, 9, 4, 18, 45), dt.datetime(2019, 9, 4)]
+
+
+def test_blank_cells_are_none_and_not_problems():
+    assert cells.convert_date([None, "", "   "]) == ([None, None, None], [])
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Y", True), ("yes", True), ("YES", True), (1, True), (1.0, True), ("1", True), ("True", True), (True, True),
+    ("In", True), ("N", False), ("No", False), (0, False), ("0", False), ("false", False), ("Out of area", False),
+])
+def test_flags(raw, expected):
+    assert cells.convert_bool([raw]) == ([expected], [])
+
+
+def test_flag_blank_means_what_the_field_says():
+    assert cells.convert_bool([None, "Y"], blank_means=False) == ([False, True], [])
+    values, problems = cells.convert_bool(["maybe"])
+    assert values == [None] and "yes/no" in problems[0][1]
+
+
+def test_ids_typed_as_numbers_keep_their_digits():
+    assert cells.convert_text([123456.0, "  C 001 ", 7]) == (["123456", "C 001", "7"], [])
+
+
+def test_codes_match_code_label_or_alias_ignoring_case_and_punctuation():
+    placement = code_list("placement_type")
+    values, problems = cells.convert_code(["U4", "u4", " k2 "], placement)
+    assert values == ["U4", "U4", "K2"] and problems == []
+    sex = code_list("sex")
+    # A label shared by a retired and a current code means the current one.
+    assert cells.convert_code([1.0, "M", "Female", "f", 2], sex)[0] == ["1", "M", "F", "F", "2"]
+
+
+def test_unknown_codes_say_what_is_allowed():
+    values, problems = cells.convert_code(["U9"], code_list("placement_type"))
+    assert values == [None]
+    assert "not a known placement type code" in problems[0][1] and "Codes sheet" in problems[0][1]
+    values, problems = cells.convert_code(["X"], code_list("missing_type"))
+    assert "expected one of M, A" in problems[0][1]
+
+
+def test_2024_to_2026_codes_are_known():
+    placement = code_list("placement_type")
+    for code in ("K3", "Z11", "Z12", "Z13", "Z14"):
+        assert placement.match(code) == code
+    sex = code_list("sex")
+    assert [sex.match(v) for v in ("M", "F", "U", "1", "2")] == ["M", "F", "U", "1", "2"]
+    assert sex.group("1") == sex.group("M") == "male"
+
+
+def test_every_problem_row_index_points_at_the_bad_cell_even_when_repeated():
+    values, problems = cells.convert_date(["x", "01/01/2019", "x"])
+    assert [i for i, _ in problems] == [0, 2]
