@@ -196,13 +196,14 @@ def _health(table: Table, year_end: dt.date) -> Table:
 
 def birthday_in_year(born: dt.date, year_end: dt.date) -> dt.date | None:
     """The birthday of someone born on `born` that falls in the year ending `year_end` (31 March)."""
+    year_start = dt.date(year_end.year - 1, 4, 1)
     for year in (year_end.year - 1, year_end.year):
         for month, day in ((born.month, born.day), (2, 28)):
             try:
                 candidate = dt.date(year, month, day)
             except ValueError:
                 continue
-            if year_end - dt.timedelta(days=365) < candidate <= year_end and is_birthday(born, candidate):
+            if year_start <= candidate <= year_end and is_birthday(born, candidate):
                 return candidate
     return None
 

@@ -73,7 +73,8 @@ def ingest(files, period, council, dataset, sheet, dry_run, report_path, quiet) 
     elapsed = time.perf_counter() - started
     counts = f"{len(upload.tables)} datasets, {upload.row_count:,} rows from {len(files)} files"
     if not upload.ok:
-        reason = f"{len(report.errors)} errors" if report.errors else "no dataset recognised"
+        count = len(report.errors)
+        reason = f"{count} error{'s' if count != 1 else ''}" if count else "no dataset recognised"
         click.echo(f"Nothing loaded: {reason} ({counts}); the store is unchanged.", err=True)
         sys.exit(1)
     warnings = f"; {len(report.warnings)} warnings" if report.warnings else ""
