@@ -1,0 +1,105 @@
+"""How fast is `scorecard ingest`, next to just reading the same xlsx with calamine?
+
+Writes a 100,000-row missing-episodes workbook (the template, realistic values), then
+times, alternately in the same run:
+  A. `scorecard ingest FILE --period ...` as a whole process, into a fresh SQLite store;
+  B. the bare parse: a Python process that reads the sheet with python-calamine.
+and prints the median of each and the median of the pairwise ratios A/B (the goal is
+at most 2). It also prints where the time goes inside one ingest.
+
+    .venv/bin/python bench/ingest.py [--rows 100000] [--runs 5]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest.datasets import MISSING_EPISODES  # noqa: E402
+from ingest.templates import write_workbook  # noqa: E402
+
+PERIOD = "2024-12"
+BARE_PARSE = ("import sys, python_calamine; "
+              "python_calamine.CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()")
+
+
+def missing_rows(count: int, seed: int = 1):
+    rng = random.Random(seed)
+    start = dt.datetime(2020, 1, 1)
+    districts = ["North", "South", "East", "West", "Central"]
+    for i in range(count):
+        went = start + dt.timedelta(minutes=rng.randrange(0, 2_500_000))
+        found = went + dt.timedelta(minutes=rng.randrange(30, 5 * 24 * 60)) if rng.random() > 0.02 else None
+        yield (f"ME{i:07d}", f"C{rng.randrange(30_000):06d}", rng.choice("YN"), went, found,
+               rng.choice("MMMMA"), rng.choice(districts))
+
+
+def timed(command: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def stages(path: Path, workdir: Path) -> dict[str, float]:
+    """Where the time goes inside one ingest (in-process, after imports)."""
+    from ingest.load import load_upload
+    from ingest.readers import read_file
+    from ingest.upload import validate_upload
+    from scorecard import store
+
+    started = time.perf_counter()
+    read_file(path).sheets[0].rows
+    read = time.perf_counter() - started
+    engine = store.engine(f"sqlite:///{workdir / 'stages.db'}")
+    store.create_all(engine)
+    started = time.perf_counter()
+    upload = validate_upload([path], PERIOD, "E10000099")
+    validated = time.perf_counter() - started
+    started = time.perf_counter()
+    load_upload(engine, upload, "bench")
+    loaded = time.perf_counter() - started
+    assert upload.row_count == sum(1 for _ in missing_rows(upload.row_count)) and upload.report.ok
+    return {"read (calamine)": read, "read + validate": validated, "write to SQLite": loaded}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        path = write_workbook(workdir / "missing.xlsx", MISSING_EPISODES, missing_rows(args.rows))
+        print(f"{args.rows:,}-row missing-episodes workbook: {path.stat().st_size / 1e6:.1f} MB")
+        scorecard = str(Path(sys.executable).with_name("scorecard"))
+        ingest_times, parse_times, ratios = [], [], []
+        for run in range(args.runs + 1):  # the first pair warms the file cache and is not counted
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / f'run{run}.db'}"}
+            a = timed([scorecard, "ingest", str(path), "--period", PERIOD, "--quiet"], env)
+            b = timed([sys.executable, "-c", BARE_PARSE, str(path)], env)
+            if run:
+                ingest_times.append(a)
+                parse_times.append(b)
+                ratios.append(a / b)
+        print(f"scorecard ingest, whole process: median {statistics.median(ingest_times):.2f} s")
+        print(f"bare calamine parse, whole process: median {statistics.median(parse_times):.2f} s")
+        print(f"ratio ingest / bare parse: median {statistics.median(ratios):.2f} "
+              f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {args.runs} pairs; goal <= 2)")
+        print("inside one ingest (seconds, after imports):")
+        for name, seconds in stages(path, workdir).items():
+            print(f"  {name:<18} {seconds:.2f}")
+
+
+if __name__ == "__main__":
+    main()
