@@ -124,19 +124,27 @@ def _datetime_from_cell(value: Any) -> dt.datetime | str:
     return "is not a date"
 
 
-def _memoised(convert_one: Callable[[Any], Any], blank: Any = None) -> Converter:
-    """Build a column converter from a cell converter that returns a value or an error string.
+def _memoised(convert_one: Callable[[Any], Any], blank: Any = None,
+              bulk: Callable[[set], dict | None] | None = None) -> Converter:
+    """Build a column converter from a cell converter (which returns a value or a `_Bad`).
 
-    Error strings are wrapped in `_Bad` so a converter can itself return text.
+    Each distinct cell is converted once and the column is mapped through the results,
+    so the per-cell work happens in C (set, dict, map). `bulk`, when given, converts a
+    whole set of distinct cells at C speed when they are all of one clean shape (every
+    cell already a datetime, every id already tidy text) and returns None otherwise.
     """
 
     def convert(cells: Sequence[Any]) -> tuple[list[Any], list[Problem]]:
-        # Convert each distinct cell once, then map the column through the results: the
-        # per-cell work happens in C (set, dict, map), only distinct values reach Python.
-        results = {
-            cell: blank if cell is None or (cell.__class__ is str and not cell.strip()) else convert_one(cell)
-            for cell in set(cells)
-        }
+        distinct = set(cells)
+        distinct.discard(None)
+        distinct.discard("")
+        results: dict[Any, Any] = {None: blank, "": blank}
+        converted = bulk(distinct) if bulk is not None and distinct else None
+        if converted is not None:
+            results.update(converted)
+        else:
+            for cell in distinct:
+                results[cell] = blank if cell.__class__ is str and not cell.strip() else convert_one(cell)
         bad = {cell: result.message for cell, result in results.items() if result.__class__ is _Bad}
         problems: list[Problem] = []
         if bad:
@@ -145,6 +153,49 @@ def _memoised(convert_one: Callable[[Any], Any], blank: Any = None) -> Converter
         return list(map(results.__getitem__, cells)), problems
 
     return convert
+
+
+def _types(values: set) -> set[type]:
+    return set(map(type, values))
+
+
+# Text that needs no tidying: no leading, trailing or repeated spaces, no tabs or breaks.
+_UNTIDY = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)|\s\s|[^\S ]")
+
+
+def _bulk_text(values: set) -> dict | None:
+    if _types(values) == {str} and not _UNTIDY.search("\x00".join(values)):
+        return dict(zip(values, values))
+    return None
+
+
+def _bulk_datetime(values: set) -> dict | None:
+    types = _types(values)
+    if types == {str}:
+        try:  # ISO text, as CSV exports and databases write it
+            parsed = list(map(dt.datetime.fromisoformat, values))
+        except ValueError:
+            return None
+        if any(v.tzinfo is not None or v.microsecond for v in parsed):
+            return None
+        return dict(zip(values, parsed))
+    if types == {dt.datetime} and not any(v.microsecond or v.tzinfo is not None for v in values):
+        return dict(zip(values, values))
+    return None
+
+
+def _bulk_date(values: set) -> dict | None:
+    types = _types(values)
+    if types == {dt.date}:
+        return dict(zip(values, values))
+    if types == {dt.datetime}:
+        return dict(zip(values, map(dt.datetime.date, values)))
+    if types == {str}:
+        try:
+            return dict(zip(values, map(dt.date.fromisoformat, values)))
+        except ValueError:
+            return None
+    return None
 
 
 class _Bad:
@@ -208,9 +259,9 @@ def _integer_cell(value: Any) -> int | _Bad:
     return int(number)
 
 
-convert_date = _memoised(_date_cell)
-convert_datetime = _memoised(_datetime_cell)
-convert_text = _memoised(_text_cell)
+convert_date = _memoised(_date_cell, bulk=_bulk_date)
+convert_datetime = _memoised(_datetime_cell, bulk=_bulk_datetime)
+convert_text = _memoised(_text_cell, bulk=_bulk_text)
 convert_number = _memoised(_number_cell)
 convert_integer = _memoised(_integer_cell)
 

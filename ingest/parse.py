@@ -20,8 +20,10 @@ from ingest.schema import Dataset, Field, Kind
 
 # Words in the rows below (or inside) a table that mark them as not data: totals,
 # counts, "report run on ..." footers.
-_FOOTER = re.compile(r"\b(total|totals|subtotal|grand total|count|report|run on|produced|generated|"
-                     r"printed|end of|source|note|notes)\b", re.IGNORECASE)
+_FOOTER_WORDS = ("total", "subtotal", "count", "report", "run on", "produced", "generated", "printed", "end of", "source",
+                 "note")
+_FOOTER = re.compile(r"\b(" + "|".join(_FOOTER_WORDS) + r")", re.IGNORECASE)
+_BLANK_TEXT = re.compile(r"(?:^|\x00)\s*(?:\x00|$)")
 
 
 @dataclass
@@ -76,12 +78,16 @@ def _is_not_data(row: Sequence[Any], required_indexes: Sequence[int]) -> bool:
     return not text or bool(_FOOTER.search(text))
 
 
-def _suspect(row: Sequence[Any], first: int) -> bool:
-    """Could this row be blank, a total or a note? (A cheap test run on every row.)"""
-    if len(row) <= first:
-        return True
-    value = row[first]
-    return value is None or (value.__class__ is str and (not value.strip() or bool(_FOOTER.search(value))))
+def _footer_values(values: set) -> set:
+    """The values that could start a blank, totals or note row (nothing, or words like 'Total')."""
+    joined = "\x00".join(v for v in values if v.__class__ is str)
+    lowered = joined.lower()
+    # Plain substring searches over all the text find the usual case, no footer at all,
+    # at C speed; the word-boundary regex then runs only on the few candidates.
+    if (None not in values and not any(word in lowered for word in _FOOTER_WORDS)
+            and not _BLANK_TEXT.search(joined)):
+        return set()
+    return {v for v in values if v is None or (v.__class__ is str and (not v.strip() or _FOOTER.search(v)))}
 
 
 def _shown(value: Any) -> str:
@@ -120,27 +126,33 @@ def parse_table(
     header_row = match.header_index + 1  # spreadsheet rows count from 1
     required_indexes = [match.columns[f.name][0] for f in dataset.required if f.name in match.columns]
     body = rows[match.header_index + 1:]
-    # Only rows with nothing in the first required column can be blank, totals or notes;
-    # finding them column-wise keeps the per-row Python work to those few rows.
-    first = required_indexes[0] if required_indexes else 0
-    suspects = [i for i, row in enumerate(body) if _suspect(row, first)]
+    # Rows from calamine all have the sheet's width; CSV rows can be ragged.
+    lengths = set(map(len, body))
+    width = max(lengths, default=0)
+    if len(lengths) > 1:
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    columns_raw = list(zip(*body)) if body else []
+    # Only rows with nothing (or a word like 'Total') in the first required column can be
+    # blank, totals or notes: find them column-wise, then look at those few rows whole.
+    first = columns_raw[required_indexes[0]] if required_indexes and columns_raw else ()
+    suspicious = _footer_values(set(first))
     skipped = set()
-    for offset in suspects:
+    for offset in (i for i, v in enumerate(first) if v in suspicious) if suspicious else ():
         row = body[offset]
         if _is_not_data(row, required_indexes):
             skipped.add(offset)
             if any(not cells.is_blank(c) for c in row):
                 problem("skipped-row", "row has no value in any required column and looks like a total or "
                         "note; it was not loaded", row=header_row + 1 + offset, severity=Severity.INFO)
-    keep = [i for i in range(len(body)) if i not in skipped] if skipped else range(len(body))
-    data = [body[i] for i in keep] if skipped else list(body)
-    source_rows = [header_row + 1 + i for i in keep]
-    # Rows from calamine all have the sheet's width; CSV rows can be ragged.
-    lengths = set(map(len, data))
-    width = max(lengths, default=0)
-    if len(lengths) > 1:
-        data = [list(r) + [None] * (width - len(r)) for r in data]
-    transposed = list(zip(*data)) if data else []
+    if skipped:
+        keep = [i for i in range(len(body)) if i not in skipped]
+        data = [body[i] for i in keep]
+        source_rows = [header_row + 1 + i for i in keep]
+        transposed = list(zip(*data)) if data else []
+    else:
+        data = body
+        source_rows = list(range(header_row + 1, header_row + 1 + len(body)))
+        transposed = columns_raw
 
     if not data and not match.missing:
         problem("empty-file", "the table has a header but no rows of data")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,19 +29,10 @@ class ReadError(Exception):
 class Sheet:
     name: str | None
     """None for a CSV file."""
-    _load: Callable[[], list[list[Any]]] = field(repr=False)
-    _rows: list[list[Any]] | None = field(default=None, repr=False)
+    rows: list[list[Any]] = field(repr=False)
 
     def head(self, count: int) -> list[list[Any]]:
-        """The first `count` rows. (calamine parses a whole sheet whatever is asked of it,
-        so the sheet is read once and kept.)"""
         return self.rows[:count]
-
-    @property
-    def rows(self) -> list[list[Any]]:
-        if self._rows is None:
-            self._rows = self._load()
-        return self._rows
 
 
 @dataclass
@@ -83,14 +75,11 @@ def read_file(path: Path) -> SourceFile:
 def _spreadsheet_sheets(data: bytes) -> list[Sheet]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # skip_empty_area=False keeps leading blank rows, so row numbers match Excel's.
+        return [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                for name in workbook.sheet_names]
     except Exception as exc:  # calamine raises its own error types for each format
         raise ReadError(f"is not a readable spreadsheet ({exc})") from exc
-
-    def loader(name: str) -> Callable[[], list[list[Any]]]:
-        # skip_empty_area=False keeps leading blank rows, so row numbers match Excel's.
-        return lambda: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-
-    return [Sheet(name=name, _load=loader(name)) for name in workbook.sheet_names]
 
 
 def decode_text(data: bytes) -> str:
@@ -114,4 +103,25 @@ def _csv_sheet(data: bytes) -> Sheet:
         [cell if cell.strip() else None for cell in record]
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     ]
-    return Sheet(name=None, _load=lambda: rows, _rows=rows)
+    return Sheet(name=None, rows=rows)
+
+
+class ReadAhead:
+    """Read and parse files in background threads, so that the next file (and the
+    program's own start-up) proceed while one is parsed: calamine parses without
+    holding the GIL, so on two cores two workbooks parse at once.
+
+    `get(path)` returns the SourceFile, waiting for it, or raises its ReadError.
+    """
+
+    def __init__(self, paths: Iterable[Path], workers: int = 2):
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="read-ahead")
+        self._futures: dict[Path, Future] = {}
+        for path in paths:
+            self._futures.setdefault(Path(path), self._pool.submit(read_file, Path(path)))
+        self._pool.shutdown(wait=False)
+
+    def get(self, path: Path) -> SourceFile:
+        future = self._futures.get(Path(path))
+        return future.result() if future is not None else read_file(path)
+

@@ -128,8 +128,12 @@ def validate_upload(
     dataset: str | None = None,
     sheet: str | None = None,
     progress: Callable[[Path], None] = lambda path: None,
+    read: Callable[[Path], SourceFile] = read_file,
 ) -> Upload:
-    """Validate an upload; `conn` (if given) is used to check references against the store."""
+    """Validate an upload; `conn` (if given) is used to check references against the store.
+
+    `read` reads one file (e.g. `ReadAhead(paths).get`, which parses files in the background).
+    """
     upload = Upload(period=period, council=council)
     report = upload.report
     end = period_end(period)
@@ -143,7 +147,7 @@ def validate_upload(
     for path in paths:
         path = Path(path)
         try:
-            source = read_file(path)
+            source = read(path)
         except ReadError as exc:
             report.append(Problem("file-error", f"the file {exc}", file=path.name))
             progress(path)

@@ -244,7 +244,12 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
     for name in names:
         process = _bind_processor(table.c[name].type, dialect)
         values = columns[name]
-        processed[name] = [None if v is None else process(v) for v in values] if process else values
+        if process is None:
+            processed[name] = values
+        elif None in values:
+            processed[name] = [None if v is None else process(v) for v in values]
+        else:
+            processed[name] = list(map(process, values))
     if compiled.positiontup is not None:
         params: list = list(zip(*(processed[key] for key in compiled.positiontup)))
     else:
@@ -265,6 +270,9 @@ def _bind_processor(column_type, dialect):
     exactly what SQLAlchemy's own processor gives, so stored values cannot differ.
     """
     process = column_type.dialect_impl(dialect).bind_processor(dialect)
+    # Python's True and False are the integers 1 and 0 to every DB-API driver.
+    if type(column_type) is Boolean and process is not None and (process(True), process(False)) == (1, 0):
+        return None
     for kind, fast in _FAST_FORMATS.items():
         if process is not None and type(column_type) is kind and process(_SAMPLES[kind]) == fast(_SAMPLES[kind]):
             return fast

@@ -95,3 +95,18 @@ def test_2024_to_2026_codes_are_known():
 def test_every_problem_row_index_points_at_the_bad_cell_even_when_repeated():
     values, problems = cells.convert_date(["x", "01/01/2019", "x"])
     assert [i for i, _ in problems] == [0, 2]
+
+
+def test_whole_columns_of_one_clean_shape_convert_the_same_as_cell_by_cell():
+    # These take the bulk (C-speed) paths; each result must equal the cell-by-cell one.
+    iso = ["2019-09-04 18:45:00", "2019-09-05 07:00:00", "", None]
+    assert cells.convert_datetime(iso) == ([dt.datetime(2019, 9, 4, 18, 45), dt.datetime(2019, 9, 5, 7, 0), None,
+                                            None], [])
+    moments = [dt.datetime(2019, 9, 4, 18, 45), dt.datetime(2019, 9, 4, 18, 44, 59, 999_999)]
+    assert cells.convert_datetime(moments)[0] == [dt.datetime(2019, 9, 4, 18, 45)] * 2
+    aware = ["2019-09-04T18:45:00+01:00"]
+    assert cells.convert_datetime(aware)[0] == [dt.datetime(2019, 9, 4, 18, 45)]
+    assert cells.convert_date([dt.datetime(2019, 9, 4, 10, 0), dt.date(2019, 9, 5)])[0] == [D, dt.date(2019, 9, 5)]
+    assert cells.convert_date(["2019-09-04", "04/09/2019"])[0] == [D, D]
+    assert cells.convert_text(["C001", "C002", ""]) == (["C001", "C002", None], [])
+    assert cells.convert_text(["C001 ", "C\t002", "a  b"])[0] == ["C001", "C 002", "a b"]
