@@ -83,6 +83,8 @@ CHILDREN_IN_CARE = Dataset(
     key=("child_id", "episode_start"),
     rules=(
         not_before("episode_start", "episode_end", "the episode ends before it starts"),
+        required_when("episode_end", lambda row: row.get("reason_episode_ceased") is not None,
+                      "a reason the episode ended is given, but no end date"),
         not_before("date_of_birth", "episode_start", "the episode starts before the child was born"),
         not_before("period_start", "episode_start", "the episode starts before the period of care started"),
     ),
@@ -200,14 +202,23 @@ HEALTH_ASSESSMENTS = Dataset(
 )
 
 
+CARE_LEAVER_AGES = range(17, 22)
+
+
 def _birthday_rule(columns):
     if "date_of_birth" not in columns or "birthday" not in columns:
         return []
-    return [
-        (i, "birthday", "is not a birthday of the child (date of birth and birthday differ in day or month)")
-        for i, (born, day) in enumerate(zip(columns["date_of_birth"], columns["birthday"]))
-        if born is not None and day is not None and not is_birthday(born, day)
-    ]
+    problems = []
+    for i, (born, day) in enumerate(zip(columns["date_of_birth"], columns["birthday"])):
+        if born is None or day is None:
+            continue
+        if not is_birthday(born, day):
+            problems.append((i, "birthday", "this is not a birthday of the child (the date of birth and the "
+                             "birthday differ in day or month)"))
+        elif day.year - born.year not in CARE_LEAVER_AGES:
+            problems.append((i, "birthday", f"this is the child's {day.year - born.year}th birthday; care leaver "
+                             "records are about the 17th to 21st birthdays"))
+    return problems
 
 
 CARE_LEAVERS = Dataset(

@@ -90,6 +90,29 @@ def _footer_values(values: set) -> set:
     return {v for v in values if v is None or (v.__class__ is str and (not v.strip() or _FOOTER.search(v)))}
 
 
+def collection_year(day: dt.date) -> str:
+    """The DfE collection year (1 April to 31 March) a day falls in, as '2024-25'."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _check_code_years(f: Field, values: Sequence[Any], source_rows: Sequence[int], written: str,
+                      period_end: dt.date, problem) -> None:
+    """Warn, once per code, when a retired code is still used (e.g. SEX 1/2 after the change
+    to M/F/U): the load goes ahead, and the analyst can ask for the system to be updated.
+    (Codes used before their first year are not warned about: a label such as 'Male'
+    means today's code whatever the month.)"""
+    codes = code_list(f.codes)
+    year = collection_year(period_end)
+    for code in sorted(set(values) - {None}):
+        entry = codes.codes[code]
+        if entry.last_year and year > entry.last_year:
+            rows = [source_rows[i] for i, v in enumerate(values) if v == code]
+            problem("code-out-of-date", f"'{code}' ({entry.label}) is a DfE code used until {entry.last_year}, "
+                    f"not in {year}; it is in {len(rows)} row{'s' if len(rows) != 1 else ''} (first: row {rows[0]})",
+                    row=rows[0], column=written, value=code, severity=Severity.WARNING)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y %H:%M") if (value.hour, value.minute) != (0, 0) else value.strftime("%d/%m/%Y")
@@ -182,11 +205,14 @@ def parse_table(
                     problem("date-after-period", f"{_shown(value)} is after the end of the month being loaded "
                             f"({period_end:%d/%m/%Y}); check the extract is for the right month",
                             row=source_rows[i], column=written, value=value, severity=Severity.WARNING)
+        if f.kind is Kind.CODE and period_end is not None:
+            _check_code_years(f, values, source_rows, written, period_end, problem)
         columns[f.name] = values
 
     for rule in dataset.rules:
         for i, name, message in rule(columns):
-            problem("row-constraint", message, row=source_rows[i], column=headers.get(name, name))
+            problem("row-constraint", message, row=source_rows[i], column=headers.get(name, name),
+                    value=columns[name][i] if name in columns else None)
 
     key_columns = [columns[name] for name in dataset.key if name in columns]
     keys = list(zip(*key_columns))

@@ -59,6 +59,9 @@ class Field:
         return self.kind.value
 
 
+# The template's own sheets besides the data sheet: not reported as ignored.
+TEMPLATE_SHEETS = ("Notes", "Codes")
+
 # A row rule looks at whole converted columns and returns (row index, field name,
 # message) for each row that breaks it. Rules run only on fields that are present.
 RowRule = Callable[[Mapping[str, Sequence[Any]]], list[tuple[int, str, str]]]

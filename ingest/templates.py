@@ -17,7 +17,7 @@ import xlsxwriter
 
 from ingest.codes import code_list
 from ingest.datasets import DATASETS
-from ingest.schema import Dataset, Kind
+from ingest.schema import TEMPLATE_SHEETS, Dataset, Kind
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -61,7 +61,8 @@ def write_workbook(path: Path, dataset: Dataset, rows: Iterable[Sequence[Any]] =
             else:
                 data.write(r, c, value)
 
-    notes = workbook.add_worksheet("Notes")
+    notes_name, codes_name = TEMPLATE_SHEETS
+    notes = workbook.add_worksheet(notes_name)
     notes.write_string(0, 0, f"{dataset.title}: {dataset.description}", wrap)
     columns = ["Column header", "Field", "Meaning", "Type", "Required", "Allowed values", "Also accepted as header"]
     for c, name in enumerate(columns):
@@ -77,7 +78,7 @@ def write_workbook(path: Path, dataset: Dataset, rows: Iterable[Sequence[Any]] =
     for c, width in enumerate([24, 20, 60, 22, 10, 50, 50]):
         notes.set_column(c, c, width)
 
-    codes_sheet = workbook.add_worksheet("Codes")
+    codes_sheet = workbook.add_worksheet(codes_name)
     for c, name in enumerate(["List", "Code", "Meaning", "Group", "Valid from", "Valid to", "Source"]):
         codes_sheet.write_string(0, c, name, bold)
     r = 1
@@ -90,7 +91,7 @@ def write_workbook(path: Path, dataset: Dataset, rows: Iterable[Sequence[Any]] =
                                       codes.source]):
                 codes_sheet.write_string(r, c, text)
             r += 1
-        ranges[name] = f"=Codes!$B${first + 1}:$B${r}"
+        ranges[name] = f"={codes_name}!$B${first + 1}:$B${r}"
     for c, width in enumerate([22, 8, 70, 18, 10, 10, 60]):
         codes_sheet.set_column(c, c, width)
     # Drop-downs guide typing but allow labels too: the loader accepts both.

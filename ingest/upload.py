@@ -21,7 +21,7 @@ from ingest.locate import HEADER_SEARCH_ROWS, HeaderMatch, locate, match_header
 from ingest.parse import Table, parse_table
 from ingest.problems import Problem, Report, Severity
 from ingest.readers import ReadError, SourceFile, read_file
-from ingest.schema import Dataset
+from ingest.schema import TEMPLATE_SHEETS, Dataset
 from scorecard import store
 
 ALL_SCHEMAS: dict[str, Dataset] = {**DATASETS, **ssda903.TABLES}
@@ -80,16 +80,19 @@ def _tables_in_file(source: SourceFile, candidates: Sequence[Dataset], sheet_nam
             return []
         sheets = sheets or source.sheets
     tables = []
+    ignored = []
     for sheet in sheets:
         match = locate(sheet.head(HEADER_SEARCH_ROWS), candidates)
         if match is None:
-            if len(source.sheets) > 1:
-                problem("ignored-sheet", "no dataset's column headers were found on this sheet; it was ignored",
-                        sheet=sheet.name, severity=Severity.INFO)
+            ignored.append(sheet.name)
             continue
         table, problems = parse_table(sheet.rows, match, source.name, sheet.name, source.sha256, end)
         report.extend(problems)
         tables.append(table)
+    for name in ignored:
+        if len(source.sheets) > 1 and not (tables and name in TEMPLATE_SHEETS):
+            problem("ignored-sheet", "no dataset's column headers were found on this sheet; it was ignored",
+                    sheet=name, severity=Severity.INFO)
     if not tables:
         names = ", ".join(d.title.lower() for d in candidates if d.source_format == "template")
         message = f"no sheet has the column headers of a dataset ({names}, or the SSDA903 tables)"

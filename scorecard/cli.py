@@ -103,7 +103,8 @@ def _ingest(files, period, council, dataset, sheet, dry_run, report_path, quiet,
         reason = f"{count} error{'s' if count != 1 else ''}" if count else "no dataset recognised"
         click.echo(f"Nothing loaded: {reason} ({counts}); the store is unchanged.", err=True)
         return 1
-    warnings = f"; {len(report.warnings)} warnings" if report.warnings else ""
+    count = len(report.warnings)
+    warnings = f"; {count} warning{'s' if count != 1 else ''}" if count else ""
     if dry_run:
         click.echo(f"Dry run: {counts} are valid for {council} {period}{warnings}; nothing written "
                    f"({time.perf_counter() - started:.1f} s).")
@@ -154,28 +155,28 @@ def extracts(as_json: bool, council: str | None) -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing if the store already holds the demo county.")
 def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool, if_empty: bool) -> None:
     """Generate the fictional demo county and load it month by month through `ingest`."""
-    from ingest.demo import generate
+    from ingest.demo import COUNCIL, generate
 
     if if_empty:
         from scorecard import store
 
         with store.read_connection(store.engine()) as conn:
-            if store.list_extracts(conn, settings.default_council()):
+            if store.list_extracts(conn, COUNCIL):
                 click.echo("The store already holds the demo county's extracts; not loading it again.")
                 return
     periods = generate(out_dir, months=months, last_period=last_period, seed=seed)
     click.echo(f"Wrote {len(periods)} months of extracts to {out_dir}")
     if no_load:
         return
-    for period, files in periods:
-        ctx = click.get_current_context()
-        try:
-            ctx.invoke(ingest, files=files, period=period, council=settings.default_council(), dataset=None,
-                       sheet=None, dry_run=False, report_path=None, quiet=True)
-        except SystemExit as exc:
-            if exc.code:
-                raise
-
+    ctx = click.get_current_context()
+    with click.progressbar(periods, label="Loading the demo county", item_show_func=lambda p: p[0] if p else "") as bar:
+        for period, files in bar:
+            try:
+                ctx.invoke(ingest, files=files, period=period, council=COUNCIL, dataset=None, sheet=None,
+                           dry_run=False, report_path=None, quiet=True)
+            except SystemExit as exc:
+                if exc.code:
+                    raise
 
 if __name__ == "__main__":
     main()

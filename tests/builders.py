@@ -39,7 +39,7 @@ def write_children_in_care(folder: Path, rows: list[list] | None = None, name: s
         "Report": [["Children looked after at 30/09/2019"], ["Run on 01/10/2019 by the BI team"], [],
                    CIC_HEADER, *rows, [], ["Total", None, None, None, None, None, None, None, None, None, None, None,
                                            None, None, None, None, len(rows)]],
-        "Notes": [["This report lists..."], ["Filters: all CLA"]],
+        "Filters": [["This report lists..."], ["Filters: all CLA"]],
     }, merge={"Report": ["A1:F1"]})
 
 
@@ -97,3 +97,10 @@ def write_visits(folder: Path, rows: list[list] | None = None, name: str = "visi
 def good_month(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     return [write_children_in_care(folder), write_missing(folder), write_rhi(folder), write_visits(folder)]
+
+
+LEAVERS_HEADER = ["Child ID", "DOB", "Relevant Birthday", "In Touch", "Main Activity", "Accommodation"]
+
+
+def write_care_leavers(folder: Path, rows: list[list], name: str = "leavers.csv") -> Path:
+    return write_csv(folder / name, [LEAVERS_HEADER, *rows])

@@ -148,3 +148,30 @@ def test_a_named_sheet_that_is_not_there(loaded, tmp_path):
 def test_a_bad_period_is_refused_before_anything_is_read(loaded, tmp_path):
     result = CliRunner().invoke(main, ["ingest", str(write_visits(tmp_path)), "--period", "Sept 2019"])
     assert result.exit_code == 2 and "is not a month written YYYY-MM" in result.output
+
+
+def test_retired_codes_load_with_one_warning_per_code(engine, database_url, tmp_path):
+    rows = cic_rows()
+    rows[0][2] = "2"  # SEX 2 became F from 2024-25
+    result = CliRunner().invoke(main, ["ingest", "--quiet", str(write_children_in_care(tmp_path, rows)),
+                                       "--period", "2025-04"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "[code-out-of-date]" in line]
+    assert warnings == ["WARNING cla.xlsx, sheet 'Report', row 5, column 'Gender': '2' (Female) is a DfE code used "
+                        "until 2023-24, not in 2025-26; it is in 2 rows (first: row 5) [code-out-of-date]"]
+
+
+def test_care_leaver_and_episode_rules(loaded, tmp_path):
+    from builders import write_care_leavers
+    problems = failed_upload(loaded, [write_care_leavers(tmp_path, [
+        ["L1", "01/05/2003", "01/05/2019", "YES", "F5", "B1"],   # a 16th birthday
+        ["L2", "01/05/2001", "02/05/2019", "YES", "F5", "B1"],   # not a birthday
+    ])])
+    assert "this is the child's 16th birthday" in find(problems, "row-constraint", row=2, column="Relevant Birthday",
+                                                       value="01/05/2019")["message"]
+    assert "this is not a birthday of the child" in find(problems, "row-constraint", row=3)["message"]
+    rows = cic_rows()
+    rows[3][10] = "E4A"  # a reason the episode ended, but no end date
+    problems = failed_upload(loaded, [write_children_in_care(tmp_path, rows)])
+    assert find(problems, "row-constraint", row=8, column="Placement End Date")["message"] == \
+        "a reason the episode ended is given, but no end date"

@@ -60,7 +60,7 @@ def test_a_messy_month_loads_whole_with_lineage(engine, database_url, tmp_path):
     # What was ignored is reported, not silently dropped.
     assert "column 'Social worker notes' is not part of the children in care template" in result.output
     assert "row 10" in result.output and "looks like a total" in result.output
-    assert "sheet 'Notes'" in result.output and "was ignored" in result.output
+    assert "sheet 'Filters'" in result.output and "was ignored" in result.output
     # A visit done after the month end is loaded with a warning.
     assert "WARNING visits.xlsx, sheet 'Visits', row 4, column 'Actual Visit Date'" in result.output
 

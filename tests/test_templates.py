@@ -39,6 +39,7 @@ def test_a_filled_template_validates_and_blank_ones_are_recognised(tmp_path):
     path = write_workbook(tmp_path / "missing.xlsx", missing, [row], title_rows=["Missing episodes, September 2019"])
     upload = validate_upload([path], "2019-09", "E10000099")
     assert upload.report.errors == [] and upload.tables[0].dataset is missing
+    assert not [p for p in upload.report if p.code == "ignored-sheet"]  # its own Notes and Codes sheets
     assert upload.tables[0].source_rows == [3]
     assert upload.tables[0].columns["missing_from"] == [dt.datetime(2019, 9, 3, 22, 15)]
 
