@@ -139,13 +139,16 @@ def _memoised(convert_one: Callable[[Any], Any], blank: Any = None,
         distinct.discard(None)
         distinct.discard("")
         results: dict[Any, Any] = {None: blank, "": blank}
+        bad: dict[Any, str] = {}
         converted = bulk(distinct) if bulk is not None and distinct else None
-        if converted is not None:
+        if converted is not None:  # bulk conversions never fail
             results.update(converted)
         else:
             for cell in distinct:
-                results[cell] = blank if cell.__class__ is str and not cell.strip() else convert_one(cell)
-        bad = {cell: result.message for cell, result in results.items() if result.__class__ is _Bad}
+                result = blank if cell.__class__ is str and not cell.strip() else convert_one(cell)
+                if result.__class__ is _Bad:
+                    bad[cell] = result.message
+                results[cell] = result
         problems: list[Problem] = []
         if bad:
             problems = [(index, bad[cell]) for index, cell in enumerate(cells) if cell in bad]
@@ -179,8 +182,8 @@ def _bulk_datetime(values: set) -> dict | None:
         if any(v.tzinfo is not None or v.microsecond for v in parsed):
             return None
         return dict(zip(values, parsed))
-    if types == {dt.datetime} and not any(v.microsecond or v.tzinfo is not None for v in values):
-        return dict(zip(values, values))
+    if types == {dt.datetime}:
+        return dict(zip(values, map(_to_second, values)))
     return None
 
 

@@ -96,8 +96,21 @@ def collection_year(day: dt.date) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
+class _Problems(list):
+    """The problems of one table, each placed in its file and sheet."""
+
+    def __init__(self, file: str, sheet: str | None):
+        super().__init__()
+        self.file, self.sheet = file, sheet
+
+    def add(self, code: str, message: str, row: int | None = None, column: str | None = None,
+            value: Any = None, severity: Severity = Severity.ERROR) -> None:
+        self.append(Problem(code=code, message=message, file=self.file, sheet=self.sheet, row=row, column=column,
+                            value=None if value is None else _shown(value), severity=severity))
+
+
 def _check_code_years(f: Field, values: Sequence[Any], source_rows: Sequence[int], written: str,
-                      period_end: dt.date, problem) -> None:
+                      period_end: dt.date, problems: _Problems) -> None:
     """Warn, once per code, when a retired code is still used (e.g. SEX 1/2 after the change
     to M/F/U): the load goes ahead, and the analyst can ask for the system to be updated.
     (Codes used before their first year are not warned about: a label such as 'Male'
@@ -108,9 +121,10 @@ def _check_code_years(f: Field, values: Sequence[Any], source_rows: Sequence[int
         entry = codes.codes[code]
         if entry.last_year and year > entry.last_year:
             rows = [source_rows[i] for i, v in enumerate(values) if v == code]
-            problem("code-out-of-date", f"'{code}' ({entry.label}) is a DfE code used until {entry.last_year}, "
-                    f"not in {year}; it is in {len(rows)} row{'s' if len(rows) != 1 else ''} (first: row {rows[0]})",
-                    row=rows[0], column=written, value=code, severity=Severity.WARNING)
+            problems.add("code-out-of-date", f"'{code}' ({entry.label}) is a DfE code used until {entry.last_year}, "
+                         f"not in {year}; it is in {len(rows)} row{'s' if len(rows) != 1 else ''} "
+                         f"(first: row {rows[0]})", row=rows[0], column=written, value=code,
+                         severity=Severity.WARNING)
 
 
 def _shown(value: Any) -> str:
@@ -123,6 +137,81 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _data_rows(rows: Sequence[Sequence[Any]], match: HeaderMatch,
+               problems: _Problems) -> tuple[list[Sequence[Any]], list[int]]:
+    """The sheet's columns below the header, without blank, totals and note rows, and the
+    spreadsheet row number of each row kept."""
+    header_row = match.header_index + 1  # spreadsheet rows count from 1
+    required_indexes = [match.columns[f.name][0] for f in match.dataset.required if f.name in match.columns]
+    body = rows[match.header_index + 1:]
+    # Rows from calamine all have the sheet's width; CSV rows can be ragged.
+    lengths = set(map(len, body))
+    width = max(lengths, default=0)
+    if len(lengths) > 1:
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    columns = list(zip(*body)) if body else []
+    # Only rows with nothing (or a word like 'Total') in the first required column can be
+    # blank, totals or notes: find them column-wise, then look at those few rows whole.
+    first = columns[required_indexes[0]] if required_indexes and columns else ()
+    suspicious = _footer_values(set(first))
+    skipped = set()
+    for offset in (i for i, v in enumerate(first) if v in suspicious) if suspicious else ():
+        row = body[offset]
+        if _is_not_data(row, required_indexes):
+            skipped.add(offset)
+            if any(not cells.is_blank(c) for c in row):
+                problems.add("skipped-row", "row has no value in any required column and looks like a total or "
+                             "note; it was not loaded", row=header_row + 1 + offset, severity=Severity.INFO)
+    if not skipped:
+        return columns, list(range(header_row + 1, header_row + 1 + len(body)))
+    keep = [i for i in range(len(body)) if i not in skipped]
+    data = [body[i] for i in keep]
+    return (list(zip(*data)) if data else []), [header_row + 1 + i for i in keep]
+
+
+def _parse_field(f: Field, raw: Sequence[Any], source_rows: Sequence[int], written: str,
+                 period_end: dt.date | None, problems: _Problems) -> list[Any]:
+    """One column's typed values; its problems are added to `problems`."""
+    values, bad = _converter(f)(raw)
+    for i, message in bad:
+        problems.add("type-error" if f.kind is not Kind.CODE else "constraint-error",
+                     f"'{_shown(raw[i])}' {message}", row=source_rows[i], column=written, value=raw[i])
+    if f.required and f.blank_means is None and None in values:
+        for i, value in enumerate(values):
+            if value is None and cells.is_blank(raw[i]):
+                problems.add("missing-value", f"{f.header} is required and is empty", row=source_rows[i],
+                             column=written)
+    if f.not_after_period and period_end is not None:
+        limit = period_end if f.kind is Kind.DATE else dt.datetime.combine(period_end, dt.time.max)
+        latest = max(set(values) - {None}, default=None)
+        for i, value in enumerate(values if latest is not None and latest > limit else ()):
+            if value is not None and value > limit:
+                problems.add("date-after-period", f"{_shown(value)} is after the end of the month being loaded "
+                             f"({period_end:%d/%m/%Y}); check the extract is for the right month",
+                             row=source_rows[i], column=written, value=value, severity=Severity.WARNING)
+    if f.kind is Kind.CODE and period_end is not None:
+        _check_code_years(f, values, source_rows, written, period_end, problems)
+    return values
+
+
+def _check_keys(dataset: Dataset, columns: dict[str, list[Any]], headers: dict[str, str],
+                source_rows: Sequence[int], problems: _Problems) -> None:
+    key_columns = [columns[name] for name in dataset.key if name in columns]
+    keys = list(zip(*key_columns))
+    if len(key_columns) != len(dataset.key) or len(set(keys)) == len(keys):
+        return
+    first_seen: dict[tuple, int] = {}
+    for i, key in enumerate(keys):
+        if key[0] is None:
+            continue
+        if key in first_seen:
+            problems.add("duplicate-key", "same " + " and ".join(dataset.field(n).header for n in dataset.key)
+                         + f" as row {source_rows[first_seen[key]]}", row=source_rows[i],
+                         column=headers[dataset.key[0]])
+        else:
+            first_seen[key] = i
+
+
 def parse_table(
     rows: Sequence[Sequence[Any]],
     match: HeaderMatch,
@@ -131,103 +220,34 @@ def parse_table(
     sha256: str,
     period_end: dt.date | None,
 ) -> tuple[Table, list[Problem]]:
+    """Validate the table `match` found in `rows`; return it typed, with every problem."""
     dataset = match.dataset
-    problems: list[Problem] = []
-
-    def problem(code: str, message: str, row: int | None = None, column: str | None = None,
-                value: Any = None, severity: Severity = Severity.ERROR) -> None:
-        problems.append(Problem(code=code, message=message, file=file, sheet=sheet, row=row, column=column,
-                                value=None if value is None else _shown(value), severity=severity))
-
+    problems = _Problems(file, sheet)
     for f in match.missing:
-        problem("missing-column", f"the required column '{f.header}' ({f.meaning}) is missing; "
-                f"accepted headers: {', '.join(f.headers)}")
+        problems.add("missing-column", f"the required column '{f.header}' ({f.meaning}) is missing; "
+                     f"accepted headers: {', '.join(f.headers)}")
     for _, written in match.extra:
-        problem("extra-column", f"column '{written}' is not part of the {dataset.title.lower()} template "
-                "and was ignored", column=written, severity=Severity.INFO)
+        problems.add("extra-column", f"column '{written}' is not part of the {dataset.title.lower()} template "
+                     "and was ignored", column=written, severity=Severity.INFO)
 
-    header_row = match.header_index + 1  # spreadsheet rows count from 1
-    required_indexes = [match.columns[f.name][0] for f in dataset.required if f.name in match.columns]
-    body = rows[match.header_index + 1:]
-    # Rows from calamine all have the sheet's width; CSV rows can be ragged.
-    lengths = set(map(len, body))
-    width = max(lengths, default=0)
-    if len(lengths) > 1:
-        body = [list(r) + [None] * (width - len(r)) for r in body]
-    columns_raw = list(zip(*body)) if body else []
-    # Only rows with nothing (or a word like 'Total') in the first required column can be
-    # blank, totals or notes: find them column-wise, then look at those few rows whole.
-    first = columns_raw[required_indexes[0]] if required_indexes and columns_raw else ()
-    suspicious = _footer_values(set(first))
-    skipped = set()
-    for offset in (i for i, v in enumerate(first) if v in suspicious) if suspicious else ():
-        row = body[offset]
-        if _is_not_data(row, required_indexes):
-            skipped.add(offset)
-            if any(not cells.is_blank(c) for c in row):
-                problem("skipped-row", "row has no value in any required column and looks like a total or "
-                        "note; it was not loaded", row=header_row + 1 + offset, severity=Severity.INFO)
-    if skipped:
-        keep = [i for i in range(len(body)) if i not in skipped]
-        data = [body[i] for i in keep]
-        source_rows = [header_row + 1 + i for i in keep]
-        transposed = list(zip(*data)) if data else []
-    else:
-        data = body
-        source_rows = list(range(header_row + 1, header_row + 1 + len(body)))
-        transposed = columns_raw
-
-    if not data and not match.missing:
-        problem("empty-file", "the table has a header but no rows of data")
+    raw_columns, source_rows = _data_rows(rows, match, problems)
+    if not source_rows and not match.missing:
+        problems.add("empty-file", "the table has a header but no rows of data")
 
     columns: dict[str, list[Any]] = {}
     headers: dict[str, str] = {}
     for f in dataset.fields:
-        if f.name not in match.columns:
-            continue
-        index, written = match.columns[f.name]
-        headers[f.name] = written
-        raw = transposed[index] if index < len(transposed) else (None,) * len(data)
-        values, bad = _converter(f)(raw)
-        for i, message in bad:
-            problem("type-error" if f.kind is not Kind.CODE else "constraint-error",
-                    f"'{_shown(raw[i])}' {message}", row=source_rows[i], column=written, value=raw[i])
-        if f.required and f.blank_means is None and None in values:
-            for i, value in enumerate(values):
-                if value is None and cells.is_blank(raw[i]):
-                    problem("missing-value", f"{f.header} is required and is empty", row=source_rows[i],
-                            column=written)
-        if f.not_after_period and period_end is not None:
-            limit = period_end if f.kind is Kind.DATE else dt.datetime.combine(period_end, dt.time.max)
-            latest = max(set(values) - {None}, default=None)
-            for i, value in enumerate(values if latest is not None and latest > limit else ()):
-                if value is not None and value > limit:
-                    problem("date-after-period", f"{_shown(value)} is after the end of the month being loaded "
-                            f"({period_end:%d/%m/%Y}); check the extract is for the right month",
-                            row=source_rows[i], column=written, value=value, severity=Severity.WARNING)
-        if f.kind is Kind.CODE and period_end is not None:
-            _check_code_years(f, values, source_rows, written, period_end, problem)
-        columns[f.name] = values
+        if f.name in match.columns:
+            index, headers[f.name] = match.columns[f.name]
+            raw = raw_columns[index] if index < len(raw_columns) else (None,) * len(source_rows)
+            columns[f.name] = _parse_field(f, raw, source_rows, headers[f.name], period_end, problems)
 
     for rule in dataset.rules:
         for i, name, message in rule(columns):
-            problem("row-constraint", message, row=source_rows[i], column=headers.get(name, name),
-                    value=columns[name][i] if name in columns else None)
-
-    key_columns = [columns[name] for name in dataset.key if name in columns]
-    keys = list(zip(*key_columns))
-    if len(key_columns) == len(dataset.key) and len(set(keys)) != len(keys):
-        first_seen: dict[tuple, int] = {}
-        for i, key in enumerate(keys):
-            if key[0] is None:
-                continue
-            if key in first_seen:
-                problem("duplicate-key", "same " + " and ".join(dataset.field(n).header for n in dataset.key)
-                        + f" as row {source_rows[first_seen[key]]}", row=source_rows[i],
-                        column=headers[dataset.key[0]])
-            else:
-                first_seen[key] = i
+            problems.add("row-constraint", message, row=source_rows[i], column=headers.get(name, name),
+                         value=columns[name][i] if name in columns else None)
+    _check_keys(dataset, columns, headers, source_rows, problems)
 
     table = Table(dataset=dataset, file=file, sheet=sheet, sha256=sha256, columns=columns,
                   source_rows=source_rows, headers=headers)
-    return table, problems
+    return table, list(problems)

@@ -122,6 +122,7 @@ class ReadAhead:
         self._pool.shutdown(wait=False)
 
     def get(self, path: Path) -> SourceFile:
-        future = self._futures.get(Path(path))
+        # Handed over once, so that the raw cells are freed as soon as the caller is done.
+        future = self._futures.pop(Path(path), None)
         return future.result() if future is not None else read_file(path)
 

@@ -44,7 +44,6 @@ class Upload:
     council: str
     tables: list[Table] = field(default_factory=list)
     report: Report = field(default_factory=Report)
-    files: list[SourceFile] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -155,7 +154,6 @@ def validate_upload(
             report.append(Problem("file-error", f"the file {exc}", file=path.name))
             progress(path)
             continue
-        upload.files.append(source)
         found.extend(_tables_in_file(source, candidates, sheet, end, report))
         progress(path)
 
