@@ -212,6 +212,7 @@ def test_bank_holidays_and_working_days():
     assert dt.date(2023, 5, 8) in demo.bank_holidays(2023)       # coronation
     assert dt.date(2022, 6, 3) in demo.bank_holidays(2022)       # platinum jubilee
     assert dt.date(2022, 5, 30) not in demo.bank_holidays(2022)  # spring bank holiday moved that year
+    assert not demo.is_working_day(dt.date(2012, 6, 5)) and demo.is_working_day(dt.date(2012, 5, 28))  # diamond jubilee
     assert {dt.date(2021, 12, 27), dt.date(2021, 12, 28)} <= demo.bank_holidays(2021)
     assert demo.bank_holidays(2024) >= {dt.date(2024, 3, 29), dt.date(2024, 4, 1), dt.date(2024, 8, 26)}
     # Thursday 21 Dec 2023 + 3 working days skips Christmas, Boxing Day and the weekend.
