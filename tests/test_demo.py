@@ -279,3 +279,22 @@ def test_full_demo_validates_and_shows_its_patterns(tmp_path):
     assert 0.3 <= early <= 0.45 and late > early + 0.1, (early, late)
     # UASC arrive more in summer.
     assert uasc_starts[7] + uasc_starts[8] + uasc_starts[9] > 2 * (uasc_starts[1] + uasc_starts[2] + uasc_starts[3])
+
+
+def test_scorecard_demo_loads_through_ingest_once(engine, database_url, tmp_path):
+    from click.testing import CliRunner
+
+    from scorecard import store
+    from scorecard.cli import main
+
+    args = ["demo", "--out", str(tmp_path / "demo"), "--months", "2", "--last", "2024-04", "--if-empty"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    with engine.connect() as conn:
+        extracts = store.list_extracts(conn, demo.COUNCIL)
+    assert len(extracts) == 12 and {e["period"] for e in extracts} == {"2024-03", "2024-04"}
+    assert all(e["status"] == "current" for e in extracts)
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and "already holds the demo county" in again.output
+    with engine.connect() as conn:
+        assert len(store.list_extracts(conn)) == 12
