@@ -141,6 +141,9 @@ def _memoised(convert_one: Callable[[Any], Any], blank: Any = None,
         results: dict[Any, Any] = {None: blank, "": blank}
         bad: dict[Any, str] = {}
         converted = bulk(distinct) if bulk is not None and distinct else None
+        if converted is AS_THEY_ARE:
+            return ([blank if v is None or v == "" else v for v in cells] if blank is not None or "" in cells
+                    else list(cells)), []
         if converted is not None:  # bulk conversions never fail
             results.update(converted)
         else:
@@ -162,13 +165,23 @@ def _types(values: set) -> set[type]:
     return set(map(type, values))
 
 
+AS_THEY_ARE = object()
+"""What a bulk converter returns when every value is already in its converted form."""
+
 # Text that needs no tidying: no leading, trailing or repeated spaces, no tabs or breaks.
 _UNTIDY = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)|\s\s|[^\S ]")
+_ASCII_UNTIDY = ("  ", "\x00 ", " \x00", *"\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f")
 
 
-def _bulk_text(values: set) -> dict | None:
-    if _types(values) == {str} and not _UNTIDY.search("\x00".join(values)):
-        return dict(zip(values, values))
+def _is_tidy(joined: str) -> bool:
+    if joined.isascii():  # substring searches run at memchr speed; the regex is for the rest
+        return not (joined[:1] == " " or joined[-1:] == " " or any(s in joined for s in _ASCII_UNTIDY))
+    return not _UNTIDY.search(joined)
+
+
+def _bulk_text(values: set) -> object | None:
+    if _types(values) == {str} and _is_tidy("\x00".join(values)):
+        return AS_THEY_ARE
     return None
 
 

@@ -110,3 +110,17 @@ def test_whole_columns_of_one_clean_shape_convert_the_same_as_cell_by_cell():
     assert cells.convert_date(["2019-09-04", "04/09/2019"])[0] == [D, D]
     assert cells.convert_text(["C001", "C002", ""]) == (["C001", "C002", None], [])
     assert cells.convert_text(["C001 ", "C\t002", "a  b"])[0] == ["C001", "C 002", "a b"]
+
+
+@pytest.mark.parametrize("column, expected", [
+    (["C001", "C002"], ["C001", "C002"]),
+    (["C001", " C002"], ["C001", "C002"]),
+    (["C001", "C002 "], ["C001", "C002"]),
+    (["a  b", "c"], ["a b", "c"]),
+    (["a\x1fb", "c"], ["a b", "c"]),            # str.split counts the unit separator as a space
+    (["Sévérn", "Tëst"], ["Sévérn", "Tëst"]),
+    (["Sévérn\u2009Vale", "x"], ["Sévérn Vale", "x"]),
+    (["North\xa0East", "x"], ["North East", "x"]),
+])
+def test_text_is_tidied_whether_or_not_the_column_looks_clean(column, expected):
+    assert cells.convert_text(column)[0] == expected
