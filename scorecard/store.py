@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -203,25 +205,37 @@ def engine(url: str | None = None) -> Engine:
     return eng
 
 
-def create_all(eng: Engine) -> None:
-    if eng.url.get_backend_name() == "sqlite" and eng.url.database:
-        from pathlib import Path
+_schema_ready: weakref.WeakSet[Engine] = weakref.WeakSet()
 
+
+def create_all(eng: Engine) -> None:
+    """Create the tables that do not exist yet (a new store starts empty).
+
+    Done once per engine in a process, not on every connection. Schema changes to an
+    existing store will need migrations (Alembic) when the first one comes.
+    """
+    if eng.url.get_backend_name() == "sqlite" and eng.url.database:
         Path(eng.url.database).parent.mkdir(parents=True, exist_ok=True)
     metadata.create_all(eng)
+    _schema_ready.add(eng)
+
+
+def _ensure_schema(eng: Engine) -> None:
+    if eng not in _schema_ready:
+        create_all(eng)
 
 
 @contextmanager
 def write_transaction(eng: Engine) -> Iterator[Connection]:
     """One transaction: everything inside commits together or not at all."""
-    create_all(eng)
+    _ensure_schema(eng)
     with eng.begin() as conn:
         yield conn
 
 
 @contextmanager
 def read_connection(eng: Engine) -> Iterator[Connection]:
-    create_all(eng)
+    _ensure_schema(eng)
     with eng.connect() as conn:
         yield conn
 
