@@ -58,7 +58,7 @@ def stages(path: Path, workdir: Path) -> dict[str, float]:
     from scorecard import store
 
     started = time.perf_counter()
-    read_file(path).sheets[0].rows
+    read_file(path)  # parses every sheet
     read = time.perf_counter() - started
     engine = store.engine(f"sqlite:///{workdir / 'stages.db'}")
     store.create_all(engine)

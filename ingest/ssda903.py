@@ -124,7 +124,7 @@ def _children_in_care(tables: dict[str, Table], problem: Callable[..., None]) ->
     for i, child in enumerate(e["CHILD"]):
         by_child[child].append(i)
     period_start: list[dt.date | None] = [None] * len(episodes)
-    for child, indexes in by_child.items():
+    for indexes in by_child.values():
         indexes.sort(key=lambda i: e["DECOM"][i] or dt.date.min)
         start, previous_end = None, None
         for i in indexes:

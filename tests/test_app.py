@@ -6,7 +6,6 @@ import json
 from click.testing import CliRunner
 
 from builders import good_month
-from scorecard import store
 from scorecard.cli import main
 from scorecard.loaded import loaded_summary
 
