@@ -66,13 +66,17 @@ def match_header(cells: Sequence[Any], dataset: Dataset, header_index: int) -> H
     return match
 
 
-def locate(head: Sequence[Sequence[Any]], candidates: Sequence[Dataset]) -> HeaderMatch | None:
-    """The best (dataset, header row) in the first rows of a sheet, or None."""
+def locate(head: Sequence[Sequence[Any]], candidates: Sequence[Dataset],
+           min_share: float = MIN_REQUIRED_SHARE, min_columns: int = 2) -> HeaderMatch | None:
+    """The best (dataset, header row) in the first rows of a sheet, or None.
+
+    With the minimums at 0 it returns the closest match however poor, to say what is missing.
+    """
     best: HeaderMatch | None = None
     for index, cells in enumerate(head[:HEADER_SEARCH_ROWS]):
         for dataset in candidates:
             match = match_header(cells, dataset, index)
-            if match.required_share < MIN_REQUIRED_SHARE or len(match.columns) < 2:
+            if match.required_share < min_share or len(match.columns) < min_columns:
                 continue
             if best is None or match.score() > best.score():
                 best = match

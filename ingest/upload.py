@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from ingest import ssda903
 from ingest.datasets import DATASETS, MISSING_EPISODES, RETURN_INTERVIEWS, CHILDREN_IN_CARE, VISITS
-from ingest.locate import HEADER_SEARCH_ROWS, HeaderMatch, locate, match_header
+from ingest.locate import HEADER_SEARCH_ROWS, HeaderMatch, locate
 from ingest.parse import Table, parse_table
 from ingest.problems import Problem, Report, Severity
 from ingest.readers import ReadError, SourceFile, read_file
@@ -55,14 +55,9 @@ class Upload:
 
 
 def _closest(source: SourceFile, candidates: Sequence[Dataset]) -> HeaderMatch | None:
-    best = None
-    for sheet in source.sheets:
-        for index, cells in enumerate(sheet.head(HEADER_SEARCH_ROWS)):
-            for dataset in candidates:
-                match = match_header(cells, dataset, index)
-                if best is None or match.score() > best.score():
-                    best = match
-    return best
+    matches = [locate(sheet.head(HEADER_SEARCH_ROWS), candidates, min_share=0, min_columns=0)
+               for sheet in source.sheets]
+    return max((m for m in matches if m is not None), key=HeaderMatch.score, default=None)
 
 
 def _tables_in_file(source: SourceFile, candidates: Sequence[Dataset], sheet_name: str | None,
