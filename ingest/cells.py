@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ingest.codes import CodeList
+from scorecard.codes import CodeList
 
 Problem = tuple[int, str]  # (index in the column, message)
 Converter = Callable[[Sequence[Any]], tuple[list[Any], list[Problem]]]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.codes import token
+from scorecard.codes import token
 from ingest.schema import Dataset, Field
 
 HEADER_SEARCH_ROWS = 30

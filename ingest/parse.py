@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingest import cells
-from ingest.codes import code_list
+from scorecard.codes import code_list
 from ingest.locate import HeaderMatch
 from ingest.problems import Problem, Severity
 from ingest.schema import Dataset, Field, Kind

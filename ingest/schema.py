@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from ingest.codes import code_list, token
+from scorecard.codes import code_list, token
 
 
 class Kind(str, Enum):

@@ -15,7 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
-from ingest.codes import code_list
+from scorecard.codes import code_list
 from ingest.datasets import DATASETS
 from ingest.schema import TEMPLATE_SHEETS, Dataset, Kind
 

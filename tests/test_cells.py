@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from ingest import cells
-from ingest.codes import code_list
+from scorecard.codes import code_list
 
 D = dt.date(2019, 9, 4)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
 
 from ingest import ssda903
-from ingest.codes import CODES_DIR, code_list, token
+from scorecard.codes import CODES_DIR, code_list, token
 from ingest.datasets import DATASETS
 from ingest.schema import Kind
 from scorecard import settings, store

@@ -6,7 +6,7 @@ import datetime as dt
 from click.testing import CliRunner
 from python_calamine import CalamineWorkbook
 
-from ingest.codes import code_list
+from scorecard.codes import code_list
 from ingest.datasets import DATASETS
 from ingest.templates import write_workbook
 from ingest.upload import validate_upload

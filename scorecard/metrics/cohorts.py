@@ -1,0 +1,357 @@
+"""Cohorts: the named measure functions that say which children or events count in a month.
+
+metrics.yaml declares an indicator as filters over one cohort's columns ("of the children
+in care at month end who are not UASC, those placed out of area"). Whatever filters
+cannot say (three placements in twelve months, twenty working days, seventy-two hours,
+the care leavers' birthday window) is worked out here, once per month, as a column.
+
+Each cohort registers the datasets it reads, the columns filters may use, and the
+breakdowns it offers; metrics.yaml is checked against those lists. Every frame carries
+`extract_id` (and `*_extract_id` for records joined in) so each figure names its files.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scorecard.metrics.calendar import DAY, Month, add_working_days, same_day_months_before, years_between
+from scorecard.metrics.records import Records, code_labels
+
+IHA_WORKING_DAYS = 20
+RHI_HOURS = 72
+STABILITY_WINDOW_MONTHS = 12
+LONG_TERM_CARE_MONTHS = 30
+LONG_TERM_PLACEMENT_MONTHS = 24
+CARE_LEAVER_WINDOW_MONTHS = 12
+
+NOT_RECORDED = "Not recorded"
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    name: str
+    label: str
+    column: str
+
+
+BREAKDOWNS: dict[str, Breakdown] = {b.name: b for b in (
+    Breakdown("area", "In or out of area", "area"),
+    Breakdown("uasc", "UASC or not", "uasc_status"),
+    Breakdown("age_band", "Age band", "age_band"),
+    Breakdown("sex", "Sex", "sex_label"),
+    Breakdown("ethnicity", "Ethnic group", "ethnic_group"),
+    Breakdown("legal_status", "Legal status", "legal_label"),
+    Breakdown("placement_type", "Placement type", "placement_mix_label"),
+    Breakdown("district", "District", "district_label"),
+    Breakdown("team", "Team", "team_label"),
+    Breakdown("host_la", "Host council", "host_label"),
+    Breakdown("care_status", "Children in care or other children", "care_status"),
+    Breakdown("rhi_outcome", "Return interview outcome", "rhi_outcome_label"),
+    Breakdown("care_leaver_age", "Age at birthday", "age_label"),
+)}
+
+PLACEMENT_MIX_LABELS = {
+    "in_house_fostering": "In-house fostering",
+    "agency_fostering": "Agency fostering",
+    "residential": "Residential",
+    "placed_with_parents": "Placed with parents",
+    "adoption": "Placed for adoption",
+    "other": "Other placements",
+}
+AGE_BANDS = ((0, "Under 1"), (1, "1 to 4"), (5, "5 to 9"), (10, "10 to 15"), (16, "16 and over"))
+
+
+class Context:
+    """The records, and the cohorts already built for the month being computed."""
+
+    def __init__(self, records: Records):
+        self.records = records
+        self._built: dict[tuple[str, str], pd.DataFrame] = {}
+
+    def cohort(self, name: str, month: Month) -> pd.DataFrame:
+        key = (name, month.period)
+        if key not in self._built:
+            self._built[key] = COHORTS[name].build(self, month)
+        return self._built[key]
+
+    def forget(self) -> None:
+        """Drop built cohorts: at national scale a month's frames are tens of megabytes."""
+        self._built.clear()
+
+
+@dataclass(frozen=True)
+class Cohort:
+    name: str
+    description: str
+    timing: str
+    datasets: tuple[str, ...]
+    columns: frozenset[str]
+    breakdowns: tuple[str, ...]
+    build: Callable[[Context, Month], pd.DataFrame]
+    # Months of a dataset's extracts that must be loaded before a month can be computed:
+    # a look-back over records that only monthly files carry (assessments done last
+    # year). Without them the figure would be wrong, not just early.
+    history: dict[str, int]
+
+
+COHORTS: dict[str, Cohort] = {}
+
+
+def cohort(name: str, *, description: str, timing: str, datasets: tuple[str, ...], columns: set[str],
+           breakdowns: tuple[str, ...], history: dict[str, int] | None = None):
+    """Register a cohort builder under the name metrics.yaml uses."""
+    def register(build: Callable[[Context, Month], pd.DataFrame]):
+        COHORTS[name] = Cohort(name, description, timing, datasets,
+                               frozenset(columns) | {BREAKDOWNS[b].column for b in breakdowns}, breakdowns, build,
+                               history or {})
+        return build
+    return register
+
+
+def _in_month(values: pd.Series, month: Month) -> np.ndarray:
+    values = values.to_numpy()
+    return (values >= month.first) & (values < month.after)
+
+
+def _labels(values: pd.Series, labels: dict | None = None, unknown: str = NOT_RECORDED) -> np.ndarray:
+    """Readable breakdown groups: 'care_order' -> 'Care order', blanks -> 'Not recorded'."""
+    def label(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value in ("", "unknown"):
+            return unknown
+        if labels and value in labels:
+            return labels[value]
+        return str(value).replace("_", " ").capitalize()
+    uniques = pd.unique(values)
+    mapping = {value: label(value) for value in uniques}
+    return values.map(mapping).to_numpy(dtype=object)
+
+
+def _area(placed_in_area: pd.Series) -> np.ndarray:
+    return _labels(placed_in_area.map({True: "in", False: "out", 1: "in", 0: "out"}),
+                   {"in": "In area", "out": "Out of area"})
+
+
+def _age_band(ages: np.ndarray) -> np.ndarray:
+    bounds = np.array([lower for lower, _ in AGE_BANDS])
+    names = np.array([name for _, name in AGE_BANDS], dtype=object)
+    return names[np.searchsorted(bounds, ages, side="right") - 1]
+
+
+def placement_mix(placement_group: pd.Series, provider_group: pd.Series) -> np.ndarray:
+    """The six-way mix councillors see: fostering split by who provides it."""
+    fostering = placement_group.to_numpy() == "fostering"
+    provider = provider_group.to_numpy()
+    mix = np.where(np.isin(placement_group, ["residential", "placed_with_parents", "adoption"]),
+                   placement_group, "other").astype(object)
+    mix[fostering & (provider == "in_house")] = "in_house_fostering"
+    mix[fostering & np.isin(provider, ["private", "voluntary"])] = "agency_fostering"
+    return mix
+
+
+CHILD_COLUMNS = {"child_id", "age", "uasc", "placed_in_area", "distance_miles", "placement_group",
+                 "placement_mix", "placements_last_12_months", "long_term_cohort", "same_placement_2_years",
+                 "looked_after_12_months", "legal_group", "sex_group"}
+CHILD_BREAKDOWNS = ("area", "uasc", "age_band", "sex", "ethnicity", "legal_status", "placement_type", "district")
+
+
+@cohort("children_in_care_at_month_end",
+        description="children looked after on the last day of the month (one row per child, their open episode)",
+        timing="month_end", datasets=("children_in_care",), columns=CHILD_COLUMNS, breakdowns=CHILD_BREAKDOWNS)
+def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
+    episodes = ctx.records["children_in_care"]
+    start = episodes["episode_start"].to_numpy()
+    end = episodes["episode_end"].to_numpy()
+    # An episode that ended on the last day does not count: the child left care that day.
+    open_now = (start <= month.last) & (np.isnat(end) | (end > month.last))
+    rows = episodes.loc[open_now].drop_duplicates("child_id", keep="last").reset_index(drop=True)
+    age = years_between(rows["date_of_birth"].to_numpy(), month.last)
+    frame = pd.DataFrame({
+        "child_id": rows["child_id"],
+        "extract_id": rows["extract_id"],
+        "age": age,
+        "age_band": _age_band(age),
+        "uasc": rows["uasc"].astype(bool),
+        "uasc_status": np.where(rows["uasc"].astype(bool), "UASC", "Not UASC").astype(object),
+        "placed_in_area": rows["placed_in_area"].astype("boolean"),
+        "area": _area(rows["placed_in_area"]),
+        "distance_miles": rows["distance_miles"].astype(float),
+        "placement_group": rows["placement_group"],
+        "placement_mix": placement_mix(rows["placement_group"], rows["provider_group"]),
+        "legal_group": rows["legal_group"],
+        "legal_label": _labels(rows["legal_group"]),
+        "sex_group": rows["sex_group"],
+        "sex_label": _labels(rows["sex_group"]),
+        "ethnic_group": _labels(rows["ethnic_group"], unknown="Not known"),
+        "district_label": _labels(rows["district"]),
+    })
+    frame["placement_mix_label"] = _labels(frame["placement_mix"], PLACEMENT_MIX_LABELS)
+    frame["placements_last_12_months"] = _placements_in_window(episodes, month, frame["child_id"])
+    period_start = rows["period_start"].to_numpy()
+    frame["looked_after_12_months"] = period_start <= same_day_months_before(month.last, 12)
+    frame["long_term_cohort"] = (age < 16) & (period_start <= same_day_months_before(month.last, LONG_TERM_CARE_MONTHS))
+    frame["same_placement_2_years"] = (
+        (rows["placement_start"].to_numpy() <= same_day_months_before(month.last, LONG_TERM_PLACEMENT_MONTHS))
+        | (rows["placement_group"].to_numpy() == "adoption"))
+    return frame
+
+
+def _placements_in_window(episodes: pd.DataFrame, month: Month, children: pd.Series) -> np.ndarray:
+    """How many placements each child had at any time in the twelve months to the month end.
+
+    A placement open when the window starts counts, as does each one begun in it; an
+    episode that only changed the legal status is not a new placement.
+    """
+    first = same_day_months_before(month.last, STABILITY_WINDOW_MONTHS) + DAY
+    start = episodes["episode_start"].to_numpy()
+    end = episodes["episode_end"].to_numpy()
+    in_window = (start <= month.last) & (np.isnat(end) | (end >= first))
+    counts = episodes.loc[in_window].groupby("child_id")["placement_number"].nunique()
+    return children.map(counts).fillna(0).astype(int).to_numpy()
+
+
+@cohort("looked_after_12_months_at_month_end",
+        description="children looked after continuously for 12 months or more at the month end, with "
+        "their latest health assessment and dental check",
+        timing="month_end", datasets=("children_in_care", "health_assessments"),
+        columns=CHILD_COLUMNS | {"health_assessment_up_to_date", "dental_check_up_to_date"},
+        breakdowns=CHILD_BREAKDOWNS, history={"health_assessments": 12})
+def looked_after_12_months_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
+    children = ctx.cohort("children_in_care_at_month_end", month)
+    frame = children.loc[children["looked_after_12_months"]].reset_index(drop=True)
+    health = ctx.records["health_assessments"]
+    done = health.loc[health["date_completed"].to_numpy() <= month.last]
+    health_last = _latest(done.loc[done["assessment_type"].isin(["initial", "review"])], frame["child_id"])
+    dental_last = _latest(done.loc[done["assessment_type"] == "dental"], frame["child_id"])
+    # "Within 12 months" means on or after the same date a year before (6 months for under-5s).
+    since = np.where(frame["age"].to_numpy() < 5, same_day_months_before(month.last, 6),
+                     same_day_months_before(month.last, 12)).astype("datetime64[s]")
+    frame["health_assessment_up_to_date"] = health_last["date_completed"].to_numpy() >= since
+    frame["dental_check_up_to_date"] = dental_last["date_completed"].to_numpy() >= same_day_months_before(month.last, 12)
+    frame["health_extract_id"] = health_last["extract_id"].to_numpy()
+    frame["dental_extract_id"] = dental_last["extract_id"].to_numpy()
+    return frame
+
+
+def _latest(assessments: pd.DataFrame, children: pd.Series) -> pd.DataFrame:
+    """For each child, their most recent completed assessment (date and extract), or NaT."""
+    latest = (assessments.sort_values("date_completed", kind="stable")
+              .drop_duplicates("child_id", keep="last").set_index("child_id"))
+    return latest[["date_completed", "extract_id"]].reindex(children.to_numpy())
+
+
+@cohort("visits_due_in_month",
+        description="statutory visits due in the month (one row per visit)",
+        timing="in_month", datasets=("visits",), columns={"child_id", "done_by_due_date"}, breakdowns=("team",))
+def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
+    visits = ctx.records["visits"]
+    rows = visits.loc[_in_month(visits["date_due"], month)]
+    done = rows["date_done"].to_numpy()
+    return pd.DataFrame({
+        "child_id": rows["child_id"].to_numpy(),
+        "extract_id": rows["extract_id"].to_numpy(),
+        "done_by_due_date": ~np.isnat(done) & (done <= rows["date_due"].to_numpy()),
+        "team_label": _labels(rows["team"]),
+    })
+
+
+def _care_status(in_care: pd.Series) -> np.ndarray:
+    return np.where(in_care.astype(bool).to_numpy(), "Children in care", "Other children").astype(object)
+
+
+@cohort("missing_episodes_started_in_month",
+        description="missing episodes that started in the month (one row per episode)",
+        timing="in_month", datasets=("missing_episodes",), columns={"episode_id", "child_id", "in_care"},
+        breakdowns=("care_status", "district"))
+def missing_episodes_started_in_month(ctx: Context, month: Month) -> pd.DataFrame:
+    episodes = ctx.records["missing_episodes"]
+    rows = episodes.loc[_in_month(episodes["missing_from"], month)]
+    return pd.DataFrame({
+        "episode_id": rows["episode_id"].to_numpy(),
+        "child_id": rows["child_id"].to_numpy(),
+        "extract_id": rows["extract_id"].to_numpy(),
+        "in_care": rows["in_care"].astype(bool).to_numpy(),
+        "care_status": _care_status(rows["in_care"]),
+        "district_label": _labels(rows["district"]),
+    })
+
+
+@cohort("missing_episodes_ended_in_month",
+        description="missing episodes that ended (the child was found) in the month, with their return "
+        "home interview",
+        timing="in_month", datasets=("missing_episodes", "return_interviews"),
+        columns={"episode_id", "child_id", "in_care", "rhi_completed", "rhi_within_72_hours"},
+        breakdowns=("care_status", "district", "rhi_outcome"))
+def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
+    episodes = ctx.records["missing_episodes"]
+    rows = episodes.loc[_in_month(episodes["found_at"], month)]
+    interviews = ctx.records["return_interviews"].drop_duplicates("episode_id", keep="last").set_index("episode_id")
+    interview = interviews.reindex(rows["episode_id"].to_numpy())
+    completed = (interview["outcome_group"] == "completed").to_numpy() & interview["held_at"].notna().to_numpy()
+    waited = interview["held_at"].to_numpy() - rows["found_at"].to_numpy()
+    return pd.DataFrame({
+        "episode_id": rows["episode_id"].to_numpy(),
+        "child_id": rows["child_id"].to_numpy(),
+        "extract_id": rows["extract_id"].to_numpy(),
+        "rhi_extract_id": interview["extract_id"].to_numpy(),
+        "in_care": rows["in_care"].astype(bool).to_numpy(),
+        "care_status": _care_status(rows["in_care"]),
+        "district_label": _labels(rows["district"]),
+        # Hours on the clock, weekends included: a child found on Friday evening is owed
+        # an interview by Monday evening.
+        "rhi_completed": completed,
+        "rhi_within_72_hours": completed & (waited <= np.timedelta64(RHI_HOURS, "h")),
+        "rhi_outcome_label": code_labels(interview["outcome"], "rhi_outcome", "No interview recorded").to_numpy(),
+    })
+
+
+@cohort("initial_health_assessments_due_in_month",
+        description="initial health assessments that fell due in the month: 20 working days (England and "
+        "Wales bank holidays excluded) after the child became looked after",
+        timing="in_month", datasets=("health_assessments",),
+        columns={"child_id", "placed_in_area", "in_timescale"}, breakdowns=("area", "host_la"))
+def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
+    health = ctx.records["health_assessments"]
+    initial = health.loc[health["assessment_type"] == "initial"]
+    due = add_working_days(initial["looked_after_date"].to_numpy(), IHA_WORKING_DAYS).astype("datetime64[s]")
+    # Without the date the child became looked after, trust the due date the file gives.
+    due = np.where(np.isnat(due), initial["date_due"].to_numpy(), due)
+    in_month = (due >= month.first) & (due < month.after)
+    rows = initial.loc[in_month]
+    due = due[in_month]
+    done = rows["date_completed"].to_numpy()
+    placed_in_area = rows["placed_in_area"].astype("boolean")
+    host = rows["host_la"].where(rows["host_la"].notna() | (placed_in_area != True), "Own council")  # noqa: E712
+    return pd.DataFrame({
+        "child_id": rows["child_id"].to_numpy(),
+        "extract_id": rows["extract_id"].to_numpy(),
+        "placed_in_area": placed_in_area.to_numpy(),
+        "area": _area(rows["placed_in_area"]),
+        "host_label": _labels(host, {"Own council": "Own council"}),
+        "in_timescale": ~np.isnat(done) & (done <= due),
+    })
+
+
+@cohort("care_leavers_with_birthday_in_last_12_months",
+        description="care leavers whose 17th to 21st birthday fell in the 12 months to the month end, "
+        "one row per birthday",
+        timing="rolling_12_months", datasets=("care_leavers",),
+        columns={"child_id", "age", "in_touch", "in_eet", "suitably_accommodated"},
+        breakdowns=("care_leaver_age",), history={"care_leavers": CARE_LEAVER_WINDOW_MONTHS})
+def care_leavers_with_birthday_in_last_12_months(ctx: Context, month: Month) -> pd.DataFrame:
+    leavers = ctx.records["care_leavers"]
+    first = month.shift(1 - CARE_LEAVER_WINDOW_MONTHS).first
+    birthday = leavers["birthday"].to_numpy()
+    rows = leavers.loc[(birthday >= first) & (birthday <= month.last)]
+    age = years_between(rows["date_of_birth"].to_numpy(), rows["birthday"].to_numpy())
+    return pd.DataFrame({
+        "child_id": rows["child_id"].to_numpy(),
+        "extract_id": rows["extract_id"].to_numpy(),
+        "age": age,
+        "age_label": np.char.add("Aged ", age.astype(str)).astype(object),
+        "in_touch": (rows["in_touch_group"] == "in_touch").to_numpy(),
+        "in_eet": (rows["activity_group"] == "eet").to_numpy(),
+        "suitably_accommodated": (rows["accommodation_group"] == "suitable").to_numpy(),
+    })

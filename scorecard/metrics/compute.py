@@ -1,0 +1,153 @@
+"""Every indicator for every month: numerator, denominator, value and the extracts used.
+
+An indicator counts rows of its cohort: the denominator those matching its denominator
+filters, the numerator those that also match the numerator filters. The value is
+computed last, from the two sums, at whatever grain is shown (a breakdown group sums its
+own rows): a ratio of sums, never an average of ratios. Values are kept as fractions;
+formatting as a percentage happens at the edge.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from scorecard.metrics.calendar import Month, months_between
+from scorecard.metrics.catalogue import Catalogue, Filter, Indicator, Op, Unit
+from scorecard.metrics.cohorts import BREAKDOWNS, COHORTS, Context
+from scorecard.metrics.records import Records
+from scorecard.metrics.reference import population_for
+
+TOTAL = "total"
+COLUMNS = ["indicator", "period", "breakdown", "group", "numerator", "denominator", "value", "extract_ids",
+           "note"]
+
+_OPS = {
+    Op.EQ: np.equal,
+    Op.NE: np.not_equal,
+    Op.IN: lambda column, value: np.isin(column, value),
+    Op.NOT_IN: lambda column, value: ~np.isin(column, value),
+    Op.LT: np.less,
+    Op.LE: np.less_equal,
+    Op.GT: np.greater,
+    Op.GE: np.greater_equal,
+}
+
+
+def matching(frame: pd.DataFrame, filters: Iterable[Filter]) -> np.ndarray:
+    """Rows meeting every filter. A blank never meets a comparison (blank is not 'not UASC')."""
+    mask = np.ones(len(frame), dtype=bool)
+    for where in filters:
+        column = frame[where.column].to_numpy()
+        blank = pd.isna(column)
+        if where.op is Op.IS_NULL:
+            mask &= blank
+        elif where.op is Op.NOT_NULL:
+            mask &= ~blank
+        else:
+            known = ~blank
+            result = np.zeros(len(column), dtype=bool)
+            result[known] = _OPS[where.op](column[known], where.value)
+            mask &= result
+    return mask
+
+
+def ratio(unit: Unit, numerator: float | None, denominator: float | None) -> float | None:
+    """The value shown, from the summed numerator and denominator."""
+    if numerator is None:
+        return None
+    if unit is Unit.COUNT:
+        return float(numerator)
+    if not denominator:
+        return None
+    value = numerator / denominator
+    return value * 10_000 if unit is Unit.RATE_PER_10000 else value
+
+
+def compute(records: Records, catalogue: Catalogue, indicators: Iterable[str] | None = None,
+            breakdowns: bool = False, periods: Iterable[str] | None = None) -> pd.DataFrame:
+    """The tidy table: one row per indicator, month and (if asked) breakdown group."""
+    chosen = [catalogue.by_id[i] for i in indicators] if indicators is not None else list(catalogue.indicators)
+    if periods is not None:
+        months = [Month.parse(p) for p in periods]
+    elif records.all_periods():
+        months = months_between(records.all_periods()[0], records.all_periods()[-1])
+    else:
+        months = []
+    context = Context(records)
+    rows: list[tuple] = []
+    for month in months:
+        for indicator in chosen:
+            rows.extend(_indicator_month(context, indicator, month, breakdowns))
+        context.forget()
+    return pd.DataFrame.from_records(rows, columns=COLUMNS)
+
+
+def _indicator_month(context: Context, indicator: Indicator, month: Month, breakdowns: bool) -> list[tuple]:
+    records = context.records
+    cohort = COHORTS[indicator.cohort]
+    absent = [d for d in cohort.datasets if not records.has_month(d, month.period)]
+    if absent:
+        return [_no_value(indicator, month, f"no {', '.join(absent)} extract loaded for {month.period}")]
+    for dataset, months in cohort.history.items():
+        first = records.first_period(dataset)
+        if first > month.shift(1 - months).period:
+            return [_no_value(indicator, month, f"needs {months} months of {dataset} extracts up to "
+                              f"{month.period}; the first loaded is {first}")]
+    frame = context.cohort(indicator.cohort, month)
+    month_extracts = np.array([i for d in cohort.datasets for i in records.extract_ids(d, month.period)])
+    denominator_spec = indicator.denominator
+    in_denominator = matching(frame, denominator_spec.where) if denominator_spec else np.ones(len(frame), bool)
+    in_numerator = in_denominator & matching(frame, indicator.numerator.where)
+    note = ""
+    population = None
+    if denominator_spec is not None and denominator_spec.reference is not None:
+        population, note = population_for(records.council, month)
+        if population is None:
+            return [_no_value(indicator, month, note)]
+    rows = []
+    groups = [(TOTAL, TOTAL, slice(None))]
+    if breakdowns and population is None:
+        for name in indicator.breakdowns:
+            column = frame[BREAKDOWNS[name].column]
+            for group in sorted(pd.unique(column[in_denominator | in_numerator]), key=str):
+                groups.append((name, group, (column == group).to_numpy()))
+    for breakdown, group, selected in groups:
+        num_rows = in_numerator[selected] if breakdown != TOTAL else in_numerator
+        den_rows = in_denominator[selected] if breakdown != TOTAL else in_denominator
+        part = frame if breakdown == TOTAL else frame.loc[selected]
+        numerator = _numerator(indicator, part, num_rows)
+        if population is not None:
+            denominator = population
+        elif indicator.unit is Unit.COUNT:
+            denominator = None
+        else:
+            denominator = int(den_rows.sum())
+        lineage = _lineage(part, den_rows | num_rows, month_extracts)
+        rows.append((indicator.id, month.period, breakdown, group, numerator, denominator,
+                     ratio(indicator.unit, numerator, denominator), lineage, note))
+    return rows
+
+
+def _no_value(indicator: Indicator, month: Month, note: str) -> tuple:
+    return (indicator.id, month.period, TOTAL, TOTAL, None, None, None, (), note)
+
+
+def _numerator(indicator: Indicator, frame: pd.DataFrame, rows: np.ndarray) -> float:
+    spec = indicator.numerator
+    if spec.count_distinct:
+        return int(pd.unique(frame[spec.count_distinct].to_numpy()[rows]).size)
+    if spec.sum:
+        return float(np.nansum(frame[spec.sum].to_numpy(dtype=float)[rows]))
+    return int(rows.sum())
+
+
+def _lineage(frame: pd.DataFrame, rows: np.ndarray, month_extracts: np.ndarray) -> tuple[int, ...]:
+    """The extracts a value came from: those of its rows, and the month's own extracts
+    (a count of zero still comes from a file that listed nobody)."""
+    columns = [c for c in frame.columns if c == "extract_id" or c.endswith("_extract_id")]
+    values = [frame[c].to_numpy(dtype=float, na_value=np.nan)[rows] for c in columns]
+    values.append(month_extracts.astype(float))
+    ids = np.unique(np.concatenate(values))
+    return tuple(int(i) for i in ids[~np.isnan(ids)])
