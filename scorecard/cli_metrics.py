@@ -1,0 +1,94 @@
+"""`scorecard metrics check|docs`, `scorecard benchmarks load` and `scorecard report`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from scorecard import settings
+
+
+def _catalogue():
+    from scorecard.metrics.catalogue import CatalogueError, load_catalogue
+
+    try:
+        return load_catalogue()
+    except CatalogueError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        click.echo(f"{len(error.problems)} problem(s) in metrics.yaml", err=True)
+        sys.exit(1)
+
+
+@click.group()
+def metrics() -> None:
+    """Check the indicator catalogue (metrics.yaml) and write its documentation."""
+
+
+@metrics.command()
+def check() -> None:
+    """Validate metrics.yaml: every problem, with its line."""
+    catalogue = _catalogue()
+    click.echo(f"metrics.yaml: {len(catalogue.indicators)} indicators, no problems")
+
+
+@metrics.command()
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Default: docs/metrics.md")
+def docs(out: Path | None) -> None:
+    """Write the indicator catalogue for people (docs/metrics.md)."""
+    from scorecard.metrics.docs import DOCS_PATH, catalogue_markdown
+
+    out = out or DOCS_PATH
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(catalogue_markdown(_catalogue()), encoding="utf-8")
+    click.echo(f"Wrote {out}")
+
+
+@click.group()
+def benchmarks() -> None:
+    """Published England, regional and statistical-neighbour figures."""
+
+
+@benchmarks.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_benchmarks_command(file: Path) -> None:
+    """Load a benchmarks CSV (see data/reference/benchmarks.csv); every release is kept."""
+    from ingest.benchmarks import load_benchmarks
+    from scorecard import store
+
+    result = load_benchmarks(store.engine(), file, _catalogue().by_id.keys(), settings.current_user())
+    if result.problems:
+        for problem in result.problems:
+            click.echo(problem, err=True)
+        click.echo(f"Nothing loaded: {len(result.problems)} problem(s) in {file.name}", err=True)
+        sys.exit(1)
+    click.echo(f"Loaded {result.loaded} benchmark figures from {file.name} "
+               f"({result.already_loaded} were already loaded)")
+
+
+@click.command()
+@click.option("--period", default=None, help="The month, YYYY-MM (default: the latest with data).")
+@click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@click.option("--framework", default=None, help="Theme framework (default: metrics.yaml's default_framework).")
+@click.option("--breakdowns", is_flag=True, help="Add every indicator's breakdowns for the month.")
+@click.option("--public", is_flag=True, help="Suppress small counts that could identify a child.")
+def report(period, output, council, framework, breakdowns, public) -> None:
+    """Print every indicator's value, RAG, direction and comparators for a month."""
+    from scorecard import store
+    from scorecard.metrics.report import council_metrics, report_table
+
+    council = council or settings.default_council()
+    figures = council_metrics(store.engine(), council, _catalogue())
+    period = period or figures.latest_period()
+    if period is None:
+        click.echo(f"No figures for {council}: load some extracts first (scorecard ingest).", err=True)
+        sys.exit(1)
+    table = report_table(figures, period, framework, breakdowns, public)
+    if output == "json":
+        click.echo(json.dumps({"council": council, "period": period, "indicators": table.to_dict("records")},
+                              indent=1, default=str))
+    else:
+        click.echo(table.to_csv(index=False), nl=False)

@@ -1,0 +1,214 @@
+"""The metrics API the web app and `scorecard report` use: tidy tables, no Dash.
+
+`council_metrics(engine, council)` computes every indicator for every month once and
+keeps the result until the store changes (a new upload or benchmark release): page
+views read the cached tables rather than recomputing. Breakdowns are computed when
+asked for, one indicator at a time.
+"""
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from scorecard import store
+from scorecard.metrics.calendar import Month
+from scorecard.metrics.catalogue import Catalogue, Comparator, Indicator, Polarity, load_catalogue
+from scorecard.metrics.comparators import Comparison, choose_benchmark, neighbour_average
+from scorecard.metrics.compute import TOTAL, compute, ratio
+from scorecard.metrics.formatting import format_value
+from scorecard.metrics.rating import direction, rate, suppressed
+from scorecard.metrics.records import load_records
+from scorecard.metrics.reference import ENGLAND, council
+
+COMPARATORS = [c.value for c in Comparator]
+
+
+class CouncilMetrics:
+    """One council's computed indicators, with the benchmarks to judge them by."""
+
+    def __init__(self, engine: Engine, council_code: str, catalogue: Catalogue,
+                 neighbour_values: dict[str, pd.DataFrame] | None = None):
+        self.engine, self.council, self.catalogue = engine, council_code, catalogue
+        self.records = load_records(engine, council_code)
+        self.values = compute(self.records, catalogue)
+        with store.read_connection(engine) as conn:
+            self.benchmarks = pd.DataFrame(store.benchmark_rows(conn),
+                                           columns=[c.name for c in store.benchmarks.c])
+        self.neighbour_values = neighbour_values or {}
+        self._totals = self.values.set_index(["indicator", "period"])
+
+    def periods(self) -> list[str]:
+        """Months with at least one figure, oldest first."""
+        return sorted(set(self.values.loc[self.values["value"].notna(), "period"]))
+
+    def latest_period(self) -> str | None:
+        periods = self.periods()
+        return periods[-1] if periods else None
+
+    def total(self, indicator: str, period: str) -> dict | None:
+        try:
+            return self._totals.loc[(indicator, period)].to_dict()
+        except KeyError:
+            return None
+
+    def comparison(self, indicator: Indicator, comparator: str, month: Month, own: float | None) -> Comparison | None:
+        if comparator not in {c.value for c in indicator.benchmarks}:
+            return None
+        if comparator == Comparator.STATISTICAL_NEIGHBOURS.value and self.neighbour_values:
+            computed = neighbour_average(
+                {code: _numerator_denominator(frame, indicator.id, month.period)
+                 for code, frame in self.neighbour_values.items()},
+                lambda n, d: ratio(indicator.unit, n, d), own,
+                None if indicator.polarity is Polarity.CONTEXT else indicator.polarity is Polarity.HIGHER)
+            if computed is not None:
+                return computed
+        area = {"england": ENGLAND, "region": council(self.council).region_code,
+                "statistical_neighbours": self.council}[comparator]
+        rows = self._benchmark_rows.get((indicator.id, comparator, area), self.benchmarks.iloc[0:0])
+        return choose_benchmark(rows, comparator, month)
+
+    @cached_property
+    def _benchmark_rows(self) -> dict[tuple, pd.DataFrame]:
+        return {key: rows for key, rows in self.benchmarks.groupby(["indicator", "comparator", "area_code"])}
+
+    def indicator_row(self, indicator: Indicator, period: str) -> dict:
+        """Everything the scorecard shows about one indicator in one month."""
+        month = Month.parse(period)
+        total = self.total(indicator.id, period) or {}
+        value = _none_if_nan(total.get("value"))
+        denominator = _none_if_nan(total.get("denominator"))
+        comparisons = {c: self.comparison(indicator, c, month, value) for c in COMPARATORS}
+        target = indicator.target_for(period)
+        rating = rate(indicator, value, denominator, target, comparisons["england"],
+                      comparisons["statistical_neighbours"], self.catalogue.min_denominator(indicator))
+        row = {
+            "indicator": indicator.id, "label": indicator.label, "unit": indicator.unit.value,
+            "polarity": indicator.polarity.value, "period": period,
+            "numerator": _none_if_nan(total.get("numerator")), "denominator": denominator, "value": value,
+            "rag": rating.rag, "rag_reason": rating.reason,
+            "target": target.green if target else None, "target_amber": target.amber if target else None,
+        }
+        for name, shift in (("last_month", -1), ("last_year", -12)):
+            earlier = _none_if_nan((self.total(indicator.id, month.shift(shift).period) or {}).get("value"))
+            row[name] = earlier
+            row[f"{name}_direction"] = direction(indicator, value, earlier, self.catalogue.no_change_within(indicator))
+        for name, comparison in comparisons.items():
+            comparison = comparison or Comparison(name, None)
+            row.update({f"{name}_{field}": getattr(comparison, field)
+                        for field in ("value", "period", "state", "note")})
+            if name == "statistical_neighbours":
+                row["statistical_neighbours_rank"] = comparison.rank
+                row["statistical_neighbours_rank_of"] = comparison.rank_of
+        row["extract_ids"] = tuple(total.get("extract_ids") or ())
+        row["note"] = total.get("note") or ("" if total else f"not computed for {period}")
+        return row
+
+    def scorecard(self, period: str, framework: str | None = None, theme: str | None = None,
+                  public: bool = False) -> pd.DataFrame:
+        """One row per indicator for a month, in catalogue order, with its themes."""
+        chosen = self.catalogue.framework(framework)
+        rows = []
+        for indicator in self.catalogue.indicators:
+            themes = indicator.themes.get(chosen.id, ())
+            if theme and theme not in themes:
+                continue
+            row = self.indicator_row(indicator, period)
+            row["themes"] = themes
+            rows.append(self._suppress(row, indicator) if public else row)
+        return pd.DataFrame(rows)
+
+    def trend(self, indicator_id: str, period: str, months: int = 24) -> pd.DataFrame:
+        """The indicator over the `months` months to `period`, with target and benchmarks."""
+        indicator = self.catalogue.by_id[indicator_id]
+        last = Month.parse(period)
+        return pd.DataFrame([self.indicator_row(indicator, last.shift(-back).period)
+                             for back in range(months - 1, -1, -1)])
+
+    def breakdowns(self, indicator_id: str, periods: list[str] | None = None) -> pd.DataFrame:
+        """Every breakdown the indicator offers, for the given months (default: the latest)."""
+        periods = periods or [self.latest_period()]
+        table = compute(self.records, self.catalogue, [indicator_id], breakdowns=True, periods=periods)
+        return table[table["breakdown"] != TOTAL].reset_index(drop=True)
+
+    def _suppress(self, row: dict, indicator: Indicator) -> dict:
+        threshold = self.catalogue.defaults.suppress_below
+        from_population = indicator.denominator is not None and indicator.denominator.reference is not None
+        counts = [row["numerator"]] + ([] if from_population else [row["denominator"]])
+        if any(suppressed(count, threshold) for count in counts):
+            row = dict(row, numerator=None, denominator=None, value=None, rag=None,
+                       note=f"suppressed: fewer than {threshold}")
+        return row
+
+
+def _numerator_denominator(values: pd.DataFrame, indicator_id: str, period: str) -> tuple:
+    rows = values[(values["indicator"] == indicator_id) & (values["period"] == period)
+                  & (values["breakdown"] == TOTAL)]
+    if rows.empty:
+        return None, None
+    return _none_if_nan(rows.iloc[0]["numerator"]), _none_if_nan(rows.iloc[0]["denominator"])
+
+
+def _none_if_nan(value):
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+_cache: dict[tuple, tuple[tuple, CouncilMetrics]] = {}
+_cache_lock = threading.Lock()
+
+
+def council_metrics(engine: Engine, council_code: str, catalogue: Catalogue | None = None) -> CouncilMetrics:
+    """The council's metrics, recomputed only when the store or the catalogue has changed.
+
+    Each web worker process keeps its own copy; the key is read from the store, so a
+    load made by another process is seen on the next request.
+    """
+    catalogue = catalogue or load_catalogue()
+    with store.read_connection(engine) as conn:
+        version = (store.store_version(conn), id(catalogue))
+        with_data = set(store.councils_with_data(conn))
+    key = (str(engine.url), council_code)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached and cached[0] == version:
+            return cached[1]
+        neighbours = {code: compute(load_records(engine, code), catalogue)
+                      for code in council(council_code).statistical_neighbours if code in with_data}
+        metrics = CouncilMetrics(engine, council_code, catalogue, neighbours)
+        _cache[key] = (version, metrics)
+        return metrics
+
+
+
+def report_table(metrics: CouncilMetrics, period: str, framework: str | None = None, breakdowns: bool = False,
+                 public: bool = False) -> pd.DataFrame:
+    """`scorecard report`'s table: the scorecard for a month (and, if asked, every
+    breakdown group as further rows), with each value also as people read it."""
+    table = metrics.scorecard(period, framework, public=public)
+    table.insert(table.columns.get_loc("value") + 1, "value_shown",
+                 [format_value(unit, value) for unit, value in zip(table["unit"], table["value"])])
+    table.insert(2, "breakdown", TOTAL)
+    table.insert(3, "group", TOTAL)
+    if breakdowns:
+        parts = [table]
+        threshold = metrics.catalogue.defaults.suppress_below
+        for indicator in metrics.catalogue.indicators:
+            groups = metrics.breakdowns(indicator.id, [period])
+            if groups.empty:
+                continue
+            groups = groups.assign(label=indicator.label, unit=indicator.unit.value, polarity=indicator.polarity.value)
+            groups["value_shown"] = [format_value(indicator.unit, v) for v in groups["value"]]
+            if public:
+                hidden = groups["numerator"].map(lambda n: suppressed(n, threshold)) | groups["denominator"].map(
+                    lambda d: suppressed(d, threshold))
+                groups.loc[hidden, ["numerator", "denominator", "value", "value_shown"]] = None
+                groups.loc[hidden, "note"] = f"suppressed: fewer than {threshold}"
+            parts.append(groups)
+        table = pd.concat(parts, ignore_index=True)
+    for column in ("numerator", "denominator"):
+        table[column] = [int(v) if isinstance(v, float) and v.is_integer() else v for v in table[column]]
+    table["extract_ids"] = [";".join(map(str, ids)) for ids in table["extract_ids"]]
+    table["themes"] = [";".join(themes) if isinstance(themes, tuple) else "" for themes in table["themes"]]
+    return table.astype(object).where(table.notna(), None)
