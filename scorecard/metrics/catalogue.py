@@ -221,7 +221,7 @@ def _message(error: dict) -> str:
         return f"unknown key {error['loc'][-1]!r}"
     if error["type"] == "missing":
         return f"missing field {error['loc'][-1]!r}"
-    return f"{'.'.join(str(p) for p in error['loc'][-2:])}: {error['msg']}"
+    return f"{error['loc'][-1]}: {error['msg']}"
 
 
 def _line_index(node, path: tuple = (), lines: dict | None = None) -> dict[tuple, int]:
