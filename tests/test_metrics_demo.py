@@ -1,0 +1,93 @@
+"""The demo county computes without errors for every indicator and month, and the
+patterns it was built with (ingest/demo/__init__.py) show in the figures."""
+from __future__ import annotations
+
+from statistics import mean
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import create_engine, event
+
+from ingest import demo
+from scorecard import store
+from scorecard.cli import main
+from scorecard.metrics.report import council_metrics
+from scorecard.settings import REFERENCE_DIR
+
+
+@pytest.fixture(scope="module")
+def metrics(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    url = f"sqlite:///{folder / 'store.db'}"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DATABASE_URL", url)
+    store.engine.cache_clear()
+    result = CliRunner().invoke(main, ["demo", "--out", str(folder / "files")])
+    assert result.exit_code == 0, result.output
+    loaded = CliRunner().invoke(main, ["benchmarks", "load", str(REFERENCE_DIR / "benchmarks.csv")])
+    assert loaded.exit_code == 0, loaded.output
+    engine = create_engine(url)
+    event.listen(engine, "connect", store._tune_sqlite)
+    yield council_metrics(engine, demo.COUNCIL)
+    patch.undo()
+    store.engine.cache_clear()
+
+
+def series(metrics, indicator):
+    rows = metrics.values[(metrics.values["indicator"] == indicator) & (metrics.values["breakdown"] == "total")]
+    return dict(zip(rows["period"], rows["value"]))
+
+
+@pytest.mark.slow
+def test_every_indicator_every_month_once_a_year_of_history_is_loaded(metrics):
+    table = metrics.values
+    assert set(table["indicator"]) == {i.id for i in metrics.catalogue.indicators}
+    assert sorted(set(table["period"])) == metrics.periods()
+    settled = table[table["period"] >= "2023-03"]
+    assert settled["value"].notna().all(), settled[settled["value"].isna()][["indicator", "period", "note"]]
+    early = table[table["value"].isna()]
+    assert set(early["indicator"]) <= {i.id for i in metrics.catalogue.indicators
+                                       if i.cohort in ("looked_after_12_months_at_month_end",
+                                                       "care_leavers_with_birthday_in_last_12_months")}
+    assert early["note"].str.startswith("needs 12 months of").all()
+    assert all(len(ids) for ids in settled["extract_ids"])
+
+
+@pytest.mark.slow
+def test_the_steady_background(metrics):
+    for indicator, low, high in [
+        ("children_in_care", 720, 800), ("uasc_percent", 0.07, 0.13), ("placement_stability_short", 0.07, 0.14),
+        ("placement_stability_long", 0.6, 0.8), ("placed_out_of_area", 0.25, 0.35), ("placed_20_miles", 0.2, 0.3),
+        ("care_leavers_in_touch_19_21", 0.8, 0.97), ("care_leavers_eet_19_21", 0.45, 0.62),
+    ]:
+        values = [v for p, v in series(metrics, indicator).items() if p >= "2023-03"]
+        assert low <= mean(values) <= high, (indicator, mean(values))
+
+
+@pytest.mark.slow
+def test_the_deliberate_patterns(metrics):
+    missing = series(metrics, "missing_episodes")
+    summer = ("2023-07", "2023-08")
+    assert mean(missing[p] for p in summer) > 1.25 * mean(v for p, v in missing.items() if p not in summer)
+
+    visits = series(metrics, "visits_in_timescale")
+    winter = ("2023-12", "2024-01", "2024-02")
+    assert mean(visits[p] for p in winter) < mean(v for p, v in visits.items() if p not in winter) - 0.1
+
+    iha = series(metrics, "iha_in_timescale")
+    dip = ("2023-09", "2023-10", "2023-11", "2023-12")
+    assert mean(iha[p] for p in dip) < mean(v for p, v in iha.items() if p not in dip) - 0.15
+    groups = metrics.breakdowns("iha_in_timescale", metrics.periods()[-12:])
+    area = groups[groups["breakdown"] == "area"].groupby("group")[["numerator", "denominator"]].sum()
+    rates = area["numerator"] / area["denominator"]
+    assert rates["Out of area"] < rates["In area"] - 0.25
+
+    within = series(metrics, "rhi_within_72_hours")
+    periods = sorted(within)
+    assert mean(within[p] for p in periods[-3:]) > mean(within[p] for p in periods[:24]) + 0.1
+
+    card = metrics.scorecard(periods[-1])
+    assert set(card["rag"].dropna()) <= {"green", "amber", "red", "too_few", "not_rated"}
+    short = card.set_index("indicator").loc["placement_stability_short"]
+    assert (short["england_period"], short["england_state"]) == ("2024/25", "published")
+    assert card.set_index("indicator").loc["placed_20_miles", "england_state"] == "not_yet_published"
