@@ -14,14 +14,16 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Generate and load the demo county (once), then serve the app on http://127.0.0.1:8050
+# Generate and load the demo county (once) and the published benchmarks, then serve the app on http://127.0.0.1:8050
 run: $(STAMP)
 	$(BIN)/scorecard demo --if-empty
+	$(BIN)/scorecard benchmarks load data/reference/benchmarks.csv
 	$(BIN)/python app.py
 
 # Every test, against SQLite and against a throwaway PostgreSQL server when one can be
 # started here (.ci/run installs PostgreSQL; in CI a missing server fails the run).
 test: $(STAMP)
+	$(BIN)/scorecard metrics check
 	@url="$${TEST_POSTGRES_URL:-$$(.ci/postgres.sh start 2>/dev/null || true)}"; \
 	TEST_POSTGRES_URL="$$url" $(BIN)/python -m pytest -ra $(PYTEST_ARGS); status=$$?; \
 	[ -n "$${TEST_POSTGRES_URL:-}" ] || .ci/postgres.sh stop; exit $$status
@@ -31,6 +33,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/metrics.py
 
 clean:
 	rm -rf $(VENV) data/scorecard.db* data/demo build *.egg-info test-output

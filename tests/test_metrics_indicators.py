@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from metrics_builders import MONTH, episode, make_records, months
@@ -19,7 +20,7 @@ def figures(records, month: str = MONTH, breakdowns: bool = False):
 
 
 def figure(row):
-    return tuple(None if value != value else value for value in (row.numerator, row.denominator, row.value))
+    return tuple(None if pd.isna(value) else value for value in (row.numerator, row.denominator, row.value))
 
 
 def total(table, indicator):

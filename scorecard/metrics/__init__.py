@@ -1,0 +1,20 @@
+"""The metrics layer: metrics.yaml turned into figures, month by month, with lineage.
+
+The web app and the command line use only what is exported here:
+
+    figures = council_metrics(engine, council)       # computed once per store version
+    figures.scorecard("2025-03")                      # one row per indicator: value, RAG,
+                                                      # direction, target, comparators, extracts
+    figures.trend("rhi_completed", "2025-03", 24)     # the last 24 months
+    figures.breakdowns("iha_in_timescale", ["2025-03"])
+    format_value("percent", 0.777)                    # "77.7%": formatting happens at the edge
+
+Layers: cohorts (named measure functions) -> compute (sums and ratios) -> report
+(targets, RAG, benchmarks, direction). Nothing here imports Dash.
+"""
+from scorecard.metrics.catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
+from scorecard.metrics.formatting import describe, format_value
+from scorecard.metrics.report import CouncilMetrics, council_metrics, report_table
+
+__all__ = ["Catalogue", "CatalogueError", "CouncilMetrics", "Indicator", "council_metrics", "describe",
+           "format_value", "load_catalogue", "report_table"]

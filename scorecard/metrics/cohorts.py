@@ -130,7 +130,7 @@ def _labels(values: pd.Series, labels: dict | None = None, unknown: str = NOT_RE
 
 
 def _area(placed_in_area: pd.Series) -> np.ndarray:
-    return _labels(placed_in_area.map({True: "in", False: "out", 1: "in", 0: "out"}),
+    return _labels(placed_in_area.map({True: "in", False: "out"}),
                    {"in": "In area", "out": "Out of area"})
 
 

@@ -1,6 +1,8 @@
 """Values as people read them: the only place a fraction becomes a percentage."""
 from __future__ import annotations
 
+import pandas as pd
+
 from scorecard.metrics.catalogue import Unit
 
 _LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "too_few": "Too few to rate", "not_rated": "Not rated",
@@ -10,7 +12,7 @@ _LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "too_few": "Too few
 
 
 def format_value(unit: Unit | str, value: float | None) -> str:
-    if value is None or value != value:
+    if value is None or pd.isna(value):
         return ""
     unit = Unit(unit)
     if unit is Unit.PERCENT:

@@ -152,7 +152,7 @@ def _numerator_denominator(values: pd.DataFrame, indicator_id: str, period: str)
 
 
 def _none_if_nan(value):
-    return None if value is None or (isinstance(value, float) and value != value) else value
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
 _cache: dict[tuple, tuple[tuple, CouncilMetrics]] = {}
