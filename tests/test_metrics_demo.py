@@ -91,3 +91,22 @@ def test_the_deliberate_patterns(metrics):
     short = card.set_index("indicator").loc["placement_stability_short"]
     assert (short["england_period"], short["england_state"]) == ("2024/25", "published")
     assert card.set_index("indicator").loc["placed_20_miles", "england_state"] == "not_yet_published"
+
+
+@pytest.mark.slow
+def test_trend_as_at_and_series_breaks(metrics):
+    from scorecard.metrics.catalogue import SeriesBreak
+
+    trend = metrics.trend("missing_episodes", "2025-03", 13)
+    assert list(trend["period"]) == [f"2024-{m:02d}" for m in range(3, 13)] + ["2025-01", "2025-02", "2025-03"]
+    assert trend["value"].notna().all() and (trend["series_break"] == "").all()
+    as_at = metrics.as_at("2025-03")
+    assert str(as_at["month_end"]) == "2025-03-31" and as_at["loaded_at"] is not None
+    original = metrics.catalogue.by_id["missing_episodes"]
+    broken = original.model_copy(update={"series_breaks": (SeriesBreak(period="2024-06", reason="new system"),)})
+    metrics.catalogue.by_id["missing_episodes"] = broken
+    try:
+        trend = metrics.trend("missing_episodes", "2025-03", 13)
+    finally:
+        metrics.catalogue.by_id["missing_episodes"] = original
+    assert trend.set_index("period").loc["2024-06", "series_break"] == "new system"

@@ -323,7 +323,9 @@ def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.Da
     due = due[in_month]
     done = rows["date_completed"].to_numpy()
     placed_in_area = rows["placed_in_area"].astype("boolean")
-    host = rows["host_la"].where(rows["host_la"].notna() | (placed_in_area != True), "Own council")  # noqa: E712
+    # Children placed in the area have no host council: their own council assesses them.
+    own = placed_in_area.fillna(False).to_numpy(dtype=bool) & rows["host_la"].isna().to_numpy()
+    host = pd.Series(np.where(own, "Own council", rows["host_la"].to_numpy(dtype=object)), dtype=object)
     return pd.DataFrame({
         "child_id": rows["child_id"].to_numpy(),
         "extract_id": rows["extract_id"].to_numpy(),

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 
 from scorecard import store
-from scorecard.metrics.calendar import Month
+from scorecard.metrics.calendar import Month, to_date
 from scorecard.metrics.catalogue import Catalogue, Comparator, Indicator, Polarity, load_catalogue
 from scorecard.metrics.comparators import Comparison, choose_benchmark, neighbour_average
 from scorecard.metrics.compute import TOTAL, compute, ratio
@@ -47,6 +47,12 @@ class CouncilMetrics:
     def latest_period(self) -> str | None:
         periods = self.periods()
         return periods[-1] if periods else None
+
+    def as_at(self, period: str) -> dict:
+        """What a page says the data is "as at": the month's last day, and when its
+        extracts were loaded (the latest of them)."""
+        loaded = self.records.extracts.loc[self.records.extracts["period"] == period, "loaded_at"]
+        return {"month_end": to_date(Month.parse(period).last), "loaded_at": loaded.max() if len(loaded) else None}
 
     def total(self, indicator: str, period: str) -> dict | None:
         try:
@@ -124,8 +130,11 @@ class CouncilMetrics:
         """The indicator over the `months` months to `period`, with target and benchmarks."""
         indicator = self.catalogue.by_id[indicator_id]
         last = Month.parse(period)
-        return pd.DataFrame([self.indicator_row(indicator, last.shift(-back).period)
-                             for back in range(months - 1, -1, -1)])
+        table = pd.DataFrame([self.indicator_row(indicator, last.shift(-back).period)
+                              for back in range(months - 1, -1, -1)])
+        breaks = {b.period: b.reason for b in indicator.series_breaks}
+        table["series_break"] = [breaks.get(p, "") for p in table["period"]]
+        return table
 
     def breakdowns(self, indicator_id: str, periods: list[str] | None = None) -> pd.DataFrame:
         """Every breakdown the indicator offers, for the given months (default: the latest)."""
