@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard.metrics.calendar import DAY, Month, add_working_days, same_day_months_before, years_between
-from scorecard.metrics.records import Records, code_labels
+from scorecard.metrics.records import Records, area_labels, labels
 
 IHA_WORKING_DAYS = 20
 RHI_HOURS = 72
@@ -27,7 +27,6 @@ LONG_TERM_CARE_MONTHS = 30
 LONG_TERM_PLACEMENT_MONTHS = 24
 CARE_LEAVER_WINDOW_MONTHS = 12
 
-NOT_RECORDED = "Not recorded"
 
 
 @dataclass(frozen=True)
@@ -53,14 +52,6 @@ BREAKDOWNS: dict[str, Breakdown] = {b.name: b for b in (
     Breakdown("care_leaver_age", "Age at birthday", "age_label"),
 )}
 
-PLACEMENT_MIX_LABELS = {
-    "in_house_fostering": "In-house fostering",
-    "agency_fostering": "Agency fostering",
-    "residential": "Residential",
-    "placed_with_parents": "Placed with parents",
-    "adoption": "Placed for adoption",
-    "other": "Other placements",
-}
 AGE_BANDS = ((0, "Under 1"), (1, "1 to 4"), (5, "5 to 9"), (10, "10 to 15"), (16, "16 and over"))
 
 
@@ -70,12 +61,19 @@ class Context:
     def __init__(self, records: Records):
         self.records = records
         self._built: dict[tuple[str, str], pd.DataFrame] = {}
+        self._derived: dict[str, pd.DataFrame] = {}
 
     def cohort(self, name: str, month: Month) -> pd.DataFrame:
         key = (name, month.period)
         if key not in self._built:
             self._built[key] = COHORTS[name].build(self, month)
         return self._built[key]
+
+    def once(self, name: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A frame derived from the records alone, built once for every month."""
+        if name not in self._derived:
+            self._derived[name] = build()
+        return self._derived[name]
 
     def forget(self) -> None:
         """Drop built cohorts: at national scale a month's frames are tens of megabytes."""
@@ -116,39 +114,10 @@ def _in_month(values: pd.Series, month: Month) -> np.ndarray:
     return (values >= month.first) & (values < month.after)
 
 
-def _labels(values: pd.Series, labels: dict | None = None, unknown: str = NOT_RECORDED) -> np.ndarray:
-    """Readable breakdown groups: 'care_order' -> 'Care order', blanks -> 'Not recorded'."""
-    def label(value):
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value in ("", "unknown"):
-            return unknown
-        if labels and value in labels:
-            return labels[value]
-        return str(value).replace("_", " ").capitalize()
-    uniques = pd.unique(values)
-    mapping = {value: label(value) for value in uniques}
-    return values.map(mapping).to_numpy(dtype=object)
-
-
-def _area(placed_in_area: pd.Series) -> np.ndarray:
-    return _labels(placed_in_area.map({True: "in", False: "out"}),
-                   {"in": "In area", "out": "Out of area"})
-
-
 def _age_band(ages: np.ndarray) -> np.ndarray:
     bounds = np.array([lower for lower, _ in AGE_BANDS])
     names = np.array([name for _, name in AGE_BANDS], dtype=object)
     return names[np.searchsorted(bounds, ages, side="right") - 1]
-
-
-def placement_mix(placement_group: pd.Series, provider_group: pd.Series) -> np.ndarray:
-    """The six-way mix councillors see: fostering split by who provides it."""
-    fostering = placement_group.to_numpy() == "fostering"
-    provider = provider_group.to_numpy()
-    mix = np.where(np.isin(placement_group, ["residential", "placed_with_parents", "adoption"]),
-                   placement_group, "other").astype(object)
-    mix[fostering & (provider == "in_house")] = "in_house_fostering"
-    mix[fostering & np.isin(provider, ["private", "voluntary"])] = "agency_fostering"
-    return mix
 
 
 CHILD_COLUMNS = {"child_id", "age", "uasc", "placed_in_area", "distance_miles", "placement_group",
@@ -168,26 +137,11 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     open_now = (start <= month.last) & (np.isnat(end) | (end > month.last))
     rows = episodes.loc[open_now].drop_duplicates("child_id", keep="last").reset_index(drop=True)
     age = years_between(rows["date_of_birth"].to_numpy(), month.last)
-    frame = pd.DataFrame({
-        "child_id": rows["child_id"],
-        "extract_id": rows["extract_id"],
-        "age": age,
-        "age_band": _age_band(age),
-        "uasc": rows["uasc"].astype(bool),
-        "uasc_status": np.where(rows["uasc"].astype(bool), "UASC", "Not UASC").astype(object),
-        "placed_in_area": rows["placed_in_area"].astype("boolean"),
-        "area": _area(rows["placed_in_area"]),
-        "distance_miles": rows["distance_miles"].astype(float),
-        "placement_group": rows["placement_group"],
-        "placement_mix": placement_mix(rows["placement_group"], rows["provider_group"]),
-        "legal_group": rows["legal_group"],
-        "legal_label": _labels(rows["legal_group"]),
-        "sex_group": rows["sex_group"],
-        "sex_label": _labels(rows["sex_group"]),
-        "ethnic_group": _labels(rows["ethnic_group"], unknown="Not known"),
-        "district_label": _labels(rows["district"]),
-    })
-    frame["placement_mix_label"] = _labels(frame["placement_mix"], PLACEMENT_MIX_LABELS)
+    frame = rows[["child_id", "extract_id", "uasc", "uasc_status", "placed_in_area", "area", "distance_miles",
+                  "placement_group", "placement_mix", "placement_mix_label", "legal_group", "legal_label",
+                  "sex_group", "sex_label", "ethnic_group", "district_label"]].copy()
+    frame["age"] = age
+    frame["age_band"] = _age_band(age)
     frame["placements_last_12_months"] = _placements_in_window(episodes, month, frame["child_id"])
     period_start = rows["period_start"].to_numpy()
     frame["looked_after_12_months"] = period_start <= same_day_months_before(month.last, 12)
@@ -221,24 +175,33 @@ def _placements_in_window(episodes: pd.DataFrame, month: Month, children: pd.Ser
 def looked_after_12_months_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     children = ctx.cohort("children_in_care_at_month_end", month)
     frame = children.loc[children["looked_after_12_months"]].reset_index(drop=True)
-    health = ctx.records["health_assessments"]
-    done = health.loc[health["date_completed"].to_numpy() <= month.last]
-    health_last = _latest(done.loc[done["assessment_type"].isin(["initial", "review"])], frame["child_id"])
-    dental_last = _latest(done.loc[done["assessment_type"] == "dental"], frame["child_id"])
+    year_before = same_day_months_before(month.last, 12)
+    health_last = _latest(ctx.once("health_checks", lambda: _completed(ctx, ["initial", "review"])),
+                          frame["child_id"], year_before, month.last)
+    dental_last = _latest(ctx.once("dental_checks", lambda: _completed(ctx, ["dental"])),
+                          frame["child_id"], year_before, month.last)
     # "Within 12 months" means on or after the same date a year before (6 months for under-5s).
     since = np.where(frame["age"].to_numpy() < 5, same_day_months_before(month.last, 6),
                      same_day_months_before(month.last, 12)).astype("datetime64[s]")
     frame["health_assessment_up_to_date"] = health_last["date_completed"].to_numpy() >= since
-    frame["dental_check_up_to_date"] = dental_last["date_completed"].to_numpy() >= same_day_months_before(month.last, 12)
+    frame["dental_check_up_to_date"] = dental_last["date_completed"].to_numpy() >= year_before
     frame["health_extract_id"] = health_last["extract_id"].to_numpy()
     frame["dental_extract_id"] = dental_last["extract_id"].to_numpy()
     return frame
 
 
-def _latest(assessments: pd.DataFrame, children: pd.Series) -> pd.DataFrame:
-    """For each child, their most recent completed assessment (date and extract), or NaT."""
-    latest = (assessments.sort_values("date_completed", kind="stable")
-              .drop_duplicates("child_id", keep="last").set_index("child_id"))
+def _completed(ctx: Context, kinds: list[str]) -> pd.DataFrame:
+    health = ctx.records["health_assessments"]
+    done = health.loc[health["assessment_type"].isin(kinds) & health["date_completed"].notna()]
+    return done[["child_id", "date_completed", "extract_id"]].sort_values("date_completed", kind="stable")
+
+
+def _latest(completed: pd.DataFrame, children: pd.Series, since: np.datetime64, until: np.datetime64) -> pd.DataFrame:
+    """For each child, their most recent assessment done in [since, until] (date and
+    extract), or NaT: only the last year can make a child up to date, so only it is read."""
+    dates = completed["date_completed"].to_numpy()
+    window = completed.iloc[np.searchsorted(dates, since, "left"):np.searchsorted(dates, until, "right")]
+    latest = window.drop_duplicates("child_id", keep="last").set_index("child_id")
     return latest[["date_completed", "extract_id"]].reindex(children.to_numpy())
 
 
@@ -253,12 +216,8 @@ def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
         "child_id": rows["child_id"].to_numpy(),
         "extract_id": rows["extract_id"].to_numpy(),
         "done_by_due_date": ~np.isnat(done) & (done <= rows["date_due"].to_numpy()),
-        "team_label": _labels(rows["team"]),
+        "team_label": labels(rows["team"]),
     })
-
-
-def _care_status(in_care: pd.Series) -> np.ndarray:
-    return np.where(in_care.astype(bool).to_numpy(), "Children in care", "Other children").astype(object)
 
 
 @cohort("missing_episodes_started_in_month",
@@ -272,9 +231,9 @@ def missing_episodes_started_in_month(ctx: Context, month: Month) -> pd.DataFram
         "episode_id": rows["episode_id"].to_numpy(),
         "child_id": rows["child_id"].to_numpy(),
         "extract_id": rows["extract_id"].to_numpy(),
-        "in_care": rows["in_care"].astype(bool).to_numpy(),
-        "care_status": _care_status(rows["in_care"]),
-        "district_label": _labels(rows["district"]),
+        "in_care": rows["in_care"].to_numpy(),
+        "care_status": rows["care_status"].to_numpy(),
+        "district_label": rows["district_label"].to_numpy(),
     })
 
 
@@ -287,8 +246,8 @@ def missing_episodes_started_in_month(ctx: Context, month: Month) -> pd.DataFram
 def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     episodes = ctx.records["missing_episodes"]
     rows = episodes.loc[_in_month(episodes["found_at"], month)]
-    interviews = ctx.records["return_interviews"].drop_duplicates("episode_id", keep="last").set_index("episode_id")
-    interview = interviews.reindex(rows["episode_id"].to_numpy())
+    interview = ctx.once("interviews_by_episode", lambda: ctx.records["return_interviews"].set_index("episode_id"))
+    interview = interview.reindex(rows["episode_id"].to_numpy())
     completed = (interview["outcome_group"] == "completed").to_numpy() & interview["held_at"].notna().to_numpy()
     waited = interview["held_at"].to_numpy() - rows["found_at"].to_numpy()
     return pd.DataFrame({
@@ -296,14 +255,14 @@ def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
         "child_id": rows["child_id"].to_numpy(),
         "extract_id": rows["extract_id"].to_numpy(),
         "rhi_extract_id": interview["extract_id"].to_numpy(),
-        "in_care": rows["in_care"].astype(bool).to_numpy(),
-        "care_status": _care_status(rows["in_care"]),
-        "district_label": _labels(rows["district"]),
+        "in_care": rows["in_care"].to_numpy(),
+        "care_status": rows["care_status"].to_numpy(),
+        "district_label": rows["district_label"].to_numpy(),
         # Hours on the clock, weekends included: a child found on Friday evening is owed
         # an interview by Monday evening.
         "rhi_completed": completed,
         "rhi_within_72_hours": completed & (waited <= np.timedelta64(RHI_HOURS, "h")),
-        "rhi_outcome_label": code_labels(interview["outcome"], "rhi_outcome", "No interview recorded").to_numpy(),
+        "rhi_outcome_label": interview["outcome_label"].fillna("No interview recorded").to_numpy(dtype=object),
     })
 
 
@@ -313,27 +272,36 @@ def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
         timing="in_month", datasets=("health_assessments",),
         columns={"child_id", "placed_in_area", "in_timescale"}, breakdowns=("area", "host_la"))
 def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
-    health = ctx.records["health_assessments"]
-    initial = health.loc[health["assessment_type"] == "initial"]
-    due = add_working_days(initial["looked_after_date"].to_numpy(), IHA_WORKING_DAYS).astype("datetime64[s]")
-    # Without the date the child became looked after, trust the due date the file gives.
-    due = np.where(np.isnat(due), initial["date_due"].to_numpy(), due)
-    in_month = (due >= month.first) & (due < month.after)
-    rows = initial.loc[in_month]
-    due = due[in_month]
-    done = rows["date_completed"].to_numpy()
-    placed_in_area = rows["placed_in_area"].astype("boolean")
-    # Children placed in the area have no host council: their own council assesses them.
-    own = placed_in_area.fillna(False).to_numpy(dtype=bool) & rows["host_la"].isna().to_numpy()
-    host = pd.Series(np.where(own, "Own council", rows["host_la"].to_numpy(dtype=object)), dtype=object)
+    initial = ctx.once("initial_assessments", lambda: _initial_assessments(ctx))
+    due = initial["iha_due"].to_numpy()
+    rows = initial.loc[(due >= month.first) & (due < month.after)]
     return pd.DataFrame({
         "child_id": rows["child_id"].to_numpy(),
         "extract_id": rows["extract_id"].to_numpy(),
-        "placed_in_area": placed_in_area.to_numpy(),
-        "area": _area(rows["placed_in_area"]),
-        "host_label": _labels(host, {"Own council": "Own council"}),
-        "in_timescale": ~np.isnat(done) & (done <= due),
+        "placed_in_area": rows["placed_in_area"].to_numpy(),
+        "area": rows["area"].to_numpy(),
+        "host_label": rows["host_label"].to_numpy(),
+        "in_timescale": rows["in_timescale"].to_numpy(),
     })
+
+
+def _initial_assessments(ctx: Context) -> pd.DataFrame:
+    """Every initial assessment with the date it fell due and whether it was done by then."""
+    health = ctx.records["health_assessments"]
+    initial = health.loc[health["assessment_type"] == "initial"].copy()
+    due = add_working_days(initial["looked_after_date"].to_numpy(), IHA_WORKING_DAYS).astype("datetime64[s]")
+    # Without the date the child became looked after, trust the due date the file gives.
+    initial["iha_due"] = np.where(np.isnat(due), initial["date_due"].to_numpy(), due)
+    done = initial["date_completed"].to_numpy()
+    initial["in_timescale"] = ~np.isnat(done) & (done <= initial["iha_due"].to_numpy())
+    initial["placed_in_area"] = initial["placed_in_area"].astype("boolean")
+    initial["area"] = area_labels(initial["placed_in_area"])
+    # Children placed in the area have no host council: their own council assesses them.
+    own = initial["placed_in_area"].fillna(False).to_numpy(dtype=bool) & initial["host_la"].isna().to_numpy()
+    host = pd.Series(np.where(own, "Own council", initial["host_la"].to_numpy(dtype=object)), dtype=object,
+                     index=initial.index)
+    initial["host_label"] = labels(host, {"Own council": "Own council"})
+    return initial
 
 
 @cohort("care_leavers_with_birthday_in_last_12_months",

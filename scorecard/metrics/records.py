@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -132,6 +133,51 @@ def code_labels(codes: pd.Series, list_name: str, unknown: str = "Not recorded")
     return codes.map(labels).fillna(unknown)
 
 
+NOT_RECORDED = "Not recorded"
+PLACEMENT_MIX_LABELS = {
+    "in_house_fostering": "In-house fostering",
+    "agency_fostering": "Agency fostering",
+    "residential": "Residential",
+    "placed_with_parents": "Placed with parents",
+    "adoption": "Placed for adoption",
+    "other": "Other placements",
+}
+
+def labels(values: pd.Series, labels: dict | None = None, unknown: str = NOT_RECORDED) -> np.ndarray:
+    """Readable breakdown groups: 'care_order' -> 'Care order', blanks -> 'Not recorded'."""
+    def label(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value in ("", "unknown"):
+            return unknown
+        if labels and value in labels:
+            return labels[value]
+        return str(value).replace("_", " ").capitalize()
+    uniques = pd.unique(values)
+    mapping = {value: label(value) for value in uniques}
+    return values.map(mapping).to_numpy(dtype=object)
+
+
+def _area(placed_in_area: pd.Series) -> np.ndarray:
+    return _labels(placed_in_area.map({True: "in", False: "out"}),
+                   {"in": "In area", "out": "Out of area"})
+
+
+
+def area_labels(placed_in_area: pd.Series) -> np.ndarray:
+    return labels(placed_in_area.map({True: "in", False: "out"}), {"in": "In area", "out": "Out of area"})
+
+
+def placement_mix(placement_group: pd.Series, provider_group: pd.Series) -> np.ndarray:
+    """The six-way mix councillors see: fostering split by who provides it."""
+    fostering = placement_group.to_numpy() == "fostering"
+    provider = provider_group.to_numpy()
+    mix = np.where(np.isin(placement_group, ["residential", "placed_with_parents", "adoption"]),
+                   placement_group, "other").astype(object)
+    mix[fostering & (provider == "in_house")] = "in_house_fostering"
+    mix[fostering & np.isin(provider, ["private", "voluntary"])] = "agency_fostering"
+    return mix
+
+
+
 def _derive_children_in_care(frame: pd.DataFrame) -> pd.DataFrame:
     """Placements: a run of episodes that changed only the legal status is one placement.
 
@@ -149,6 +195,18 @@ def _derive_children_in_care(frame: pd.DataFrame) -> pd.DataFrame:
     frame["sex_group"] = code_groups(frame["sex"], "sex")
     frame["ethnic_group"] = code_groups(frame["ethnicity"], "ethnicity", unknown="Not known")
     frame["legal_group"] = code_groups(frame["legal_status"], "legal_status")
+    # Breakdown labels, once per load rather than once per month.
+    frame["uasc"] = frame["uasc"].astype(bool)
+    frame["uasc_status"] = np.where(frame["uasc"].to_numpy(), "UASC", "Not UASC").astype(object)
+    frame["placed_in_area"] = frame["placed_in_area"].astype("boolean")
+    frame["area"] = area_labels(frame["placed_in_area"])
+    frame["distance_miles"] = frame["distance_miles"].astype(float)
+    frame["placement_mix"] = placement_mix(frame["placement_group"], frame["provider_group"])
+    frame["placement_mix_label"] = labels(frame["placement_mix"], PLACEMENT_MIX_LABELS)
+    frame["legal_label"] = labels(frame["legal_group"])
+    frame["sex_label"] = labels(frame["sex_group"])
+    frame["ethnic_group"] = labels(frame["ethnic_group"], unknown="Not known")
+    frame["district_label"] = labels(frame["district"])
     return frame
 
 
@@ -161,6 +219,14 @@ def _derive_care_leavers(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _derive_return_interviews(frame: pd.DataFrame) -> pd.DataFrame:
     frame["outcome_group"] = code_groups(frame["outcome"], "rhi_outcome")
+    frame["outcome_label"] = code_labels(frame["outcome"], "rhi_outcome")
+    return frame
+
+
+def _derive_missing_episodes(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["in_care"] = frame["in_care"].astype(bool)
+    frame["care_status"] = np.where(frame["in_care"].to_numpy(), "Children in care", "Other children").astype(object)
+    frame["district_label"] = labels(frame["district"])
     return frame
 
 
@@ -168,4 +234,5 @@ _DERIVED = {
     "children_in_care": _derive_children_in_care,
     "care_leavers": _derive_care_leavers,
     "return_interviews": _derive_return_interviews,
+    "missing_episodes": _derive_missing_episodes,
 }
