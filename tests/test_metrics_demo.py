@@ -110,3 +110,16 @@ def test_trend_as_at_and_series_breaks(metrics):
     finally:
         metrics.catalogue.by_id["missing_episodes"] = original
     assert trend.set_index("period").loc["2024-06", "series_break"] == "new system"
+
+
+@pytest.mark.slow
+def test_breakdowns_carry_rag_and_direction_like_the_whole(metrics):
+    groups = metrics.breakdowns("visits_in_timescale", ["2024-01"]).set_index("group")
+    assert set(groups["breakdown"]) == {"team"}
+    for team, row in groups.iterrows():
+        expected = "too_few" if row["denominator"] < 10 else (
+            "green" if row["value"] >= 0.9 else "amber" if row["value"] >= 0.85 else "red")
+        assert row["rag"] == expected, team
+        assert row["last_year_direction"] in ("improving", "worsening", "no_change"), team
+    # The staff shortage of winter 2023-24: most teams are worse than a year before.
+    assert (groups["last_year_direction"] == "worsening").sum() > len(groups) / 2

@@ -139,8 +139,28 @@ class CouncilMetrics:
     def breakdowns(self, indicator_id: str, periods: list[str] | None = None) -> pd.DataFrame:
         """Every breakdown the indicator offers, for the given months (default: the latest)."""
         periods = periods or [self.latest_period()]
-        table = compute(self.records, self.catalogue, [indicator_id], breakdowns=True, periods=periods)
-        return table[table["breakdown"] != TOTAL].reset_index(drop=True)
+        indicator = self.catalogue.by_id[indicator_id]
+        earlier = {Month.parse(p).shift(s).period for p in periods for s in (-1, -12)}
+        table = compute(self.records, self.catalogue, [indicator_id], breakdowns=True,
+                        periods=sorted(set(periods) | earlier))
+        table = table[table["breakdown"] != TOTAL]
+        values = {(r.period, r.breakdown, r.group): r.value for r in table.itertuples()}
+        table = table[table["period"].isin(periods)].reset_index(drop=True)
+        # Each group is rated and trended like the whole: against the same target, with
+        # the same small-number rule. Benchmarks are published for whole councils only.
+        ratings = [rate(indicator, _none_if_nan(r.value), _none_if_nan(r.denominator),
+                        indicator.target_for(r.period), None, None, self.catalogue.min_denominator(indicator))
+                   for r in table.itertuples()]
+        table["rag"] = [rating.rag for rating in ratings]
+        table["rag_reason"] = [rating.reason for rating in ratings]
+        for name, shift in (("last_month", -1), ("last_year", -12)):
+            before = [_none_if_nan(values.get((Month.parse(r.period).shift(shift).period, r.breakdown, r.group)))
+                      for r in table.itertuples()]
+            table[name] = before
+            table[f"{name}_direction"] = [
+                direction(indicator, _none_if_nan(r.value), b, self.catalogue.no_change_within(indicator))
+                for r, b in zip(table.itertuples(), before, strict=True)]
+        return table
 
     def _suppress(self, row: dict, indicator: Indicator) -> dict:
         threshold = self.catalogue.defaults.suppress_below
