@@ -149,5 +149,7 @@ def _lineage(frame: pd.DataFrame, rows: np.ndarray, month_extracts: np.ndarray) 
     columns = [c for c in frame.columns if c == "extract_id" or c.endswith("_extract_id")]
     values = [frame[c].to_numpy(dtype=float, na_value=np.nan)[rows] for c in columns]
     values.append(month_extracts.astype(float))
-    ids = np.unique(np.concatenate(values))
-    return tuple(int(i) for i in ids[~np.isnan(ids)])
+    ids = np.concatenate(values)
+    ids = ids[~np.isnan(ids)].astype(np.int64)
+    # Extract ids are small integers: counting them is linear, sorting them is not.
+    return tuple(int(i) for i in np.flatnonzero(np.bincount(ids))) if ids.size else ()

@@ -186,6 +186,7 @@ def _derive_children_in_care(frame: pd.DataFrame) -> pd.DataFrame:
     or more placements in twelve months").
     """
     frame = frame.sort_values(["child_id", "episode_start"], kind="stable").reset_index(drop=True)
+    frame["child_number"] = pd.factorize(frame["child_id"])[0]
     new_child = frame["child_id"].ne(frame["child_id"].shift())
     new_placement = new_child | ~frame["reason_new_episode"].isin(SAME_PLACEMENT_REASONS)
     frame["placement_number"] = new_placement.cumsum()
