@@ -38,6 +38,7 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Date, DateTime, String, cast, select
+from sqlalchemy.exc import SQLAlchemyError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -202,7 +203,8 @@ def report(result: dict) -> None:
         print(f"  {label:<36} {median(values):>9.3f} {min(values):>9.3f} {max(values):>9.3f}")
     ratios = {
         "compute / group-by": [w / g for w, g in zip(work, group)],
-        "(load + compute) / (read_sql + group-by)": [(lo + w) / (r + g) for lo, w, r, g in zip(load, work, read, group)],
+        "(load + compute) / (read_sql + group-by)": [(lo + w) / (r + g)
+                                                     for lo, w, r, g in zip(load, work, read, group)],
         "load_records / read_sql": [lo / r for lo, r in zip(load, read)],
     }
     print(f"  {'ratio (pairs from the same run)':<42} {'median':>9} {'min':>9} {'max':>9}")
@@ -238,7 +240,7 @@ def has_demo(url: str) -> bool:
         with store.engine(url).connect() as conn:
             return bool(conn.execute(select(store.extracts.c.id).where(
                 store.extracts.c.council == DEMO_COUNCIL, store.extracts.c.status == store.CURRENT).limit(1)).first())
-    except Exception:  # no such table, no such server: no demo there
+    except SQLAlchemyError:  # no such table, no such server: no demo there
         return False
 
 
@@ -300,9 +302,8 @@ def main() -> None:
                 profile(url, NATIONAL_COUNCIL, 10)
     if len(results) == 2:
         demo, national = (median(m["compute"] for m in r["metrics"]) for r in results)
-        print(f"\nnational / demo compute time: {national / demo:.1f}x "
-              f"for {sum(results[1]['metrics'][0]['frames'].values()) / sum(results[0]['metrics'][0]['frames'].values()):.0f}x "
-              f"the records")
+        records = [sum(r["metrics"][0]["frames"].values()) for r in results]
+        print(f"\nnational / demo compute time: {national / demo:.1f}x for {records[1] / records[0]:.0f}x the records")
     # ru_maxrss follows the resets of VmHWM on Linux, so the process's peak is the phases' highest.
     highest = max([peak for r in results for peak in r["peaks"].values()], default=peak_gb())
     print(f"peak memory of this process (resident, the highest phase): {highest:.2f} GB")

@@ -582,7 +582,8 @@ def care_leavers_table(rng: np.random.Generator, children: dict, window: Window)
 def _python(values: np.ndarray) -> list:
     """Column values as the Python objects `insert_columns` takes (dates, datetimes, None)."""
     if values.dtype.kind == "f":
-        return [None if v != v else v for v in values.tolist()]
+        blank = np.isnan(values)
+        return [None if b else v for v, b in zip(values.tolist(), blank.tolist())]
     return values.tolist()  # datetime64[D] -> date, [s] -> datetime, NaT -> None
 
 
@@ -593,7 +594,7 @@ def write_store(engine, tables: dict[str, dict], window: Window, seed: int) -> N
         order = np.argsort(table["_month"], kind="stable")
         bounds = np.searchsorted(table["_month"][order], np.arange(window.months + 1))
         by_month[dataset] = (order, bounds)
-    loaded_at = dt.datetime.now(dt.timezone.utc)
+    loaded_at = dt.datetime.now(dt.UTC)
     for k, period in enumerate(window.periods):
         upload_id = str(uuid.UUID(bytes=rng.bytes(16), version=4))
         with store.write_transaction(engine) as conn:

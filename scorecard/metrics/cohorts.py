@@ -152,21 +152,26 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     chosen = np.flatnonzero(open_now)
     child = episodes["child_number"].to_numpy()[chosen]
     last_of_child = np.r_[child[1:] != child[:-1], True] if child.size else np.zeros(0, dtype=bool)
-    rows = episodes.iloc[chosen[last_of_child]].reset_index(drop=True)
-    age = years_between(rows["date_of_birth"].to_numpy(), month.last)
-    frame = rows[["child_id", "extract_id", "uasc", "uasc_status", "placed_in_area", "area", "distance_miles",
-                  "placement_group", "placement_mix", "placement_mix_label", "legal_group", "legal_label",
-                  "sex_group", "sex_label", "ethnic_group", "district_label"]].copy()
+    # Only the columns the cohort keeps are copied each month (a narrow frame made once).
+    narrow = ctx.once("children_in_care columns", lambda: episodes[_EPISODE_COLUMNS])
+    frame = narrow.iloc[chosen[last_of_child]].reset_index(drop=True)
+    age = years_between(frame["date_of_birth"].to_numpy(), month.last)
     frame["age"] = age
     frame["age_band"] = _age_band(age)
-    frame["placements_last_12_months"] = _placements_in_window(episodes, month, rows["child_number"].to_numpy())
-    period_start = rows["period_start"].to_numpy()
+    frame["placements_last_12_months"] = _placements_in_window(episodes, month, frame["child_number"].to_numpy())
+    period_start = frame["period_start"].to_numpy()
     frame["looked_after_12_months"] = period_start <= same_day_months_before(month.last, 12)
     frame["long_term_cohort"] = (age < 16) & (period_start <= same_day_months_before(month.last, LONG_TERM_CARE_MONTHS))
     frame["same_placement_2_years"] = (
-        (rows["placement_start"].to_numpy() <= same_day_months_before(month.last, LONG_TERM_PLACEMENT_MONTHS))
-        | (rows["placement_group"].to_numpy() == "adoption"))
-    return frame
+        (frame["placement_start"].to_numpy() <= same_day_months_before(month.last, LONG_TERM_PLACEMENT_MONTHS))
+        | (frame["placement_group"].to_numpy() == "adoption"))
+    return frame.drop(columns=["date_of_birth", "period_start", "placement_start", "child_number"])
+
+
+_EPISODE_COLUMNS = ["child_id", "extract_id", "uasc", "uasc_status", "placed_in_area", "area", "distance_miles",
+                    "placement_group", "placement_mix", "placement_mix_label", "legal_group", "legal_label",
+                    "sex_group", "sex_label", "ethnic_group", "district_label", "date_of_birth", "period_start",
+                    "placement_start", "child_number"]
 
 
 def _placements_in_window(episodes: pd.DataFrame, month: Month, children: np.ndarray) -> np.ndarray:
