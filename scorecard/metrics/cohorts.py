@@ -165,7 +165,7 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     frame["same_placement_2_years"] = (
         (frame["placement_start"].to_numpy() <= same_day_months_before(month.last, LONG_TERM_PLACEMENT_MONTHS))
         | (frame["placement_group"].to_numpy() == "adoption"))
-    return frame.drop(columns=["date_of_birth", "period_start", "placement_start", "child_number"])
+    return frame.drop(columns=["date_of_birth", "period_start", "placement_start"])
 
 
 _EPISODE_COLUMNS = ["child_id", "extract_id", "uasc", "uasc_status", "placed_in_area", "area", "distance_miles",
@@ -206,33 +206,46 @@ def looked_after_12_months_at_month_end(ctx: Context, month: Month) -> pd.DataFr
     children = ctx.cohort("children_in_care_at_month_end", month)
     frame = children.loc[children["looked_after_12_months"]].reset_index(drop=True)
     year_before = same_day_months_before(month.last, 12)
-    health_last = _latest(ctx.once("health_checks", lambda: _completed(ctx, ["initial", "review"])),
-                          frame["child_id"], year_before, month.last)
-    dental_last = _latest(ctx.once("dental_checks", lambda: _completed(ctx, ["dental"])),
-                          frame["child_id"], year_before, month.last)
+    numbers = frame["child_number"].to_numpy()
+    health_done, health_extract = _latest(ctx.once("health_checks", lambda: _completed(ctx, ["initial", "review"])),
+                                          numbers, year_before, month.last)
+    dental_done, dental_extract = _latest(ctx.once("dental_checks", lambda: _completed(ctx, ["dental"])),
+                                          numbers, year_before, month.last)
     # "Within 12 months" means on or after the same date a year before (6 months for under-5s).
     since = np.where(frame["age"].to_numpy() < 5, same_day_months_before(month.last, 6),
                      same_day_months_before(month.last, 12)).astype("datetime64[s]")
-    frame["health_assessment_up_to_date"] = health_last["date_completed"].to_numpy() >= since
-    frame["dental_check_up_to_date"] = dental_last["date_completed"].to_numpy() >= year_before
-    frame["health_extract_id"] = health_last["extract_id"].to_numpy()
-    frame["dental_extract_id"] = dental_last["extract_id"].to_numpy()
+    frame["health_assessment_up_to_date"] = health_done >= since
+    frame["dental_check_up_to_date"] = dental_done >= year_before
+    frame["health_extract_id"] = health_extract
+    frame["dental_extract_id"] = dental_extract
     return frame
 
 
-def _completed(ctx: Context, kinds: list[str]) -> pd.DataFrame:
+def _completed(ctx: Context, kinds: list[str]) -> tuple[pd.DataFrame, int]:
+    """Assessments of these kinds that were done, by date, each with its child's number
+    among the children in care (-1 for a child with no episode), and how many children."""
     health = ctx.records["health_assessments"]
-    done = health.loc[health["assessment_type"].isin(kinds) & health["date_completed"].notna()]
-    return done[["child_id", "date_completed", "extract_id"]].sort_values("date_completed", kind="stable")
+    done = health.loc[health["assessment_type"].isin(kinds) & health["date_completed"].notna(),
+                      ["child_id", "date_completed", "extract_id"]].sort_values("date_completed", kind="stable")
+    # Children in care are numbered in the order they first appear: position = number.
+    children = pd.Index(pd.unique(ctx.records["children_in_care"]["child_id"]))
+    done["child_number"] = children.get_indexer(done["child_id"])
+    return done[done["child_number"] >= 0], len(children)
 
 
-def _latest(completed: pd.DataFrame, children: pd.Series, since: np.datetime64, until: np.datetime64) -> pd.DataFrame:
-    """For each child, their most recent assessment done in [since, until] (date and
-    extract), or NaT: only the last year can make a child up to date, so only it is read."""
-    dates = completed["date_completed"].to_numpy()
-    window = completed.iloc[np.searchsorted(dates, since, "left"):np.searchsorted(dates, until, "right")]
-    latest = window.drop_duplicates("child_id", keep="last").set_index("child_id")
-    return latest[["date_completed", "extract_id"]].reindex(children.to_numpy())
+def _latest(completed: tuple[pd.DataFrame, int], children: np.ndarray, since: np.datetime64,
+            until: np.datetime64) -> tuple[np.ndarray, np.ndarray]:
+    """For each child (by number), the date and extract of their latest assessment done
+    in [since, until], or NaT: only the last year can make a child up to date."""
+    done, child_count = completed
+    dates = done["date_completed"].to_numpy()
+    window = done.iloc[np.searchsorted(dates, since, "left"):np.searchsorted(dates, until, "right")]
+    window = window.drop_duplicates("child_number", keep="last")
+    latest = np.full(child_count, np.datetime64("NaT"), dtype="datetime64[s]")
+    extract = np.full(child_count, np.nan)
+    latest[window["child_number"].to_numpy()] = window["date_completed"].to_numpy()
+    extract[window["child_number"].to_numpy()] = window["extract_id"].to_numpy()
+    return latest[children], extract[children]
 
 
 @cohort("visits_due_in_month",
