@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from scorecard.metrics.calendar import DAY, Month, add_working_days, same_day_months_before, years_between
-from scorecard.metrics.records import Records, area_labels, labels
+from scorecard.metrics.records import Records, area_labels, labels, text
 
 IHA_WORKING_DAYS = 20
 RHI_HOURS = 72
@@ -157,7 +157,7 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     frame = narrow.iloc[chosen[last_of_child]].reset_index(drop=True)
     age = years_between(frame["date_of_birth"].to_numpy(), month.last)
     frame["age"] = age
-    frame["age_band"] = _age_band(age)
+    frame["age_band"] = text(_age_band(age), frame.index)
     frame["placements_last_12_months"] = _placements_in_window(episodes, month, frame["child_number"].to_numpy())
     period_start = frame["period_start"].to_numpy()
     frame["looked_after_12_months"] = period_start <= same_day_months_before(month.last, 12)
@@ -254,12 +254,9 @@ def _latest(completed: tuple[pd.DataFrame, int], children: np.ndarray, since: np
 def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     rows = _dated_in_month(ctx, "visits", "date_due", month)
     done = rows["date_done"].to_numpy()
-    return pd.DataFrame({
-        "child_id": rows["child_id"].to_numpy(),
-        "extract_id": rows["extract_id"].to_numpy(),
-        "done_by_due_date": ~np.isnat(done) & (done <= rows["date_due"].to_numpy()),
-        "team_label": labels(rows["team"]),
-    })
+    frame = rows[["child_id", "extract_id", "team_label"]].reset_index(drop=True)
+    frame["done_by_due_date"] = ~np.isnat(done) & (done <= rows["date_due"].to_numpy())
+    return frame
 
 
 @cohort("missing_episodes_started_in_month",
@@ -268,14 +265,10 @@ def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
         breakdowns=("care_status", "district"))
 def missing_episodes_started_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     rows = _dated_in_month(ctx, "missing_episodes", "missing_from", month)
-    return pd.DataFrame({
-        "episode_id": rows["episode_id"].to_numpy(),
-        "child_id": rows["child_id"].to_numpy(),
-        "extract_id": rows["extract_id"].to_numpy(),
-        "in_care": rows["in_care"].to_numpy(),
-        "care_status": rows["care_status"].to_numpy(),
-        "district_label": rows["district_label"].to_numpy(),
-    })
+    return rows[_MISSING_COLUMNS].reset_index(drop=True)
+
+
+_MISSING_COLUMNS = ["episode_id", "child_id", "extract_id", "in_care", "care_status", "district_label"]
 
 
 @cohort("missing_episodes_ended_in_month",
@@ -290,20 +283,15 @@ def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     interview = interview.reindex(rows["episode_id"].to_numpy())
     completed = (interview["outcome_group"] == "completed").to_numpy() & interview["held_at"].notna().to_numpy()
     waited = interview["held_at"].to_numpy() - rows["found_at"].to_numpy()
-    return pd.DataFrame({
-        "episode_id": rows["episode_id"].to_numpy(),
-        "child_id": rows["child_id"].to_numpy(),
-        "extract_id": rows["extract_id"].to_numpy(),
-        "rhi_extract_id": interview["extract_id"].to_numpy(),
-        "in_care": rows["in_care"].to_numpy(),
-        "care_status": rows["care_status"].to_numpy(),
-        "district_label": rows["district_label"].to_numpy(),
-        # Hours on the clock, weekends included: a child found on Friday evening is owed
-        # an interview by Monday evening.
-        "rhi_completed": completed,
-        "rhi_within_72_hours": completed & (waited <= np.timedelta64(RHI_HOURS, "h")),
-        "rhi_outcome_label": interview["outcome_label"].fillna("No interview recorded").to_numpy(dtype=object),
-    })
+    frame = rows[_MISSING_COLUMNS].reset_index(drop=True)
+    frame["rhi_extract_id"] = interview["extract_id"].to_numpy()
+    frame["rhi_completed"] = completed
+    # Hours on the clock, weekends included: a child found on Friday evening is owed an
+    # interview by Monday evening.
+    frame["rhi_within_72_hours"] = completed & (waited <= np.timedelta64(RHI_HOURS, "h"))
+    frame["rhi_outcome_label"] = text(interview["outcome_label"].fillna("No interview recorded").to_numpy(dtype=object),
+                                      frame.index)
+    return frame
 
 
 @cohort("initial_health_assessments_due_in_month",
@@ -314,15 +302,9 @@ def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
 def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     initial = ctx.once("initial_assessments", lambda: _initial_assessments(ctx))
     due = initial["iha_due"].to_numpy()
-    rows = initial.loc[(due >= month.first) & (due < month.after)]
-    return pd.DataFrame({
-        "child_id": rows["child_id"].to_numpy(),
-        "extract_id": rows["extract_id"].to_numpy(),
-        "placed_in_area": rows["placed_in_area"].to_numpy(),
-        "area": rows["area"].to_numpy(),
-        "host_label": rows["host_label"].to_numpy(),
-        "in_timescale": rows["in_timescale"].to_numpy(),
-    })
+    in_month = (due >= month.first) & (due < month.after)
+    columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale"]
+    return initial.loc[in_month, columns].reset_index(drop=True)
 
 
 def _initial_assessments(ctx: Context) -> pd.DataFrame:
@@ -338,8 +320,7 @@ def _initial_assessments(ctx: Context) -> pd.DataFrame:
     initial["area"] = area_labels(initial["placed_in_area"])
     # Children placed in the area have no host council: their own council assesses them.
     own = initial["placed_in_area"].fillna(False).to_numpy(dtype=bool) & initial["host_la"].isna().to_numpy()
-    host = pd.Series(np.where(own, "Own council", initial["host_la"].to_numpy(dtype=object)), dtype=object,
-                     index=initial.index)
+    host = text(np.where(own, "Own council", initial["host_la"].to_numpy(dtype=object)), initial.index)
     initial["host_label"] = labels(host, {"Own council": "Own council"})
     return initial
 
@@ -356,12 +337,10 @@ def care_leavers_with_birthday_in_last_12_months(ctx: Context, month: Month) -> 
     birthday = leavers["birthday"].to_numpy()
     rows = leavers.loc[(birthday >= first) & (birthday <= month.last)]
     age = years_between(rows["date_of_birth"].to_numpy(), rows["birthday"].to_numpy())
-    return pd.DataFrame({
-        "child_id": rows["child_id"].to_numpy(),
-        "extract_id": rows["extract_id"].to_numpy(),
-        "age": age,
-        "age_label": np.char.add("Aged ", age.astype(str)).astype(object),
-        "in_touch": (rows["in_touch_group"] == "in_touch").to_numpy(),
-        "in_eet": (rows["activity_group"] == "eet").to_numpy(),
-        "suitably_accommodated": (rows["accommodation_group"] == "suitable").to_numpy(),
-    })
+    frame = rows[["child_id", "extract_id"]].reset_index(drop=True)
+    frame["age"] = age
+    frame["age_label"] = text([f"Aged {a}" for a in age], frame.index)
+    frame["in_touch"] = (rows["in_touch_group"] == "in_touch").to_numpy()
+    frame["in_eet"] = (rows["activity_group"] == "eet").to_numpy()
+    frame["suitably_accommodated"] = (rows["accommodation_group"] == "suitable").to_numpy()
+    return frame

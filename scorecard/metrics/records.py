@@ -145,12 +145,12 @@ def latest_versions(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
 def code_groups(codes: pd.Series, list_name: str, unknown: str = "unknown") -> pd.Series:
     """Each code's group in its code list ("U4" -> "fostering"); blanks are `unknown`."""
     groups = {code: entry.group or code for code, entry in code_list(list_name).codes.items()}
-    return codes.map(groups).fillna(unknown)
+    return text(codes.map(groups).fillna(unknown).to_numpy(dtype=object), codes.index)
 
 
 def code_labels(codes: pd.Series, list_name: str, unknown: str = "Not recorded") -> pd.Series:
-    labels = {code: entry.label for code, entry in code_list(list_name).codes.items()}
-    return codes.map(labels).fillna(unknown)
+    names = {code: entry.label for code, entry in code_list(list_name).codes.items()}
+    return text(codes.map(names).fillna(unknown).to_numpy(dtype=object), codes.index)
 
 
 NOT_RECORDED = "Not recorded"
@@ -163,30 +163,30 @@ PLACEMENT_MIX_LABELS = {
     "other": "Other placements",
 }
 
-def labels(values: pd.Series, labels: dict | None = None, unknown: str = NOT_RECORDED) -> np.ndarray:
+
+def text(values, index: pd.Index) -> pd.Series:
+    """A column of Python strings. pandas would make Arrow strings of any new text
+    column, and every month's row selections on those cost several times more."""
+    return pd.Series(values, index=index, dtype=object)
+
+
+def labels(values: pd.Series, names: dict | None = None, unknown: str = NOT_RECORDED) -> pd.Series:
     """Readable breakdown groups: 'care_order' -> 'Care order', blanks -> 'Not recorded'."""
     def label(value):
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value in ("", "unknown"):
             return unknown
-        if labels and value in labels:
-            return labels[value]
+        if names and value in names:
+            return names[value]
         return str(value).replace("_", " ").capitalize()
-    uniques = pd.unique(values)
-    mapping = {value: label(value) for value in uniques}
-    return values.map(mapping).to_numpy(dtype=object)
+    mapping = {value: label(value) for value in pd.unique(values)}
+    return text(values.map(mapping).to_numpy(dtype=object), values.index)
 
 
-def _area(placed_in_area: pd.Series) -> np.ndarray:
-    return _labels(placed_in_area.map({True: "in", False: "out"}),
-                   {"in": "In area", "out": "Out of area"})
-
-
-
-def area_labels(placed_in_area: pd.Series) -> np.ndarray:
+def area_labels(placed_in_area: pd.Series) -> pd.Series:
     return labels(placed_in_area.map({True: "in", False: "out"}), {"in": "In area", "out": "Out of area"})
 
 
-def placement_mix(placement_group: pd.Series, provider_group: pd.Series) -> np.ndarray:
+def placement_mix(placement_group: pd.Series, provider_group: pd.Series) -> pd.Series:
     """The six-way mix councillors see: fostering split by who provides it."""
     fostering = placement_group.to_numpy() == "fostering"
     provider = provider_group.to_numpy()
@@ -194,8 +194,7 @@ def placement_mix(placement_group: pd.Series, provider_group: pd.Series) -> np.n
                    placement_group, "other").astype(object)
     mix[fostering & (provider == "in_house")] = "in_house_fostering"
     mix[fostering & np.isin(provider, ["private", "voluntary"])] = "agency_fostering"
-    return mix
-
+    return text(mix, placement_group.index)
 
 
 def _derive_children_in_care(frame: pd.DataFrame) -> pd.DataFrame:
@@ -218,7 +217,7 @@ def _derive_children_in_care(frame: pd.DataFrame) -> pd.DataFrame:
     frame["legal_group"] = code_groups(frame["legal_status"], "legal_status")
     # Breakdown labels, once per load rather than once per month.
     frame["uasc"] = frame["uasc"].astype(bool)
-    frame["uasc_status"] = np.where(frame["uasc"].to_numpy(), "UASC", "Not UASC").astype(object)
+    frame["uasc_status"] = text(np.where(frame["uasc"].to_numpy(), "UASC", "Not UASC"), frame.index)
     frame["placed_in_area"] = frame["placed_in_area"].astype("boolean")
     frame["area"] = area_labels(frame["placed_in_area"])
     frame["distance_miles"] = frame["distance_miles"].astype(float)
@@ -244,9 +243,15 @@ def _derive_return_interviews(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _derive_visits(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["team_label"] = labels(frame["team"])
+    return frame
+
+
 def _derive_missing_episodes(frame: pd.DataFrame) -> pd.DataFrame:
     frame["in_care"] = frame["in_care"].astype(bool)
-    frame["care_status"] = np.where(frame["in_care"].to_numpy(), "Children in care", "Other children").astype(object)
+    frame["care_status"] = text(np.where(frame["in_care"].to_numpy(), "Children in care", "Other children"),
+                                frame.index)
     frame["district_label"] = labels(frame["district"])
     return frame
 
@@ -256,4 +261,5 @@ _DERIVED = {
     "care_leavers": _derive_care_leavers,
     "return_interviews": _derive_return_interviews,
     "missing_episodes": _derive_missing_episodes,
+    "visits": _derive_visits,
 }
