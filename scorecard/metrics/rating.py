@@ -27,8 +27,10 @@ class Rating:
 
 def rate(indicator: Indicator, value: float | None, denominator: float | None, target: Target | None,
          england: Comparison | None, neighbours: Comparison | None, min_denominator: int) -> Rating:
-    if indicator.rag is RagRule.NONE or indicator.polarity is Polarity.CONTEXT:
+    if indicator.polarity is Polarity.CONTEXT:
         return Rating(None, "not rated: context")
+    if indicator.rag is RagRule.NONE:
+        return Rating(None, "not rated: no target or benchmark rule in metrics.yaml")
     if value is None:
         return Rating(NOT_RATED, "no figure for this month")
     if denominator is not None and denominator < min_denominator:
