@@ -114,9 +114,7 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
             for group in sorted(pd.unique(column[in_denominator | in_numerator]), key=str):
                 groups.append((name, group, (column == group).to_numpy()))
     for breakdown, group, selected in groups:
-        num_rows = in_numerator[selected] if breakdown != TOTAL else in_numerator
-        den_rows = in_denominator[selected] if breakdown != TOTAL else in_denominator
-        part = frame if breakdown == TOTAL else frame.loc[selected]
+        num_rows, den_rows, part = in_numerator[selected], in_denominator[selected], frame.loc[selected]
         numerator = _numerator(indicator, part, num_rows)
         if population is not None:
             denominator = population
