@@ -58,9 +58,12 @@ class Records:
     extracts: pd.DataFrame  # id, dataset, period, source_file, loaded_at
     _by_month: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
 
+    _first: dict[str, str] = field(default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
         for extract_id, dataset, period in self.extracts[["id", "dataset", "period"]].itertuples(index=False):
             self._by_month.setdefault((dataset, period), []).append(int(extract_id))
+            self._first[dataset] = min(period, self._first.get(dataset, period))
 
     def __getitem__(self, dataset: str) -> pd.DataFrame:
         return self.frames[dataset]
@@ -73,8 +76,7 @@ class Records:
         return self._by_month.get((dataset, period), [])
 
     def first_period(self, dataset: str) -> str | None:
-        periods = [period for (name, period) in self._by_month if name == dataset]
-        return min(periods) if periods else None
+        return self._first.get(dataset)
 
     def all_periods(self) -> list[str]:
         return sorted(set(self.extracts["period"]))
