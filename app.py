@@ -6,19 +6,61 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import dash_bootstrap_components as dbc
 from dash import Dash, html, page_container
+from flask_compress import Compress
+
+from scorecard.ui.downloads import register_downloads
+
+HERE = Path(__file__).parent
 
 app = Dash(
     __name__,
     use_pages=True,
-    pages_folder=str(Path(__file__).parent / "scorecard" / "pages"),
+    pages_folder=str(HERE / "scorecard" / "pages"),
+    assets_folder=str(HERE / "assets"),
     title="Corporate Parenting Scorecard",
+    # Page layouts are built from the data on each visit, so Dash cannot check callbacks
+    # against them up front; each page's callbacks are exercised by the tests instead.
+    suppress_callback_exceptions=True,
+    compress=False,  # flask-compress is set up below, for every route, downloads included
 )
+
+# Dash's own page template, with the language declared for screen readers.
+app.index_string = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+NAVIGATION = [("/", "Scorecard"), ("/briefing", "Briefing note"), ("/glossary", "Glossary")]
+
 app.layout = html.Div([
-    html.Header(html.H1("Corporate Parenting Scorecard")),
-    html.Main(page_container, id="main"),
-], lang="en")
+    html.A("Skip to main content", href="#main", className="skip-link"),
+    html.Header(dbc.Container(html.Nav([
+        html.A("Corporate Parenting Scorecard", href="/", className="brand"),
+        html.Ul([html.Li(html.A(text, href=href)) for href, text in NAVIGATION], className="nav-links"),
+    ], **{"aria-label": "Main"})), className="site-header"),
+    html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex=-1),
+    html.Footer(dbc.Container(html.P(
+        "Figures are computed from the council's monthly extracts by the definitions in metrics.yaml. "
+        "Numbers of 1 to 4 children are hidden.")), className="site-footer"),
+])
 server = app.server
+Compress(server)
+register_downloads(server)
 
 if __name__ == "__main__":
     app.run(host="127.0.0.1", port=8050, debug=False)

@@ -12,9 +12,16 @@ The web app and the command line use only what is exported here:
 Layers: cohorts (named measure functions) -> compute (sums and ratios) -> report
 (targets, RAG, benchmarks, direction). Nothing here imports Dash.
 """
+from scorecard import store
 from scorecard.metrics.catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
 from scorecard.metrics.formatting import describe, format_value
 from scorecard.metrics.report import CouncilMetrics, council_metrics, report_table
 
 __all__ = ["Catalogue", "CatalogueError", "CouncilMetrics", "Indicator", "council_metrics", "describe",
-           "format_value", "load_catalogue", "report_table"]
+           "format_value", "load_catalogue", "metrics_for", "report_table"]
+
+
+def metrics_for(council: str) -> CouncilMetrics:
+    """The council's figures from the configured store: the web app's way in, so that no
+    page or view opens the store itself."""
+    return council_metrics(store.engine(), council)

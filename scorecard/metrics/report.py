@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from scorecard import store
 from scorecard.metrics.calendar import Month, to_date
 from scorecard.metrics.catalogue import Catalogue, Comparator, Indicator, Polarity, load_catalogue
+from scorecard.metrics.cohorts import COHORTS
 from scorecard.metrics.comparators import Comparison, choose_benchmark, neighbour_average
 from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.formatting import format_value
@@ -126,18 +127,59 @@ class CouncilMetrics:
             rows.append(self._suppress(row, indicator) if public else row)
         return pd.DataFrame(rows)
 
-    def trend(self, indicator_id: str, period: str, months: int = 24) -> pd.DataFrame:
+    def history(self, period: str, months: int = 13, public: bool = False) -> pd.DataFrame:
+        """Every indicator's value over the `months` months to `period` (indicator, period,
+        value): the scorecard's sparklines. Cheaper than `trend`, which rates every month."""
+        last = Month.parse(period)
+        wanted = [last.shift(-back).period for back in range(months - 1, -1, -1)]
+        frame = self.values[self.values["period"].isin(wanted)]
+        rows = []
+        for indicator in self.catalogue.indicators:
+            own = frame[frame["indicator"] == indicator.id].set_index("period")
+            for month in wanted:
+                value = numerator = denominator = None
+                if month in own.index:
+                    value, numerator, denominator = (_none_if_nan(own.at[month, c])
+                                                     for c in ("value", "numerator", "denominator"))
+                if public and self.hidden(indicator, numerator, denominator):
+                    value = None
+                rows.append({"indicator": indicator.id, "period": month, "value": value})
+        return pd.DataFrame(rows, columns=["indicator", "period", "value"])
+
+    def extracts(self, extract_ids) -> pd.DataFrame:
+        """The extracts a figure came from: id, dataset, period, source file, when loaded."""
+        wanted = {int(i) for i in extract_ids}
+        table = self.records.extracts
+        return table[table["id"].isin(wanted)].sort_values(["dataset", "period", "id"]).reset_index(drop=True)
+
+    def commentary(self, indicator: str | None = None, up_to: str | None = None) -> list[dict]:
+        """Officers' footnotes, newest month first; read fresh on every call (they are small,
+        and a comment added by another process must show at once)."""
+        from scorecard.metrics.commentary import commentary_for
+        return commentary_for(self.engine, self.council, indicator=indicator, up_to=up_to)
+
+    def latest_commentary(self, period: str) -> dict[str, dict]:
+        """For one month, the newest footnote of each indicator that has one."""
+        from scorecard.metrics.commentary import latest_commentary
+        return latest_commentary(self.engine, self.council, period)
+
+    def source_datasets(self, indicator_id: str) -> tuple[str, ...]:
+        """The datasets an indicator is computed from (its cohort's)."""
+        return COHORTS[self.catalogue.by_id[indicator_id].cohort].datasets
+
+    def trend(self, indicator_id: str, period: str, months: int = 24, public: bool = False) -> pd.DataFrame:
         """The indicator over the `months` months to `period`, with target and benchmarks."""
         indicator = self.catalogue.by_id[indicator_id]
         last = Month.parse(period)
-        table = pd.DataFrame([self.indicator_row(indicator, last.shift(-back).period)
-                              for back in range(months - 1, -1, -1)])
+        rows = [self.indicator_row(indicator, last.shift(-back).period) for back in range(months - 1, -1, -1)]
+        table = pd.DataFrame([self._suppress(row, indicator) if public else row for row in rows])
         breaks = {b.period: b.reason for b in indicator.series_breaks}
         table["series_break"] = [breaks.get(p, "") for p in table["period"]]
         return table
 
-    def breakdowns(self, indicator_id: str, periods: list[str] | None = None) -> pd.DataFrame:
-        """Every breakdown the indicator offers, for the given months (default: the latest)."""
+    def breakdowns(self, indicator_id: str, periods: list[str] | None = None, public: bool = False) -> pd.DataFrame:
+        """Every breakdown the indicator offers, for the given months (default: the latest).
+        `public` hides the groups whose counts could identify a child."""
         periods = periods or [self.latest_period()]
         indicator = self.catalogue.by_id[indicator_id]
         earlier = {Month.parse(p).shift(s).period for p in periods for s in (-1, -12)}
@@ -160,15 +202,39 @@ class CouncilMetrics:
             table[f"{name}_direction"] = [
                 direction(indicator, _none_if_nan(r.value), b, self.catalogue.no_change_within(indicator))
                 for r, b in zip(table.itertuples(), before, strict=True)]
+        if public:
+            hidden = [self.hidden(indicator, _none_if_nan(r.numerator), _none_if_nan(r.denominator))
+                      for r in table.itertuples()]
+            table = table.astype({c: object for c in ("numerator", "denominator", "value", "rag", "note")})
+            table.loc[hidden, ["numerator", "denominator", "value", "rag", "last_month", "last_month_direction",
+                               "last_year", "last_year_direction"]] = None
+            table.loc[hidden, "note"] = self.suppressed_note
         return table
 
-    def _suppress(self, row: dict, indicator: Indicator) -> dict:
+    @property
+    def suppressed_note(self) -> str:
+        return f"suppressed: fewer than {self.catalogue.defaults.suppress_below}"
+
+    def hidden(self, indicator: Indicator, numerator, denominator) -> bool:
+        """Whether public outputs must hide this figure: a count of 1 to 4 in it could
+        identify a child. A denominator taken from the population is not a count of children."""
         threshold = self.catalogue.defaults.suppress_below
         from_population = indicator.denominator is not None and indicator.denominator.reference is not None
-        counts = [row["numerator"]] + ([] if from_population else [row["denominator"]])
-        if any(suppressed(count, threshold) for count in counts):
-            row = dict(row, numerator=None, denominator=None, value=None, rag=None,
-                       note=f"suppressed: fewer than {threshold}")
+        counts = [numerator] + ([] if from_population else [denominator])
+        return any(suppressed(count, threshold) for count in counts)
+
+    def _suppress(self, row: dict, indicator: Indicator) -> dict:
+        """The row as public outputs show it: this month's figure hidden if it could identify
+        a child, and so are last month's and last year's (a count of 3 a month ago is as
+        identifying as one today)."""
+        if self.hidden(indicator, row["numerator"], row["denominator"]):
+            row = dict(row, numerator=None, denominator=None, value=None, rag=None, last_month_direction=None,
+                       last_year_direction=None, note=self.suppressed_note)
+        month = Month.parse(row["period"])
+        for name, shift in (("last_month", -1), ("last_year", -12)):
+            earlier = self.total(indicator.id, month.shift(shift).period) or {}
+            if self.hidden(indicator, _none_if_nan(earlier.get("numerator")), _none_if_nan(earlier.get("denominator"))):
+                row = dict(row, **{name: None, f"{name}_direction": None})
         return row
 
 
@@ -222,18 +288,12 @@ def report_table(metrics: CouncilMetrics, period: str, framework: str | None = N
     table.insert(3, "group", TOTAL)
     if breakdowns:
         parts = [table]
-        threshold = metrics.catalogue.defaults.suppress_below
         for indicator in metrics.catalogue.indicators:
-            groups = metrics.breakdowns(indicator.id, [period])
+            groups = metrics.breakdowns(indicator.id, [period], public=public)
             if groups.empty:
                 continue
             groups = groups.assign(label=indicator.label, unit=indicator.unit.value, polarity=indicator.polarity.value)
             groups["value_shown"] = [format_value(indicator.unit, v) for v in groups["value"]]
-            if public:
-                hidden = groups["numerator"].map(lambda n: suppressed(n, threshold)) | groups["denominator"].map(
-                    lambda d: suppressed(d, threshold))
-                groups.loc[hidden, ["numerator", "denominator", "value", "value_shown"]] = None
-                groups.loc[hidden, "note"] = f"suppressed: fewer than {threshold}"
             parts.append(groups)
         table = pd.concat(parts, ignore_index=True)
     for column in ("numerator", "denominator"):

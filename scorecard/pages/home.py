@@ -1,39 +1,51 @@
-"""Home: until the scorecard page lands, what data the store holds."""
+"""The scorecard: every indicator for a month, grouped by theme, with its rating,
+movement, comparators, 13-month sparkline and commentary. `/?period=2025-03&framework=2021&theme=health`"""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
-from dash import html
+from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
-from scorecard.loaded import loaded_summary
+from scorecard.ui.components import as_at, choice, filter_form, month_options
+from scorecard.ui.pages_common import downloads, no_data
+from scorecard.ui.scorecard_table import key, summary, theme_table
+from scorecard.ui.views import NoData, build_scorecard, figures, theme_options
 
-dash.register_page(__name__, path="/", title="Corporate Parenting Scorecard")
-
-DATASET_TITLES = {
-    "children_in_care": "Children in care",
-    "visits": "Statutory visits",
-    "missing_episodes": "Missing episodes",
-    "return_interviews": "Return home interviews",
-    "health_assessments": "Health assessments",
-    "care_leavers": "Care leavers",
-}
+dash.register_page(__name__, path="/", title="Scorecard - Corporate Parenting Scorecard", order=0)
 
 
-def layout(**_query):
-    council = settings.default_council()
-    summary = loaded_summary(council)
-    if not summary:
-        body = html.P(["No data loaded yet. Load a month with ", html.Code("scorecard ingest FILES --period YYYY-MM"),
-                       " or the demo county with ", html.Code("scorecard demo"), "."])
-    else:
-        header = html.Tr([html.Th(h, scope="col") for h in ("Dataset", "Latest month", "Months loaded",
-                                                            "Rows in latest month", "Source file")])
-        rows = [html.Tr([html.Td(DATASET_TITLES.get(s.dataset, s.dataset)), html.Td(s.latest_period),
-                         html.Td(s.months), html.Td(f"{s.rows_in_latest:,}"), html.Td(s.source_file)])
-                for s in summary]
-        body = html.Table([html.Caption(f"Data loaded for council {council}"), html.Thead(header),
-                           html.Tbody(rows)])
+def layout(period: str | None = None, framework: str | None = None, theme: str | None = None, **_other):
+    try:
+        card = build_scorecard(figures(settings.default_council()), period, framework, theme)
+    except NoData:
+        return no_data()
     return html.Div([
-        html.P("The scorecard pages arrive with the metrics layer. This page shows what has been loaded."),
-        body,
+        dcc.Location(id="scorecard-nav", refresh="callback-nav"),
+        html.H1(f"Scorecard for {card.period_label}"),
+        html.P(card.council_name, className="lead"),
+        as_at(card.as_at_text, card.older_benchmarks),
+        filter_form("scorecard-form", [
+            choice("scorecard-period", "Month", month_options(card.periods), card.period),
+            choice("scorecard-framework", "Theme framework", list(card.frameworks), card.framework),
+            choice("scorecard-theme", "Theme", [("", "All themes"), *card.themes], card.theme or ""),
+        ], "Show scorecard"),
+        summary(card),
+        *[theme_table(group, card.period) for group in card.groups],
+        downloads(card.period, card.framework),
+        key(),
     ])
+
+
+@callback(Output("scorecard-theme", "options"), Input("scorecard-framework", "value"), prevent_initial_call=True)
+def themes_of_framework(framework):
+    return [{"label": "All themes", "value": ""}] + [{"label": label, "value": theme_id}
+                                                     for theme_id, label in theme_options(framework)]
+
+
+@callback(Output("scorecard-nav", "search"), Input("scorecard-form-show", "n_clicks"),
+          State("scorecard-period", "value"), State("scorecard-framework", "value"), State("scorecard-theme", "value"),
+          prevent_initial_call=True)
+def show_scorecard(_clicks, period, framework, theme):
+    return "?" + urlencode({k: v for k, v in (("period", period), ("framework", framework), ("theme", theme)) if v})

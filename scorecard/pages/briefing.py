@@ -1,0 +1,39 @@
+"""The briefing note for between meetings: what turned red, amber or green, and what
+improved or worsened, since an earlier month. `/briefing?period=2025-03&since=2025-01`"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from scorecard import settings
+from scorecard.ui.briefing_layout import briefing_sections
+from scorecard.ui.components import as_at, choice, filter_form, month_options
+from scorecard.ui.pages_common import no_data
+from scorecard.ui.views import NoData, build_briefing, figures
+
+dash.register_page(__name__, path="/briefing", title="Briefing note - Corporate Parenting Scorecard", order=2)
+
+
+def layout(period: str | None = None, since: str | None = None, **_other):
+    try:
+        note = build_briefing(figures(settings.default_council()), period, since)
+    except NoData:
+        return no_data()
+    return html.Div([
+        dcc.Location(id="briefing-nav", refresh="callback-nav"),
+        html.H1(f"Briefing note: {note.since_label} to {note.period_label}"),
+        as_at(note.as_at_text),
+        filter_form("briefing-form", [
+            choice("briefing-period", "Month", month_options(note.periods), note.period),
+            choice("briefing-since", "Changes since", month_options(note.periods), note.since),
+        ], "Show briefing"),
+        *briefing_sections(note),
+    ])
+
+
+@callback(Output("briefing-nav", "search"), Input("briefing-form-show", "n_clicks"),
+          State("briefing-period", "value"), State("briefing-since", "value"), prevent_initial_call=True)
+def show_briefing(_clicks, period, since):
+    return "?" + urlencode({"period": period, "since": since})

@@ -1,0 +1,59 @@
+"""One indicator: 24-month trend with target and benchmarks, its breakdowns, definition,
+lineage and commentary. `/indicator/<id>?period=2025-03&breakdown=area`"""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from scorecard import settings
+from scorecard.metrics import load_catalogue
+from scorecard.ui.indicator_layout import breakdown_section, definition_card, headline, history, trend_section
+from scorecard.ui.components import as_at, choice, explained, filter_form, month_options
+from scorecard.ui.indicator_view import build_indicator
+from scorecard.ui.pages_common import no_data
+from scorecard.ui.views import NoData, figures
+
+
+def title(indicator_id: str | None = None, **_other) -> str:
+    indicator = load_catalogue().by_id.get(indicator_id or "")
+    return f"{indicator.label if indicator else 'Indicator'} - Corporate Parenting Scorecard"
+
+
+dash.register_page(__name__, path_template="/indicator/<indicator_id>", title=title, order=1)
+
+
+def layout(indicator_id: str | None = None, period: str | None = None, breakdown: str | None = None, **_other):
+    try:
+        page = build_indicator(figures(settings.default_council()), indicator_id or "", period, breakdown)
+    except KeyError:
+        return html.Div([html.H1("No such indicator"),
+                         html.P([f"There is no indicator called \u201c{indicator_id}\u201d. ",
+                                 html.A("Back to the scorecard", href="/")])])
+    except NoData:
+        return no_data()
+    controls = [choice("indicator-period", "Month", month_options(page.periods), page.period),
+                choice("indicator-breakdown", "Breakdown", list(page.breakdown_names) or [("", "None offered")],
+                       page.breakdown.name if page.breakdown else "")]
+    return html.Div([
+        dcc.Location(id="indicator-nav", refresh="callback-nav"),
+        dcc.Store(id="indicator-id", data=page.id),
+        html.Nav(html.A(f"\u2190 Scorecard for {page.period_label}", href=f"/?{urlencode({'period': page.period})}"),
+                 **{"aria-label": "Breadcrumb"}, className="breadcrumb-nav"),
+        html.H1(explained(page.label)),
+        html.P(page.description, className="lead"),
+        as_at(page.as_at_text, any(c.state == "older" for c in page.row.comparators)),
+        filter_form("indicator-form", controls, "Show"),
+        headline(page),
+        trend_section(page),
+        breakdown_section(page),
+        history(page),
+        definition_card(page),
+    ])
+
+
+@callback(Output("indicator-nav", "search"), Input("indicator-form-show", "n_clicks"),
+          State("indicator-period", "value"), State("indicator-breakdown", "value"), prevent_initial_call=True)
+def show_indicator(_clicks, period, breakdown):
+    return "?" + urlencode({k: v for k, v in (("period", period), ("breakdown", breakdown)) if v})

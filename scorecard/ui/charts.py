@@ -1,0 +1,120 @@
+"""Charts as plain data: plotly figures as dicts (a `go.Figure` per chart costs ~40x more
+to build and ships a 7 KB template each), and the scorecard's sparklines as tiny SVG
+images, which need no JavaScript, print crisply and carry their own text alternative.
+Every chart writes its values on itself, so a black-and-white printout still reads."""
+from __future__ import annotations
+
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from scorecard.metrics import format_value
+from scorecard.ui.indicator_view import Breakdown, IndicatorPage
+from scorecard.ui.style import BAR, INK, PLOTLY_LAYOUT, SERIES
+
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_LABEL = 110, 34, 64
+
+
+def _plot_value(unit: str, value):
+    """Percentages are plotted as 0-100 so axis ticks read '80%' rather than '0.8'."""
+    if value is None:
+        return None
+    return round(value * 100, 2) if unit == "percent" else value
+
+
+def _axis(unit: str) -> dict:
+    axis = dict(PLOTLY_LAYOUT["yaxis"], rangemode="tozero")
+    if unit == "percent":
+        axis.update(ticksuffix="%", range=[0, 105])
+    return axis
+
+
+def sparkline_svg(points, unit: str) -> str:
+    """An SVG sparkline of (period, value) points with the latest value written beside it."""
+    values = [v for _, v in points]
+    known = [v for v in values if v is not None]
+    body = []
+    if known:
+        low, high = min(known), max(known)
+        span = (high - low) or abs(high) or 1.0
+        step = SPARK_WIDTH / max(len(values) - 1, 1)
+
+        def y(v):
+            return 4 + (SPARK_HEIGHT - 8) * (1 - (v - low) / span)
+
+        runs, run = [], []
+        for index, value in enumerate(values):
+            if value is None:
+                runs, run = runs + ([run] if run else []), []
+            else:
+                run.append(f"{index * step:.1f},{y(value):.1f}")
+        runs += [run] if run else []
+        body += [f'<polyline points="{" ".join(r)}" fill="none" stroke="{SERIES["value"]["colour"]}" '
+                 f'stroke-width="1.6"/>' for r in runs]
+        last = next(((i, v) for i, v in reversed(list(enumerate(values))) if v is not None))
+        body.append(f'<circle cx="{last[0] * step:.1f}" cy="{y(last[1]):.1f}" r="2.6" fill="{INK}"/>')
+        latest = values[-1]
+        label = format_value(unit, latest) if latest is not None else "no figure"
+        body.append(f'<text x="{SPARK_WIDTH + 6}" y="{SPARK_HEIGHT / 2 + 5}" font-family="Arial, sans-serif" '
+                    f'font-size="13" font-weight="bold" fill="{INK}">{escape(label)}</text>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{SPARK_WIDTH + SPARK_LABEL}" height="{SPARK_HEIGHT}" '
+           f'viewBox="0 0 {SPARK_WIDTH + SPARK_LABEL} {SPARK_HEIGHT}">{"".join(body)}</svg>')
+    return "data:image/svg+xml;charset=utf-8," + quote(svg)
+
+
+def sparkline_alt(points, unit: str, label: str) -> str:
+    """The sparkline in words, for screen readers."""
+    shown = [f"{period}: {format_value(unit, v) if v is not None else 'no figure'}" for period, v in points]
+    return f"{label}, last {len(points)} months. " + "; ".join(shown)
+
+
+def trend_figure(page: IndicatorPage) -> dict:
+    """The last 24 months with the value written at every point, the target and the
+    benchmarks as styled lines, and breaks in the series marked with their reason."""
+    unit, x = page.unit, [p.label for p in page.trend]
+
+    def line(name: str, label: str, values, **extra) -> dict:
+        style = SERIES[name]
+        trace = {"type": "scatter", "name": label, "x": x, "y": [_plot_value(unit, v) for v in values],
+                 "mode": "lines", "line": {"color": style["colour"], "dash": style["dash"], "width": 2},
+                 "hoverinfo": "x+y+name", "connectgaps": False}
+        if style["marker"]:
+            trace["marker"] = {"symbol": style["marker"], "size": 8, "color": style["colour"]}
+        trace.update(extra)
+        return trace
+
+    traces = [line("value", page.label, [p.value for p in page.trend], mode="lines+markers+text",
+                   text=[p.value_text if p.value is not None else "" for p in page.trend],
+                   textposition="top center", textfont={"size": 11, "color": INK}, cliponaxis=False)]
+    for name, label in (("target", "Target"), ("statistical_neighbours", "Statistical neighbours"),
+                        ("england", "England"), ("region", "Region")):
+        values = [getattr(p, name) for p in page.trend]
+        if any(v is not None for v in values):
+            traces.append(line(name, label, values, line_shape="hv"))
+    shapes, annotations = [], []
+    for point in page.trend:
+        if point.series_break:
+            shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": point.label, "x1": point.label,
+                           "y0": 0, "y1": 1, "line": {"color": INK, "dash": "dot", "width": 1.5}})
+            annotations.append({"xref": "x", "yref": "paper", "x": point.label, "y": 1.06, "showarrow": False,
+                                "text": f"Series break: {point.series_break}", "font": {"size": 11},
+                                "xanchor": "left"})
+    layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), shapes=shapes, annotations=annotations, height=420,
+                  xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", tickangle=-45))
+    return {"data": traces, "layout": layout}
+
+
+def breakdown_figure(breakdown: Breakdown, unit: str) -> dict:
+    """One bar per group with its value written on the bar; hidden groups say so."""
+    groups = list(breakdown.groups)
+    trace = {"type": "bar", "orientation": "h", "y": [g.group for g in groups],
+             "x": [_plot_value(unit, g.value) or 0 for g in groups],
+             "text": [g.value_text for g in groups], "textposition": "outside", "cliponaxis": False,
+             "marker": {"color": BAR, "line": {"color": INK, "width": 1}}, "hoverinfo": "y+text",
+             "name": breakdown.label}
+    axis = _axis(unit)
+    axis.pop("gridcolor", None)
+    layout = dict(PLOTLY_LAYOUT, height=max(160, 36 * len(groups) + 90), showlegend=False,
+                  xaxis=dict(axis, showgrid=True, gridcolor="#d9d9d9"),
+                  yaxis={"autorange": "reversed", "automargin": True, "linecolor": INK},
+                  margin=dict(PLOTLY_LAYOUT["margin"], r=80, t=20, b=40))
+    return {"data": [trace], "layout": layout}

@@ -1,0 +1,41 @@
+"""The meeting packs as downloads: `/download/scorecard-2025-03.pdf` and `.xlsx`.
+
+Plain Flask routes rather than Dash callbacks, so a pack is a link a councillor can
+bookmark or email, and a browser downloads it like any file. When login arrives, the
+same check as the pages' callbacks goes at the top of `download_pack`."""
+from __future__ import annotations
+
+from flask import Flask, Response, abort, request
+
+from scorecard import settings
+from scorecard.metrics.catalogue import period_is_valid
+from scorecard.ui.views import NoData, build_scorecard, figures
+
+MEDIA_TYPES = {"pdf": "application/pdf",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def pack_bytes(kind: str, period: str, framework: str | None = None) -> bytes:
+    """The pack for a month; LookupError if the month has no figures."""
+    from scorecard.packs.excel import excel_pack
+    from scorecard.packs.pdf import pdf_pack
+
+    metrics = figures(settings.default_council())
+    if period not in metrics.periods():
+        raise LookupError(f"no figures for {period}")
+    card = build_scorecard(metrics, period, framework)
+    return pdf_pack(card) if kind == "pdf" else excel_pack(card)
+
+
+def register_downloads(server: Flask) -> None:
+    @server.get("/download/scorecard-<period>.<kind>")
+    def download_pack(period: str, kind: str):
+        if kind not in MEDIA_TYPES or not period_is_valid(period):
+            abort(404)
+        try:
+            content = pack_bytes(kind, period, request.args.get("framework"))
+        except (LookupError, NoData):
+            abort(404, description=f"There are no figures for {period}.")
+        name = f"corporate-parenting-scorecard-{settings.default_council()}-{period}.{kind}"
+        return Response(content, mimetype=MEDIA_TYPES[kind], headers={
+            "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})

@@ -1,0 +1,157 @@
+"""The indicator page as plain data: the trend, the breakdowns, the definition card, where
+the figure came from, and the commentary."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scorecard.metrics import CouncilMetrics
+from scorecard.metrics.cohorts import BREAKDOWNS
+from scorecard.ui.text import (
+    DATASET_TITLES,
+    counts_text,
+    date_label,
+    direction_text,
+    month_label,
+    rag_text,
+    short_month,
+    value_text,
+)
+from scorecard.ui.views import (
+    PUBLIC,
+    TREND_MONTHS,
+    Comment,
+    Row,
+    _none,
+    _records,
+    as_at_text,
+    choose_period,
+    comments_for,
+    make_row,
+)
+
+POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
+                  "context": "Context: neither higher nor lower is better"}
+RAG_RULE_WORDS = {"target": "Rated against the council's target",
+                  "benchmarks": "Rated against England and statistical neighbours",
+                  "none": "Not rated"}
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: str
+    label: str                 # 'Mar 2025'
+    value: float | None
+    value_text: str
+    counts_text: str
+    rag: str | None
+    rag_text: str
+    target: float | None
+    england: float | None
+    region: float | None
+    statistical_neighbours: float | None
+    series_break: str
+
+
+@dataclass(frozen=True)
+class BreakdownGroup:
+    group: str
+    value: float | None
+    value_text: str
+    counts_text: str
+    rag: str | None
+    rag_text: str
+    month_direction_text: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    name: str
+    label: str
+    groups: tuple[BreakdownGroup, ...]
+
+
+@dataclass(frozen=True)
+class Extract:
+    dataset: str
+    period: str
+    source_file: str
+    loaded: str
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    id: str
+    label: str
+    description: str
+    unit: str
+    polarity_text: str
+    rag_rule_text: str
+    numerator_text: str
+    denominator_text: str
+    timescale_text: str
+    acronyms: tuple[str, ...]
+    period: str
+    period_label: str
+    as_at_text: str
+    row: Row
+    trend: tuple[TrendPoint, ...]
+    breakdown_names: tuple[tuple[str, str], ...]    # (name, label) of every breakdown offered
+    breakdown: Breakdown | None                      # the one chosen
+    sources: tuple[str, ...]
+    extracts: tuple[Extract, ...]
+    comments: tuple[Comment, ...]
+    periods: tuple[str, ...]
+
+
+def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | None = None,
+                    breakdown: str | None = None) -> IndicatorPage:
+    """KeyError if the catalogue has no such indicator."""
+    indicator = metrics.catalogue.by_id[indicator_id]
+    period = choose_period(metrics, period)
+    trend = metrics.trend(indicator_id, period, TREND_MONTHS, public=PUBLIC)
+    records = _records(trend)
+    row = make_row(records[-1])
+    offered = tuple((name, BREAKDOWNS[name].label) for name in indicator.breakdowns)
+    chosen = breakdown if breakdown in dict(offered) else (offered[0][0] if offered else None)
+    extracts = metrics.extracts(row.extract_ids)
+    return IndicatorPage(
+        id=indicator.id, label=indicator.label, description=indicator.description, unit=indicator.unit.value,
+        polarity_text=POLARITY_WORDS[indicator.polarity.value], rag_rule_text=RAG_RULE_WORDS[indicator.rag.value],
+        numerator_text=indicator.definition.numerator, denominator_text=indicator.definition.denominator or "",
+        timescale_text=indicator.definition.timescale, acronyms=tuple(indicator.acronyms),
+        period=period, period_label=month_label(period), as_at_text=as_at_text(metrics, period), row=row,
+        trend=tuple(_point(r) for r in records), breakdown_names=offered,
+        breakdown=_breakdown(metrics, indicator_id, period, chosen) if chosen else None,
+        sources=tuple(DATASET_TITLES.get(d, d) for d in metrics.source_datasets(indicator_id)),
+        extracts=tuple(Extract(DATASET_TITLES.get(e.dataset, e.dataset), e.period, e.source_file,
+                               date_label(e.loaded_at)) for e in extracts.itertuples()),
+        comments=tuple(comments_for(metrics, indicator_id, period)),
+        periods=tuple(reversed(metrics.periods())))
+
+
+def _point(record: dict) -> TrendPoint:
+    unit, value = record["unit"], _none(record["value"])
+    return TrendPoint(
+        period=record["period"], label=short_month(record["period"]), value=value,
+        value_text=value_text(unit, value, record.get("note") or ""),
+        counts_text=counts_text(unit, _none(record["numerator"]), _none(record["denominator"])),
+        rag=_none(record["rag"]), rag_text=rag_text(_none(record["rag"])), target=_none(record["target"]),
+        england=_none(record["england_value"]), region=_none(record["region_value"]),
+        statistical_neighbours=_none(record["statistical_neighbours_value"]),
+        series_break=record.get("series_break") or "")
+
+
+def _breakdown(metrics: CouncilMetrics, indicator_id: str, period: str, name: str) -> Breakdown:
+    unit = metrics.catalogue.by_id[indicator_id].unit.value
+    table = metrics.breakdowns(indicator_id, [period], public=PUBLIC)
+    groups = []
+    for r in _records(table[table["breakdown"] == name]):
+        value, before = _none(r["value"]), _none(r["last_month"])
+        groups.append(BreakdownGroup(
+            group=str(r["group"]), value=value, value_text=value_text(unit, value, r.get("note") or ""),
+            counts_text=counts_text(unit, _none(r["numerator"]), _none(r["denominator"])),
+            rag=_none(r["rag"]), rag_text=rag_text(_none(r["rag"])),
+            month_direction_text=direction_text(_none(r["last_month_direction"]), value, before),
+            note=r.get("note") or ""))
+    return Breakdown(name, BREAKDOWNS[name].label, tuple(groups))

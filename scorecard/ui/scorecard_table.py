@@ -1,0 +1,112 @@
+"""The scorecard's table and summary as Dash components, from `views.Scorecard`."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from scorecard.metrics import load_catalogue
+from scorecard.ui.charts import sparkline_alt, sparkline_svg
+from scorecard.ui.components import comment_block, rag_badge
+from scorecard.ui.text import acronym_parts
+from scorecard.ui.views import Row, Scorecard, ThemeGroup
+
+COLUMNS = ("Indicator", "This month", "Rating and target", "Since last month", "Since a year ago",
+           "Statistical neighbours", "England", "Region", "Last 13 months", "Commentary")
+
+
+def indicator_href(indicator_id: str, period: str) -> str:
+    return f"/indicator/{indicator_id}?{urlencode({'period': period})}"
+
+
+def indicator_link(row: Row, period: str) -> list:
+    """The label links to the indicator page; its acronyms are expanded on hover, and each
+    also links to the glossary (a link cannot sit inside another link, so beneath it)."""
+    glossary = load_catalogue().glossary_terms()
+    terms = [run for run, meaning in acronym_parts(row.label, glossary) if meaning]
+    label = [html.Abbr(run, title=meaning) if meaning else run for run, meaning in acronym_parts(row.label, glossary)]
+    parts = [html.A(label, href=indicator_href(row.id, period), className="indicator-link")]
+    if terms:
+        parts.append(html.Div(["Terms: ", *sum(([html.A(t, href=f"/glossary#term-{t}", title=glossary[t]), " "]
+                                                 for t in dict.fromkeys(terms)), [])], className="terms"))
+    return parts
+
+
+def movement(direction_text: str, before_text: str) -> list:
+    if not direction_text:
+        return [html.Span("No comparison", className="muted")]
+    return [html.Span(direction_text, className="direction"), html.Br(),
+            html.Span(f"was {before_text}", className="muted")]
+
+
+def row_cells(row: Row, period: str) -> html.Tr:
+    value = [html.Strong(row.value_text, className="value")]
+    if row.counts_text:
+        value += [html.Br(), html.Span(row.counts_text, className="muted")]
+    return html.Tr([
+        html.Th(indicator_link(row, period), scope="row"),
+        html.Td(value),
+        html.Td([rag_badge(row.rag, row.rag_reason), html.Br(),
+                 html.Span(f"Target {row.target_text}" if row.target is not None else "No target",
+                           className="muted")]),
+        html.Td(movement(row.month_direction_text, row.last_month_text)),
+        html.Td(movement(row.year_direction_text, row.last_year_text)),
+        *[html.Td(cell.text, title=cell.note or None, className="muted" if cell.state is None else None)
+          for cell in row.comparators],
+        html.Td(html.Img(src=sparkline_svg(row.sparkline, row.unit),
+                         alt=sparkline_alt(row.sparkline, row.unit, row.label), className="sparkline")),
+        html.Td(comment_block(row.commentary, empty=""), className="commentary-cell"),
+    ], id=f"row-{row.id}", className=f"rag-row-{row.rag or 'none'}")
+
+
+def theme_table(group: ThemeGroup, period: str) -> html.Section:
+    return html.Section([
+        html.H2(group.label, id=f"theme-{group.id}"),
+        html.Div(dbc.Table([
+            html.Caption(f"{group.label}: each indicator this month, its rating, movement and comparators"),
+            html.Thead(html.Tr([html.Th(c, scope="col") for c in COLUMNS])),
+            html.Tbody([row_cells(row, period) for row in group.rows]),
+        ], className="scorecard-table", bordered=True, size="sm"), className="table-responsive", tabIndex=0,
+            role="region", **{"aria-labelledby": f"theme-{group.id}"}),
+    ], className="theme")
+
+
+def summary(card: Scorecard) -> dbc.Row:
+    """Success as visible as concern: what is going well beside what needs attention."""
+    def listing(title: str, rows, empty: str, css: str, heading_id: str) -> dbc.Col:
+        items = [html.Li([html.A(row.label, href=indicator_href(row.id, card.period)), ": ", row.value_text, " ",
+                          rag_badge(row.rag, row.rag_reason), " ", html.Span(row.year_direction_text)])
+                 for row in rows]
+        return dbc.Col(html.Section([
+            html.H2(f"{title} ({len(rows)})", id=heading_id),
+            html.Ul(items) if items else html.P(empty),
+        ], className=f"summary {css}", **{"aria-labelledby": heading_id}), md=6)
+
+    return dbc.Row([
+        listing("Going well", card.going_well, "Nothing is green or improving this month.", "summary-good",
+                "going-well"),
+        listing("Needs attention", card.needs_attention, "Nothing is red, amber or worsening this month.",
+                "summary-concern", "needs-attention"),
+    ], className="g-3 summary-row")
+
+
+def key() -> html.Section:
+    return html.Section([
+        html.H2("How to read the scorecard", id="key"),
+        html.Ul([
+            *[html.Li([rag_badge(name), f": {meaning}"]) for name, meaning in (
+                ("green", "on or better than the target or benchmark"),
+                ("amber", "close to it"),
+                ("red", "off it"),
+                ("too_few", "too few children or events this month to rate fairly"))],
+            html.Li("Arrows show which way a figure moved; the word says whether that is better or worse "
+                    "(for some indicators lower is better). \u201cUp\u201d and \u201cDown\u201d are used where "
+                    "neither is better."),
+            html.Li("Benchmarks show the year they are for. \u201cNot yet published\u201d means the Department "
+                    "for Education has not yet published a figure for a year this month can be compared with."),
+            html.Li("Numbers of 1 to 4 children are hidden, with any rate made from them, because they could "
+                    "identify a child."),
+        ], className="key-list"),
+    ], className="key", **{"aria-labelledby": "key"})
+

@@ -1,0 +1,108 @@
+"""Words for figures: how a value, a comparator, a direction or a month reads on a page,
+in the PDF and in the workbook. One place, so the three never disagree."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from scorecard.metrics import describe, format_value
+from scorecard.metrics.calendar import Month
+from scorecard.ui.style import ARROWS, DIRECTION_WORDS, rag_style
+
+COMPARATOR_NAMES = {"statistical_neighbours": ("Statistical neighbours", "SN"),
+                    "england": ("England", "England"), "region": ("Region", "Region")}
+DATASET_TITLES = {
+    "children_in_care": "Children in care",
+    "visits": "Statutory visits",
+    "missing_episodes": "Missing episodes",
+    "return_interviews": "Return home interviews",
+    "health_assessments": "Health assessments",
+    "care_leavers": "Care leavers",
+}
+
+
+def month_label(period: str) -> str:
+    """'2025-03' -> 'March 2025'."""
+    return short_month(period, "%B %Y")
+
+
+def short_month(period: str, pattern: str = "%b %Y") -> str:
+    """'2025-03' -> 'Mar 2025'."""
+    return dt.date.fromisoformat(Month.parse(period).period + "-01").strftime(pattern)
+
+
+def date_label(value) -> str:
+    """A date as councillors read it: '31 March 2025'."""
+    if value is None:
+        return ""
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    return f"{value.day} {value:%B %Y}"
+
+
+def value_text(unit: str, value, note: str = "") -> str:
+    if value is not None:
+        return format_value(unit, value)
+    if note.startswith("suppressed"):
+        return "Hidden (small number)"
+    return "No figure"
+
+
+def counts_text(unit: str, numerator, denominator) -> str:
+    """The counts behind a rate: '73 of 94' for a percentage, nothing for a plain count."""
+    if numerator is None or unit == "count":
+        return ""
+    if unit == "percent" and denominator is not None:
+        return f"{numerator:,.0f} of {denominator:,.0f}"
+    if unit == "rate_per_10000":
+        return f"{numerator:,.0f} children"
+    if unit == "days" and denominator is not None:
+        return f"{denominator:,.0f} children"
+    return ""
+
+
+def comparator_text(unit: str, value, period, state, rank=None, rank_of=None) -> str:
+    """'46.3 (2017/18)', '64.0 (2023/24, older year)', 'Not yet published' or 'Not compared'."""
+    if not state:
+        return "Not compared"
+    if state == "not_yet_published" or value is None:
+        return "Not yet published"
+    details = [str(period)] if period else []
+    if state == "older":
+        details.append("older year")
+    if rank and rank_of:
+        details.append(f"we rank {rank} of {rank_of}")
+    return f"{format_value(unit, value)} ({', '.join(details)})" if details else format_value(unit, value)
+
+
+def direction_text(state: str | None, now, before) -> str:
+    """'↑ Improving': the arrow is the way the figure moved, the word whether that is good."""
+    if not state:
+        return ""
+    if now is None or before is None or now == before or state == "no_change":
+        arrow = ARROWS["same"]
+    else:
+        arrow = ARROWS["up"] if now > before else ARROWS["down"]
+    return f"{arrow} {DIRECTION_WORDS.get(state, describe(state))}"
+
+
+def rag_text(rag: str | None) -> str:
+    style = rag_style(rag)
+    return f"{style.shape} {style.word}".strip()
+
+
+def acronym_parts(text: str, glossary: dict[str, str]) -> list[tuple[str, str | None]]:
+    """Split text into plain runs and glossary terms: [('Children with an ', None),
+    ('IHA', 'Initial health assessment: ...'), (' in time', None)]."""
+    if not glossary:
+        return [(text, None)]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in sorted(glossary, key=len, reverse=True)) + r")\b")
+    parts, position = [], 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            parts.append((text[position:match.start()], None))
+        parts.append((match.group(0), glossary[match.group(0)]))
+        position = match.end()
+    if position < len(text):
+        parts.append((text[position:], None))
+    return parts

@@ -1,0 +1,320 @@
+"""What each page, the PDF pack and the workbook show, as plain data: built from the
+metrics API, tested without Dash, and rendered by `pages/`, `packs/` alike.
+
+Every output here is public: counts of 1 to 4 (and any rate made from them) are hidden,
+because members see aggregates only and a small number can identify a child. When
+login and roles arrive, an analyst's view can pass `public=False` from the callback,
+after the callback has checked the role.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scorecard.metrics import CouncilMetrics, metrics_for
+from scorecard.metrics.calendar import Month
+from scorecard.metrics.reference import council as council_details
+from scorecard.ui.text import (
+    COMPARATOR_NAMES,
+    comparator_text,
+    counts_text,
+    date_label,
+    direction_text,
+    month_label,
+    rag_text,
+    value_text,
+)
+
+PUBLIC = True
+SPARKLINE_MONTHS = 13
+TREND_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    author: str
+    written: str          # '12 April 2025'
+    period: str
+
+
+@dataclass(frozen=True)
+class ComparatorCell:
+    name: str             # 'statistical_neighbours'
+    label: str            # 'Statistical neighbours'
+    short: str            # 'SN'
+    value: float | None
+    text: str             # '46.3 (2017/18)' / 'Not yet published' / 'Not compared'
+    state: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator in one month, as the scorecard shows it."""
+    id: str
+    label: str
+    unit: str
+    polarity: str
+    value: float | None
+    value_text: str
+    counts_text: str
+    rag: str | None
+    rag_text: str          # '● Green'
+    rag_reason: str
+    last_month_text: str
+    month_direction: str | None
+    month_direction_text: str   # '↑ Improving'
+    last_year_text: str
+    year_direction: str | None
+    year_direction_text: str
+    target: float | None
+    target_text: str
+    comparators: tuple[ComparatorCell, ...]
+    sparkline: tuple[tuple[str, float | None], ...]   # (period, value), oldest first
+    commentary: Comment | None
+    note: str
+    extract_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    id: str
+    label: str
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    council_code: str
+    council_name: str
+    period: str
+    period_label: str
+    as_at_text: str
+    framework: str
+    framework_label: str
+    theme: str | None
+    groups: tuple[ThemeGroup, ...]
+    going_well: tuple[Row, ...]
+    needs_attention: tuple[Row, ...]
+    older_benchmarks: bool
+    periods: tuple[str, ...]           # every month with figures, newest first
+    frameworks: tuple[tuple[str, str], ...]
+    themes: tuple[tuple[str, str], ...]
+
+    @property
+    def rows(self) -> list[Row]:
+        """Each indicator once, in catalogue order (an indicator may sit under two themes)."""
+        seen, rows = set(), []
+        for group in self.groups:
+            for row in group.rows:
+                if row.id not in seen:
+                    seen.add(row.id)
+                    rows.append(row)
+        return rows
+
+
+class NoData(LookupError):
+    """The store holds no figures for the council yet."""
+
+
+def figures(council: str) -> CouncilMetrics:
+    return metrics_for(council)
+
+
+def choose_period(metrics: CouncilMetrics, period: str | None) -> str:
+    """The month asked for if it has figures, else the latest month with figures."""
+    periods = metrics.periods()
+    if not periods:
+        raise NoData(f"no figures for council {metrics.council}")
+    return period if period in periods else periods[-1]
+
+
+def as_at_text(metrics: CouncilMetrics, period: str) -> str:
+    as_at = metrics.as_at(period)
+    text = f"Data as at {date_label(as_at['month_end'])}"
+    if as_at["loaded_at"] is not None:
+        text += f" (loaded {date_label(as_at['loaded_at'])})"
+    return text
+
+
+def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framework: str | None = None,
+                    theme: str | None = None) -> Scorecard:
+    period = choose_period(metrics, period)
+    catalogue = metrics.catalogue
+    try:
+        chosen = catalogue.framework(framework)
+    except KeyError:
+        chosen = catalogue.framework(None)
+    theme_ids = {t.id for t in chosen.themes}
+    theme = theme if theme in theme_ids else None
+    table = metrics.scorecard(period, chosen.id, theme, public=PUBLIC)
+    history = metrics.history(period, SPARKLINE_MONTHS, public=PUBLIC)
+    sparklines = {key: tuple(zip(group["period"], map(_none, group["value"]), strict=True))
+                  for key, group in history.groupby("indicator", sort=False)}
+    comments = metrics.latest_commentary(period)
+    rows = {record["indicator"]: make_row(record, sparklines.get(record["indicator"], ()),
+                                          comments.get(record["indicator"]))
+            for record in _records(table)}
+    groups = []
+    for item in chosen.themes:
+        if theme and item.id != theme:
+            continue
+        members = tuple(rows[r["indicator"]] for r in _records(table) if item.id in r["themes"])
+        if members:
+            groups.append(ThemeGroup(item.id, item.label, members))
+    card = Scorecard(
+        council_code=metrics.council, council_name=council_details(metrics.council).name, period=period,
+        period_label=month_label(period), as_at_text=as_at_text(metrics, period), framework=chosen.id,
+        framework_label=chosen.label, theme=theme, groups=tuple(groups), going_well=(), needs_attention=(),
+        older_benchmarks=False, periods=tuple(reversed(metrics.periods())),
+        frameworks=tuple((f.id, f.label) for f in catalogue.frameworks),
+        themes=tuple((t.id, t.label) for t in chosen.themes))
+    listed = card.rows
+    return _replace(card, going_well=tuple(r for r in listed if _going_well(r)),
+                    needs_attention=tuple(r for r in listed if _needs_attention(r)),
+                    older_benchmarks=any(c.state == "older" for r in listed for c in r.comparators))
+
+
+def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
+    unit = record["unit"]
+    value = _none(record["value"])
+    note = record.get("note") or ""
+    comparators = tuple(
+        ComparatorCell(name, *COMPARATOR_NAMES[name], _none(record.get(f"{name}_value")),
+                       comparator_text(unit, _none(record.get(f"{name}_value")), _none(record.get(f"{name}_period")),
+                                       _none(record.get(f"{name}_state")), _none(record.get(f"{name}_rank")),
+                                       _none(record.get(f"{name}_rank_of"))),
+                       _none(record.get(f"{name}_state")), record.get(f"{name}_note") or "")
+        for name in ("statistical_neighbours", "england", "region"))
+    target = _none(record.get("target"))
+    last_month, last_year = _none(record.get("last_month")), _none(record.get("last_year"))
+    return Row(
+        id=record["indicator"], label=record["label"], unit=unit, polarity=record["polarity"], value=value,
+        value_text=value_text(unit, value, note),
+        counts_text=counts_text(unit, _none(record.get("numerator")), _none(record.get("denominator"))),
+        rag=_none(record.get("rag")), rag_text=rag_text(_none(record.get("rag"))),
+        rag_reason=record.get("rag_reason") or "",
+        last_month_text=value_text(unit, last_month) if last_month is not None else "No figure",
+        month_direction=_none(record.get("last_month_direction")),
+        month_direction_text=direction_text(_none(record.get("last_month_direction")), value, last_month),
+        last_year_text=value_text(unit, last_year) if last_year is not None else "No figure",
+        year_direction=_none(record.get("last_year_direction")),
+        year_direction_text=direction_text(_none(record.get("last_year_direction")), value, last_year),
+        target=target, target_text=value_text(unit, target) if target is not None else "No target",
+        comparators=comparators, sparkline=tuple(sparkline),
+        commentary=_comment(comment), note=note,
+        extract_ids=tuple(int(i) for i in (record.get("extract_ids") or ())))
+
+
+def _going_well(row: Row) -> bool:
+    """Green, or (when not rated) better than a year ago. Each indicator is in at most one
+    of the two lists, so the summary never says the same thing is both."""
+    rated = row.rag in ("green", "amber", "red")
+    return row.rag == "green" or (not rated and row.year_direction == "improving")
+
+
+def _needs_attention(row: Row) -> bool:
+    rated = row.rag in ("green", "amber", "red")
+    return row.rag in ("red", "amber") or (not rated and row.year_direction == "worsening")
+
+
+def _comment(comment: dict | None) -> Comment | None:
+    if not comment:
+        return None
+    return Comment(comment["text"], comment["author"], date_label(comment.get("written_at")), comment["period"])
+
+
+def comments_for(metrics: CouncilMetrics, indicator: str, up_to: str) -> list[Comment]:
+    return [_comment(c) for c in metrics.commentary(indicator, up_to=up_to)]
+
+
+def _records(table) -> list[dict]:
+    return table.to_dict("records") if len(table) else []
+
+
+def _none(value):
+    """NaN and pandas' missing markers as None, so views hold plain Python values."""
+    try:
+        if value is None or value != value:
+            return None
+    except (TypeError, ValueError):
+        return value
+    return value
+
+
+def _replace(card: Scorecard, **changes) -> Scorecard:
+    from dataclasses import replace
+    return replace(card, **changes)
+
+
+@dataclass(frozen=True)
+class Change:
+    row: Row
+    was: Row
+    direction: str | None
+    direction_text: str
+
+
+@dataclass(frozen=True)
+class Briefing:
+    period: str
+    period_label: str
+    since: str
+    since_label: str
+    as_at_text: str
+    turned_red: tuple[Change, ...] = ()
+    turned_amber: tuple[Change, ...] = ()
+    turned_green: tuple[Change, ...] = ()
+    improved: tuple[Change, ...] = ()
+    worsened: tuple[Change, ...] = ()
+    unchanged: int = 0
+    periods: tuple[str, ...] = field(default=())
+
+
+def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: str | None = None) -> Briefing:
+    """What changed between two months: ratings that turned red, amber or green, and the
+    indicators that improved or worsened beyond the no-change threshold."""
+    from scorecard.metrics.rating import direction
+
+    period = choose_period(metrics, period)
+    periods = metrics.periods()
+    earlier = [p for p in periods if p < period]
+    default_since = Month.parse(period).shift(-2).period
+    since = since if since in earlier else (default_since if default_since in earlier else (earlier[0] if earlier
+                                                                                            else period))
+    now = {r["indicator"]: make_row(r) for r in _records(metrics.scorecard(period, public=PUBLIC))}
+    was = {r["indicator"]: make_row(r) for r in _records(metrics.scorecard(since, public=PUBLIC))}
+    lists: dict[str, list[Change]] = {k: [] for k in ("red", "amber", "green", "improved", "worsened")}
+    unchanged = 0
+    for indicator in metrics.catalogue.indicators:
+        row, before = now[indicator.id], was[indicator.id]
+        moved = direction(indicator, row.value, before.value, metrics.catalogue.no_change_within(indicator))
+        change = Change(row, before, moved, direction_text(moved, row.value, before.value))
+        rating_changed = row.rag != before.rag and row.rag in ("red", "amber", "green")
+        if rating_changed:
+            lists[row.rag].append(change)
+        if moved in ("improving", "worsening"):
+            lists["improved" if moved == "improving" else "worsened"].append(change)
+        elif not rating_changed:
+            unchanged += 1
+    return Briefing(period, month_label(period), since, month_label(since), as_at_text(metrics, period),
+                    turned_red=tuple(lists["red"]), turned_amber=tuple(lists["amber"]),
+                    turned_green=tuple(lists["green"]), improved=tuple(lists["improved"]),
+                    worsened=tuple(lists["worsened"]), unchanged=unchanged, periods=tuple(reversed(periods)))
+
+
+def glossary(metrics_catalogue) -> list[tuple[str, str]]:
+    """Every term, alphabetically."""
+    return sorted(metrics_catalogue.glossary_terms().items(), key=lambda item: item[0].lower())
+
+
+def theme_options(framework: str | None) -> list[tuple[str, str]]:
+    """The themes of a framework (the default one if it is unknown), for the theme choice."""
+    from scorecard.metrics import load_catalogue
+
+    catalogue = load_catalogue()
+    try:
+        chosen = catalogue.framework(framework)
+    except KeyError:
+        chosen = catalogue.framework(None)
+    return [(t.id, t.label) for t in chosen.themes]
