@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Generate and load the demo county (once) and the published benchmarks, then serve the app on http://127.0.0.1:8050
+# Generate and load the demo county (once), the published benchmarks and the demo's
+# commentary (loading either again adds nothing), then serve the app on http://127.0.0.1:8050
 run: $(STAMP)
 	$(BIN)/scorecard demo --if-empty
 	$(BIN)/scorecard benchmarks load data/reference/benchmarks.csv
+	$(BIN)/scorecard commentary load data/reference/demo_commentary.csv
 	$(BIN)/python app.py
 
 # Every test, against SQLite and against a throwaway PostgreSQL server when one can be

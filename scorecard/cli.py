@@ -178,11 +178,13 @@ def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool,
                 if exc.code:
                     raise
 
+from scorecard.cli_commentary import commentary  # noqa: E402  (commands defined there)
 from scorecard.cli_metrics import benchmarks, metrics, report  # noqa: E402  (commands defined there)
 
 main.add_command(metrics)
 main.add_command(benchmarks)
 main.add_command(report)
+main.add_command(commentary)
 
 if __name__ == "__main__":
     main()

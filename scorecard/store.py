@@ -193,6 +193,23 @@ benchmarks = Table(
     Index("benchmarks_by_indicator", "indicator", "comparator"),
 )
 
+commentary = Table(
+    "commentary",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("council", String(16), nullable=False),
+    Column("indicator", String(80), nullable=False, doc="an indicator id in metrics.yaml"),
+    Column("period", String(7), nullable=False, doc="YYYY-MM: the month of the figure it explains"),
+    Column("text", Text, nullable=False, doc="a short footnote, at most 1,000 characters"),
+    Column("author", String(120), nullable=False),
+    Column("written_at", DateTime, nullable=False, doc="UK local time, as the officer wrote it"),
+    Column("source_file", Text, doc="the file it was loaded from; null when added by hand"),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(120), nullable=False),
+    # Every version is kept: a later comment on the same figure is a new row.
+    Index("commentary_by_indicator", "council", "indicator", "period"),
+)
+
 RECORD_TABLES: dict[str, Table] = {
     t.name: t
     for t in (
@@ -380,7 +397,7 @@ def current_extracts(conn: Connection, council: str) -> list[dict]:
 
 
 def store_version(conn: Connection) -> tuple:
-    """Changes whenever an upload or a benchmark release is loaded: a cache key.
+    """Changes whenever an upload, a benchmark release or commentary is loaded: a cache key.
 
     Loads only ever add rows (superseding marks an extract, and adds its successor),
     so the highest ids and the row counts say whether anything has changed.
@@ -388,13 +405,37 @@ def store_version(conn: Connection) -> tuple:
     extract_state = conn.execute(select(func.max(extracts.c.id), func.count(), func.sum(
         case((extracts.c.status == CURRENT, 1), else_=0)))).one()
     benchmark_state = conn.execute(select(func.max(benchmarks.c.id), func.count()).select_from(benchmarks)).one()
-    return tuple(extract_state) + tuple(benchmark_state)
+    commentary_state = conn.execute(select(func.max(commentary.c.id), func.count()).select_from(commentary)).one()
+    return tuple(extract_state) + tuple(benchmark_state) + tuple(commentary_state)
 
 
 def benchmark_rows(conn: Connection, indicators: Sequence[str] | None = None) -> list[dict]:
     query = select(benchmarks).order_by(benchmarks.c.id)
     if indicators is not None:
         query = query.where(benchmarks.c.indicator.in_(list(indicators)))
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def insert_commentary(conn: Connection, row: Mapping[str, Any]) -> int:
+    """Add one comment (every column but id); its new id."""
+    return conn.execute(commentary.insert().values(**row)).inserted_primary_key[0]
+
+
+def commentary_rows(conn: Connection, council: str, indicator: str | None = None, period: str | None = None,
+                    up_to: str | None = None) -> list[dict]:
+    """Every stored version of a council's commentary, newest month first, then newest written first.
+
+    `indicator` and `period` (YYYY-MM) narrow it to one indicator or one month; `up_to`
+    keeps only months up to and including that one.
+    """
+    query = select(commentary).where(commentary.c.council == council).order_by(
+        commentary.c.period.desc(), commentary.c.written_at.desc(), commentary.c.id.desc())
+    if indicator is not None:
+        query = query.where(commentary.c.indicator == indicator)
+    if period is not None:
+        query = query.where(commentary.c.period == period)
+    if up_to is not None:
+        query = query.where(commentary.c.period <= up_to)
     return [dict(row._mapping) for row in conn.execute(query)]
 
 

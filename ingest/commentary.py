@@ -1,0 +1,333 @@
+"""Officers' commentary: a short footnote written beside a figure, per council, indicator and month.
+
+A comment is added one at a time (`add_commentary`: the command line today, a web
+callback later with the logged-in user as author) or loaded from a CSV or xlsx file
+(`load_commentary`). Every version is kept: a later comment on the same indicator and
+month is a new row, never an update, and the scorecard shows the most recent.
+
+The file has one row per comment, under headers matched like the extracts' (any case,
+spaces or punctuation, title rows above them): indicator, period (YYYY-MM), commentary
+(or text), author and, optionally, written_at (a date or a date and time; default: when
+it is loaded). Validation is lazy: every problem is reported with its row as Excel shows
+it, and nothing loads while there is one. Loading the same file again adds nothing.
+
+Indicator ids are checked against the set the caller passes: the ingest never imports
+the metrics layer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from ingest.locate import HEADER_SEARCH_ROWS, locate
+from ingest.parse import Table, parse_table
+from ingest.problems import Problem, Report, Severity
+from ingest.readers import ReadError, read_file
+from ingest.schema import Dataset, Field, Kind
+from scorecard import store
+
+MAX_LENGTH = 1_000
+"""A footnote beside a figure, not a report: longer text belongs in the committee paper."""
+
+UK = ZoneInfo("Europe/London")
+FUTURE_SLACK = dt.timedelta(minutes=5)
+"""Clocks differ a little: a time this far ahead of ours is not called 'in the future'."""
+
+COMMENTARY = Dataset(
+    name="commentary",
+    title="Commentary",
+    sheet_name="Commentary",
+    description="One row per comment: a short footnote that officers write beside one indicator's figure "
+    "for one month.",
+    fields=(
+        Field("indicator", Kind.TEXT, "The indicator's id in metrics.yaml (e.g. iha_in_timescale).",
+              ("Indicator", "Indicator ID", "Indicator Code", "Metric", "Measure"), required=True),
+        Field("period", Kind.TEXT, "The month of the figure, YYYY-MM (e.g. 2025-03).",
+              ("Period", "Month", "Reporting Period", "Reporting Month"), required=True),
+        Field("text", Kind.TEXT, f"The footnote, at most {MAX_LENGTH:,} characters.",
+              ("Commentary", "Text", "Comment", "Comments", "Narrative", "Footnote"), required=True),
+        Field("author", Kind.TEXT, "Who wrote it: a name or a role.",
+              ("Author", "Written By", "Officer", "By"), required=True),
+        Field("written_at", Kind.DATETIME, "When it was written (a date, or a date and time, UK time); "
+              "empty: when the file is loaded.", ("Written At", "Written", "Written On", "Date Written",
+                                                  "Date and Time Written")),
+    ),
+    key=(),
+)
+
+_PERIOD = re.compile(r"(\d{4})-(\d{2})$")
+_DATE_TEXT = re.compile(r"(\d{4})-(\d{2})-\d{2}")
+
+
+class CommentaryError(ValueError):
+    """A comment that cannot be added; `problems` lists every reason, each a plain sentence."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+@dataclass
+class Added:
+    """What `add_commentary` did: `row` is the comment as stored (with its id); `new` is
+    False when it was the same as the latest version already stored, which was kept."""
+
+    row: dict
+    new: bool
+
+
+@dataclass
+class CommentaryLoad:
+    """The outcome of loading a commentary file: nothing is loaded unless `ok`."""
+
+    file: str
+    rows: int = 0
+    """Rows of commentary found in the file."""
+    loaded: int = 0
+    skipped: int = 0
+    """Rows identical to a comment already stored (or to an earlier row of the file)."""
+    report: Report = field(default_factory=Report)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+def now_uk() -> dt.datetime:
+    """The time now on a UK clock, to the second, as written_at is stored (naive)."""
+    return dt.datetime.now(UK).replace(tzinfo=None, microsecond=0)
+
+
+def _current_month() -> str:
+    return now_uk().strftime("%Y-%m")
+
+
+def _as_uk(moment: dt.datetime | dt.date) -> dt.datetime:
+    """written_at as stored: UK wall-clock time without a zone (an aware time is converted)."""
+    if not isinstance(moment, dt.datetime):
+        return dt.datetime(moment.year, moment.month, moment.day)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UK).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def tidy(text: str | None) -> str:
+    """Text as stored: spaces, tabs and line breaks run together into single spaces, as the file reader does."""
+    return " ".join(str(text).split()) if text is not None else ""
+
+
+def _is_month(period: str) -> bool:
+    match = _PERIOD.match(period)
+    return bool(match) and 1 <= int(match.group(2)) <= 12
+
+
+def period_problem(period: str) -> str | None:
+    """Why `period` is not a month a comment can be written for, or None."""
+    if not _is_month(period):
+        return f"'{period}' is not a month written YYYY-MM, e.g. 2025-03"
+    if period > _current_month():
+        return f"{period} is in the future: commentary explains a month's figure once it is known"
+    return None
+
+
+def indicator_problem(indicator: str, known_indicators: Collection[str]) -> str | None:
+    if indicator in known_indicators:
+        return None
+    close = difflib.get_close_matches(indicator, sorted(known_indicators), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else " (the ids are listed in docs/metrics.md)"
+    return f"'{indicator}' is not an indicator id in metrics.yaml{hint}"
+
+
+def length_problem(text: str) -> str | None:
+    if len(text) <= MAX_LENGTH:
+        return None
+    return (f"is {len(text):,} characters long: commentary is a short footnote shown beside the figure, "
+            f"so keep it to {MAX_LENGTH:,} characters or fewer")
+
+
+def written_at_problem(written_at: dt.datetime) -> str | None:
+    if written_at > now_uk() + FUTURE_SLACK:
+        return f"{written_at:%d/%m/%Y %H:%M} is in the future"
+    return None
+
+
+def _identity(row: dict) -> tuple:
+    return row["council"], row["indicator"], row["period"], row["text"], row["author"]
+
+
+def add_commentary(engine: Engine, council: str, indicator: str, period: str, text: str, author: str,
+                   written_at: dt.datetime | dt.date | None = None,
+                   known_indicators: Collection[str] | None = None, loaded_by: str | None = None) -> Added:
+    """Add one comment by hand, in its own transaction; raise CommentaryError (every reason) if it is bad.
+
+    `author` is whoever wrote it (a web callback passes the logged-in user); `loaded_by`
+    (default: the author) is who entered it. `written_at` defaults to now; an aware time
+    is converted to UK time. `known_indicators` are the valid indicator ids (the
+    catalogue's); None skips that check. Text is tidied as the file reader tidies it
+    (runs of spaces and line breaks become one space). Saving the same text by the same
+    author as the latest version of that indicator and month (a double click) adds
+    nothing; going back to an earlier wording is a new version.
+    """
+    council, indicator, period = tidy(council), tidy(indicator), tidy(period)
+    text, author = tidy(text), tidy(author)
+    written_at = now_uk() if written_at is None else _as_uk(written_at)
+    problems = []
+    if not council:
+        problems.append("the council code is empty")
+    if not indicator:
+        problems.append("the indicator is empty")
+    elif known_indicators is not None and (problem := indicator_problem(indicator, known_indicators)):
+        problems.append(problem)
+    if problem := period_problem(period):
+        problems.append(problem)
+    if not text:
+        problems.append("the commentary text is empty")
+    elif problem := length_problem(text):
+        problems.append(f"the commentary {problem}")
+    if not author:
+        problems.append("the author is empty")
+    if problem := written_at_problem(written_at):
+        problems.append(f"written at {problem}")
+    if problems:
+        raise CommentaryError(problems)
+    row = {"council": council, "indicator": indicator, "period": period, "text": text, "author": author,
+           "written_at": written_at, "source_file": None, "loaded_at": dt.datetime.now(dt.UTC),
+           "loaded_by": tidy(loaded_by) or author}
+    with store.write_transaction(engine) as conn:
+        versions = store.commentary_rows(conn, council, indicator, period)
+        if versions and _identity(versions[0]) == _identity(row):
+            return Added(row=versions[0], new=False)
+        row_id = store.insert_commentary(conn, row)
+    return Added(row={"id": row_id, **row}, new=True)
+
+
+def _tables(path: Path, report: Report) -> list[Table]:
+    """The commentary table on each sheet of the file that has its headers."""
+    try:
+        source = read_file(path)
+    except ReadError as error:
+        report.append(Problem("file-error", f"the file {error}", file=path.name))
+        return []
+    tables = []
+    for sheet in source.sheets:
+        match = locate(sheet.head(HEADER_SEARCH_ROWS), [COMMENTARY])
+        if match is None:
+            if len(source.sheets) > 1:
+                report.append(Problem("ignored-sheet", "no commentary column headers were found on this sheet; "
+                                      "it was ignored", file=source.name, sheet=sheet.name, severity=Severity.INFO))
+            continue
+        rows = sheet.rows
+        if "period" in match.columns:
+            rows = _months_from_date_cells(rows, match.columns["period"][0], match.header_index)
+        table, problems = parse_table(rows, match, source.name, sheet.name, source.sha256, None)
+        report.extend(problems)
+        tables.append(table)
+    if not tables:
+        expected = ", ".join(f.header.lower().replace(" ", "_") for f in COMMENTARY.fields)
+        report.append(Problem("unknown-dataset", f"no sheet has the commentary column headers ({expected}; "
+                              "written_at is optional)", file=source.name))
+    return tables
+
+
+def _months_from_date_cells(rows: Sequence[Sequence[Any]], column: int, header_index: int) -> list[list[Any]]:
+    """The rows with each date cell of the period column on the first of a month read as
+    that month: Excel turns 2024-10 typed in a cell into the date 1 October 2024."""
+    rows = [list(row) for row in rows]
+    for row in rows[header_index + 1:]:
+        cell = row[column] if column < len(row) else None
+        if isinstance(cell, dt.date) and cell.day == 1 and not (isinstance(cell, dt.datetime) and cell.time()):
+            row[column] = f"{cell.year:04d}-{cell.month:02d}"
+    return rows
+
+
+def _period_check(period: str) -> tuple[str, str] | None:
+    """(code, message) for a period cell that is not a month a comment can be written for."""
+    if match := _DATE_TEXT.match(period):
+        year, month = match.groups()
+        return "type-error", (f"'{period}' is a date, not a month: write the month as YYYY-MM, "
+                              f"e.g. {year}-{month}")
+    problem = period_problem(period)
+    if problem is None:
+        return None
+    if _is_month(period):
+        return "constraint-error", problem
+    if not _PERIOD.match(period):
+        problem += " (if Excel changed it, format the column as Text)"
+    return "type-error", problem
+
+
+def _check_rows(table: Table, known_indicators: Collection[str], report: Report) -> list[dict]:
+    """Every row of a parsed table, with the problems parse_table cannot see added to `report`."""
+
+    def add(row: int, name: str, message: str, value: Any, code: str = "constraint-error") -> None:
+        shown = value if not isinstance(value, str) or len(value) <= 60 else value[:57] + "..."
+        report.append(Problem(code=code, message=message, file=table.file, sheet=table.sheet, row=row,
+                              column=table.headers.get(name, name), value=None if value is None else str(shown)))
+
+    rows = []
+    for i, source_row in enumerate(table.source_rows):
+        row = {name: table.columns[name][i] for name in table.columns}
+        if row["indicator"] is not None and (problem := indicator_problem(row["indicator"], known_indicators)):
+            add(source_row, "indicator", problem, row["indicator"])
+        if row["period"] is not None and (period := _period_check(row["period"])):
+            add(source_row, "period", period[1], row["period"], code=period[0])
+        if row["text"] is not None and (problem := length_problem(row["text"])):
+            add(source_row, "text", f"the commentary {problem}", row["text"])
+        if row.get("written_at") is not None and (problem := written_at_problem(row["written_at"])):
+            add(source_row, "written_at", problem, row["written_at"])
+        rows.append(row)
+    return rows
+
+
+def load_commentary(engine: Engine, path: Path | str, council: str, known_indicators: Collection[str],
+                    loaded_by: str) -> CommentaryLoad:
+    """Check the whole file, then load its new comments in one transaction, or nothing.
+
+    A row identical in council, indicator, month, text and author to a comment already
+    stored (or to an earlier row of the file) is skipped, so loading a file twice adds
+    nothing; when the file gives written_at, it must match too, so that going back to
+    an earlier wording at a later time is a new version.
+    """
+    path = Path(path)
+    result = CommentaryLoad(file=path.name)
+    rows = []
+    for table in _tables(path, result.report):
+        rows.extend(_check_rows(table, known_indicators, result.report))
+    result.rows = len(rows)
+    if not result.ok:
+        return result
+    if not rows:
+        result.report.append(Problem("empty-file", "the file has commentary headers but no comments",
+                                     file=path.name))
+        return result
+    now, loaded_at = now_uk(), dt.datetime.now(dt.UTC)
+    with store.write_transaction(engine) as conn:
+        seen: dict[tuple, set] = {}
+        for stored in store.commentary_rows(conn, council):
+            seen.setdefault(_identity(stored), set()).add(stored["written_at"])
+        new = []
+        for row in rows:
+            row["council"] = council
+            written = seen.setdefault(_identity(row), set())
+            if written and (row.get("written_at") is None or row["written_at"] in written):
+                continue
+            written.add(row.get("written_at"))
+            new.append(row)
+        result.skipped = len(rows) - len(new)
+        if new:
+            columns = {name: [row[name] for row in new] for name in ("council", "indicator", "period", "text",
+                                                                     "author")}
+            columns["written_at"] = [row.get("written_at") or now for row in new]
+            columns["source_file"] = [path.name] * len(new)
+            columns["loaded_at"] = [loaded_at] * len(new)
+            columns["loaded_by"] = [loaded_by] * len(new)
+            result.loaded = store.insert_columns(conn, store.commentary, columns)
+    return result
