@@ -77,3 +77,166 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", delimiter: 
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle, delimiter=delimiter).writerows(rows)
     return path
+
+
+# --- Web tests: the demo county behind the app, the Flask test client, a live server and a
+# real headless Chromium (Debian's `chromium`, driven by Playwright; never Playwright's own
+# browser download). Helpers for using them are in tests/browser_support.py.
+
+_REPORTS = pytest.StashKey[dict]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can tell at teardown if the test failed."""
+    report = yield
+    item.stash.setdefault(_REPORTS, {})[report.when] = report
+    return report
+
+
+def _cli_has_command(group, name: str) -> bool:
+    import click
+
+    return group.get_command(click.Context(group), name) is not None
+
+
+@pytest.fixture(scope="session")
+def demo_database_url(tmp_path_factory) -> str:
+    """A SQLite store holding the demo county (36 months), the published benchmarks and,
+    once `scorecard commentary` exists, the demo commentary: built once per session with the
+    project's own CLI. Returns its URL."""
+    from click.testing import CliRunner
+
+    from scorecard.cli import main
+    from scorecard.settings import REFERENCE_DIR
+
+    folder = tmp_path_factory.mktemp("demo-store")
+    url = f"sqlite:///{folder / 'scorecard.db'}"
+    steps = [["demo", "--out", str(folder / "demo"), "--months", "36"],
+             ["benchmarks", "load", str(REFERENCE_DIR / "benchmarks.csv")]]
+    commentary = REFERENCE_DIR / "demo_commentary.csv"
+    if commentary.exists() and _cli_has_command(main, "commentary"):
+        steps.append(["commentary", "load", str(commentary)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", url)
+        store.engine.cache_clear()
+        try:
+            for args in steps:
+                result = CliRunner().invoke(main, args)
+                if result.exit_code != 0:
+                    import traceback
+
+                    trace = "".join(traceback.format_exception(*result.exc_info)) if result.exc_info else ""
+                    pytest.fail(f"`scorecard {' '.join(args)}` exited {result.exit_code}:\n{result.output}\n{trace}")
+        finally:
+            store.engine().dispose()
+            store.engine.cache_clear()
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_database_url):
+    """The Dash app (app.py) serving the demo store: DATABASE_URL points at it (and
+    SCORECARD_COUNCIL at the demo county) for the rest of the session."""
+    import sys
+
+    from ingest import demo
+    from scorecard.settings import PROJECT_ROOT
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DATABASE_URL", demo_database_url)
+        patch.setenv("SCORECARD_COUNCIL", demo.COUNCIL)
+        if str(PROJECT_ROOT) not in sys.path:  # app.py is not part of the installed package
+            patch.syspath_prepend(str(PROJECT_ROOT))
+        store.engine.cache_clear()
+        from app import app
+
+        yield app
+        store.engine().dispose()
+        store.engine.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def demo_client(demo_app):
+    """A Flask test client of the app over the demo store."""
+    return demo_app.server.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_app):
+    """The app over the demo store served on a free local port; yields its base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, demo_app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def _chromium_path() -> str | None:
+    import shutil
+
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (Debian's, or CHROMIUM_PATH) driven by Playwright. Missing
+    browser or package: fails in CI, skips with the reason elsewhere."""
+    from browser_support import missing_component
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        missing_component(f"the Python package playwright is not installed ({exc}): pip install -e '.[test]'")
+    path = _chromium_path()
+    if path is None:
+        missing_component("no Chromium found (looked for `chromium` and `chromium-browser` on PATH, "
+                          "and CHROMIUM_PATH): apt-get install chromium")
+    args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    playwright = sync_playwright().start()
+    try:
+        launched = playwright.chromium.launch(executable_path=path, headless=True, args=args)
+    except Exception:
+        playwright.stop()
+        raise
+    yield launched
+    launched.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    """A fresh browser context and page (1366x900, en-GB, downloads accepted) whose
+    relative URLs resolve against the live server: `page.goto("/")`. A failed test leaves
+    test-output/screenshots/<test name>-failed.png."""
+    from browser_support import safe_name, screenshot
+    from playwright.sync_api import Error as PlaywrightError
+
+    context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900},
+                                  accept_downloads=True, locale="en-GB", timezone_id="Europe/London")
+    new_page = context.new_page()
+    yield new_page
+    reports = request.node.stash.get(_REPORTS, {})
+    if any(report.failed for report in reports.values()):
+        try:
+            path = screenshot(new_page, f"{safe_name(request.node.name)}-failed")
+            print(f"screenshot of the failed test: {path}")
+        except (PlaywrightError, OSError) as exc:  # the page may have crashed; keep the test's own failure
+            print(f"could not save a screenshot of the failed test: {exc}")
+    context.close()
+
+
+@pytest.fixture
+def page_errors(page) -> list[str]:
+    """What went wrong in `page` from now on: console errors, uncaught exceptions, HTTP 5xx."""
+    from browser_support import watch_errors
+
+    return watch_errors(page)

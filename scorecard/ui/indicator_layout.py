@@ -81,7 +81,7 @@ def definition_card(page: IndicatorPage) -> html.Section:
     facts = [("What it counts", page.numerator_text)]
     if page.denominator_text:
         facts.append(("Out of", page.denominator_text))
-    facts += [("Timescale", page.timescale_text), ("Which way is better", page.polarity_text),
+    facts += [("When it is measured", page.timescale_text), ("Which way is better", page.polarity_text),
               ("How it is rated", page.rag_rule_text), ("Source data", ", ".join(page.sources))]
     extracts = [[e.dataset, month_label(e.period), e.source_file, e.loaded] for e in page.extracts]
     return _section("Definition and sources", "definition", dbc.Card(dbc.CardBody([

@@ -1,0 +1,171 @@
+"""The web app's view models, without Dash: built from the demo county's real computed
+figures, and checked against `scorecard report` (the figures a councillor sees on the page
+must be the figures the command line reports)."""
+from __future__ import annotations
+
+import dataclasses
+from urllib.parse import unquote
+
+import pytest
+
+from scorecard import store
+from scorecard.metrics import council_metrics, format_value, report_table
+from scorecard.ui import text
+from scorecard.ui.briefing_layout import briefing_text
+from scorecard.ui.charts import breakdown_figure, sparkline_alt, sparkline_svg, trend_figure
+from scorecard.ui.indicator_view import build_indicator
+from scorecard.ui.views import build_briefing, build_scorecard, theme_options
+
+pytestmark = pytest.mark.slow
+COUNCIL = "E10000099"
+
+
+@pytest.fixture(scope="module")
+def metrics(demo_database_url):
+    return council_metrics(store.engine(demo_database_url), COUNCIL)
+
+
+def test_scorecard_shows_what_scorecard_report_reports(metrics):
+    card = build_scorecard(metrics, "2025-03")
+    report = {r["indicator"]: r for r in report_table(metrics, "2025-03", public=True).to_dict("records")}
+    assert [row.id for row in card.rows] == [i.id for i in metrics.catalogue.indicators]
+    for row in card.rows:
+        expected = report[row.id]
+        assert row.value_text == (expected["value_shown"] or row.value_text), row.id
+        assert row.value == expected["value"], row.id
+        assert row.rag == expected["rag"], row.id
+        if expected["unit"] == "percent" and expected["numerator"] is not None:
+            assert row.counts_text == f"{expected['numerator']:,.0f} of {expected['denominator']:,.0f}"
+    assert card.period_label == "March 2025"
+    assert card.as_at_text.startswith("Data as at 31 March 2025 (loaded ")
+    assert card.periods[0] == "2025-03" and "2022-04" in card.periods
+
+
+def test_success_is_listed_as_visibly_as_concern(metrics):
+    card = build_scorecard(metrics, "2025-03")
+    well, attention = {r.id for r in card.going_well}, {r.id for r in card.needs_attention}
+    assert well and attention and not well & attention
+    assert {r.id for r in card.rows if r.rag == "green"} <= well
+    assert {r.id for r in card.rows if r.rag in ("red", "amber")} <= attention
+
+
+def test_month_framework_and_theme_choices(metrics):
+    card = build_scorecard(metrics, "2024-06", framework="2019", theme="healthy")
+    assert card.period == "2024-06" and card.framework == "2019" and card.theme == "healthy"
+    assert [g.id for g in card.groups] == ["healthy"]
+    assert {r.id for r in card.rows} == {i.id for i in metrics.catalogue.indicators if "healthy" in i.themes["2019"]}
+    fallback = build_scorecard(metrics, "1999-01", framework="nonsense", theme="nonsense")
+    assert (fallback.period, fallback.framework, fallback.theme) == ("2025-03", "2021", None)
+    assert theme_options("2019")[0] == ("safe", "Being and feeling safe")
+
+
+def test_sparklines_are_the_last_13_months_ending_with_the_value(metrics):
+    card = build_scorecard(metrics, "2025-03")
+    for row in card.rows:
+        assert [p for p, _ in row.sparkline] == [f"2024-{m:02d}" for m in range(3, 13)] + ["2025-01", "2025-02",
+                                                                                          "2025-03"]
+        assert row.sparkline[-1][1] == row.value
+    row = next(r for r in card.rows if r.id == "iha_in_timescale")
+    svg = unquote(sparkline_svg(row.sparkline, row.unit))
+    assert svg.startswith("data:image/svg+xml") and f">{row.value_text}</text>" in svg
+    alt = sparkline_alt(row.sparkline, row.unit, row.label)
+    assert alt.count(";") == 12 and alt.endswith(f"2025-03: {row.value_text}")
+
+
+def test_commentary_is_the_newest_version_for_the_month(metrics):
+    card = build_scorecard(metrics, "2025-03")
+    rhi = next(r for r in card.rows if r.id == "rhi_within_72_hours")
+    assert rhi.commentary.text.startswith("Interviews within 72 hours have improved through the year, from under")
+    assert rhi.commentary.written == "9 April 2025"
+    assert next(r for r in card.rows if r.id == "children_in_care").commentary is None
+
+
+def test_small_numbers_are_hidden_everywhere_they_are_shown(metrics):
+    page = build_indicator(metrics, "iha_in_timescale", "2025-03", "area")
+    hidden = [g for g in page.breakdown.groups if g.note.startswith("suppressed")]
+    assert hidden, "the demo's out-of-area IHAs in a month are fewer than 5"
+    for group in hidden:
+        assert group.value is None and group.value_text == "Hidden (small number)" and group.counts_text == ""
+    raw = metrics.breakdowns("iha_in_timescale", ["2025-03"])
+    assert ((raw["numerator"] > 0) & (raw["numerator"] < 5)).any()
+
+
+def test_indicator_page(metrics):
+    page = build_indicator(metrics, "iha_in_timescale", "2024-12", "nonsense")
+    assert [p.period for p in page.trend][-1] == "2024-12" and len(page.trend) == 24
+    assert page.trend[0].period == "2023-01" and page.trend[-1].label == "Dec 2024"
+    assert page.breakdown.name == "area", "an unknown breakdown falls back to the first offered"
+    assert ("host_la", "Host council") in page.breakdown_names
+    assert page.sources == ("Health assessments",)
+    # The month's own extract, and later ones holding newer versions of the same records
+    # (an IHA due in December and completed in January is in January's extract).
+    assert page.extracts[0].period == "2024-12" and all(e.period >= "2024-12" for e in page.extracts)
+    assert {e.dataset for e in page.extracts} == {"Health assessments"}
+    assert len(page.extracts) == len(page.row.extract_ids)
+    assert [c.period for c in page.comments] == sorted((c.period for c in page.comments), reverse=True)
+    assert all(c.period <= "2024-12" for c in page.comments) and page.comments
+    assert "20 working days" in page.numerator_text and page.denominator_text and page.timescale_text
+    with pytest.raises(KeyError):
+        build_indicator(metrics, "no_such_indicator")
+
+
+def test_trend_chart_writes_every_value_and_marks_breaks(metrics):
+    page = build_indicator(metrics, "placement_stability_short", "2025-03")
+    figure = trend_figure(page)
+    values = figure["data"][0]
+    assert values["text"] == [p.value_text if p.value is not None else "" for p in page.trend]
+    assert "text" in values["mode"] and figure["layout"]["yaxis"]["ticksuffix"] == "%"
+    assert {t["name"] for t in figure["data"]} >= {"Target", "England"}
+    assert all(t["line"]["dash"] != figure["data"][0]["line"]["dash"] for t in figure["data"][1:])
+    broken = dataclasses.replace(page, trend=tuple(
+        dataclasses.replace(p, series_break="new case-management system" if p.period == "2024-01" else "")
+        for p in page.trend))
+    marked = trend_figure(broken)
+    assert [s["x0"] for s in marked["layout"]["shapes"]] == ["Jan 2024"]
+    assert marked["layout"]["annotations"][0]["text"] == "Series break: new case-management system"
+    bars = breakdown_figure(page.breakdown, page.unit)
+    assert bars["data"][0]["text"] == [g.value_text for g in page.breakdown.groups]
+
+
+def test_briefing_note_lists_what_changed(metrics):
+    note = build_briefing(metrics, "2025-03", "2024-12")
+    before = {r.id: r for r in build_scorecard(metrics, "2024-12").rows}
+    now = {r.id: r for r in build_scorecard(metrics, "2025-03").rows}
+    assert {c.row.id for c in note.turned_red} == {i for i in now if now[i].rag == "red" and before[i].rag != "red"}
+    assert {c.row.id for c in note.turned_amber} == {i for i in now
+                                                     if now[i].rag == "amber" and before[i].rag != "amber"}
+    for change in note.improved:
+        assert change.direction == "improving" and "Improving" in change.direction_text
+    listed = {c.row.id for group in (note.turned_red, note.turned_amber, note.turned_green, note.improved,
+                                     note.worsened) for c in group}
+    assert len(listed) + note.unchanged == len(now)
+    assert note.improved or note.worsened
+    plain = briefing_text(note)
+    assert plain.startswith("Briefing note: December 2024 to March 2025") and "Turned red (" in plain
+    assert build_briefing(metrics, "2025-03", "2030-01").since == "2025-01", "defaults to two months before"
+
+
+@pytest.mark.parametrize(("state", "now", "before", "expected"), [
+    ("improving", 0.5, 0.4, "↑ Improving"), ("improving", 0.1, 0.2, "↓ Improving"),
+    ("worsening", 0.3, 0.2, "↑ Worsening"), ("no_change", 0.2, 0.2, "→ No change"), (None, 1, 2, "")])
+def test_direction_words_and_arrows(state, now, before, expected):
+    assert text.direction_text(state, now, before) == expected
+
+
+def test_comparator_and_value_words():
+    assert text.comparator_text("rate_per_10000", 46.3, "2017/18", "published") == "46.3 (2017/18)"
+    assert text.comparator_text("percent", 0.69, "2023/24", "older") == "69.0% (2023/24, older year)"
+    assert text.comparator_text("percent", None, None, "not_yet_published") == "Not yet published"
+    assert text.comparator_text("percent", None, None, None) == "Not compared"
+    assert text.comparator_text("percent", 0.5, "2024-03", "computed", 2, 11) == "50.0% (2024-03, we rank 2 of 11)"
+    assert text.counts_text("percent", 73, 94) == "73 of 94"
+    assert text.value_text("percent", None, "suppressed: fewer than 5") == "Hidden (small number)"
+    assert text.month_label("2025-03") == "March 2025" and text.short_month("2024-12") == "Dec 2024"
+    assert format_value("percent", 73 / 94) == "77.7%"
+
+
+def test_acronyms_are_found_as_whole_words():
+    glossary = {"RHI": "Return home interview", "EET": "In education, employment or training"}
+    assert text.acronym_parts("Return home interviews (RHI) completed", glossary) == [
+        ("Return home interviews (", None), ("RHI", "Return home interview"), (") completed", None)]
+    assert text.acronym_parts("MEETING", glossary) == [("MEETING", None)]
