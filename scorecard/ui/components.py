@@ -70,10 +70,11 @@ def comment_block(comment: Comment | None, empty: str = "No commentary for this 
                        className="commentary")
 
 
-def graph(graph_id: str, figure: dict, description: str) -> dcc.Graph:
-    """A chart; its data is also in the table beside it (the text alternative)."""
-    return dcc.Graph(id=graph_id, figure=figure, config=PLOTLY_CONFIG, className="chart",
-                     **{"aria-label": description})
+def graph(graph_id: str, figure: dict, description: str) -> html.Figure:
+    """A chart with a caption saying what it shows; its figures are also in the table
+    beside it, which is the chart's text alternative."""
+    return html.Figure([dcc.Graph(id=graph_id, figure=figure, config=PLOTLY_CONFIG, className="chart"),
+                        html.Figcaption(description, className="muted")], className="chart-figure")
 
 
 def data_grid(grid_id: str, columns: list[tuple[str, str]], rows: list[dict], caption: str) -> html.Div:
