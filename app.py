@@ -49,12 +49,12 @@ NAVIGATION = [("/", "Scorecard"), ("/briefing", "Briefing note"), ("/glossary", 
 
 app.layout = html.Div([
     html.A("Skip to main content", href="#main", className="skip-link"),
-    html.Header(dbc.Container(html.Nav([
+    html.Header(dbc.Container(fluid="xxl", children=html.Nav([
         html.A("Corporate Parenting Scorecard", href="/", className="brand"),
         html.Ul([html.Li(html.A(text, href=href)) for href, text in NAVIGATION], className="nav-links"),
     ], **{"aria-label": "Main"})), className="site-header"),
     html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex=-1),
-    html.Footer(dbc.Container(html.P(
+    html.Footer(dbc.Container(fluid="xxl", children=html.P(
         "Figures are computed from the council's monthly extracts by the definitions in metrics.yaml. "
         "Numbers of 1 to 4 children are hidden.")), className="site-footer"),
 ])

@@ -11,10 +11,10 @@ import pytest
 from scorecard import store
 from scorecard.metrics import council_metrics, format_value, report_table
 from scorecard.ui import text
-from scorecard.ui.briefing_layout import briefing_text
+from scorecard.ui.briefing import briefing_text, build_briefing
 from scorecard.ui.charts import breakdown_figure, sparkline_alt, sparkline_svg, trend_figure
 from scorecard.ui.indicator_view import build_indicator
-from scorecard.ui.views import build_briefing, build_scorecard, theme_options
+from scorecard.ui.views import build_scorecard, theme_options
 
 pytestmark = pytest.mark.slow
 COUNCIL = "E10000099"

@@ -8,10 +8,11 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
+from scorecard.ui.briefing import build_briefing
 from scorecard.ui.briefing_layout import briefing_sections
 from scorecard.ui.components import as_at, choice, filter_form, month_options
 from scorecard.ui.pages_common import no_data
-from scorecard.ui.views import NoData, build_briefing, figures
+from scorecard.ui.views import NoData, figures
 
 dash.register_page(__name__, path="/briefing", title="Briefing note - Corporate Parenting Scorecard", order=2)
 

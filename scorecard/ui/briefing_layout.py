@@ -3,25 +3,18 @@ from __future__ import annotations
 
 from dash import html
 
+from scorecard.ui.briefing import SECTIONS, Briefing, Change
 from scorecard.ui.components import rag_badge
 from scorecard.ui.scorecard_table import indicator_href
-from scorecard.ui.views import Briefing, Change
-
-SECTIONS = (("turned_red", "Turned red"), ("turned_amber", "Turned amber"), ("turned_green", "Turned green"),
-            ("improved", "Improved"), ("worsened", "Worsened"))
+from scorecard.ui.style import rag_style
 
 
 def _change(change: Change, period: str) -> html.Li:
     row, was = change.row, change.was
     return html.Li([html.A(row.label, href=indicator_href(row.id, period)), ": ",
                     html.Strong(row.value_text), f" (was {was.value_text}). ", rag_badge(row.rag, row.rag_reason),
-                    f" (was {rag_badge_word(was.rag)}). ", change.direction_text or "",
+                    f" (was {rag_style(was.rag).word}). ", change.direction_text or "",
                     html.Div(row.commentary.text, className="commentary-inline") if row.commentary else None])
-
-
-def rag_badge_word(rag: str | None) -> str:
-    from scorecard.ui.style import rag_style
-    return rag_style(rag).word
 
 
 def briefing_sections(note: Briefing) -> list:
@@ -36,17 +29,3 @@ def briefing_sections(note: Briefing) -> list:
     sections.append(html.P(f"{note.unchanged} other indicators kept their rating and moved less than the "
                            "no-change threshold.", className="muted"))
     return sections
-
-
-def briefing_text(note: Briefing) -> str:
-    """The note as plain text, for an email between meetings (`scorecard briefing`)."""
-    lines = [f"Briefing note: {note.since_label} to {note.period_label}", note.as_at_text, ""]
-    for attribute, title in SECTIONS:
-        changes = getattr(note, attribute)
-        lines.append(f"{title} ({len(changes)})")
-        lines += [f"- {c.row.label}: {c.row.value_text} (was {c.was.value_text}); "
-                  f"{rag_badge_word(c.row.rag)} (was {rag_badge_word(c.was.rag)}); {c.direction_text}".rstrip("; ")
-                  for c in changes] or ["- None."]
-        lines.append("")
-    lines.append(f"{note.unchanged} other indicators kept their rating and moved less than the no-change threshold.")
-    return "\n".join(lines)

@@ -99,7 +99,7 @@ def trend_figure(page: IndicatorPage) -> dict:
                                 "text": f"Series break: {point.series_break}", "font": {"size": 11},
                                 "xanchor": "left"})
     layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), shapes=shapes, annotations=annotations, height=420,
-                  xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", tickangle=-45))
+                  xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", tickangle=-45, automargin=True))
     return {"data": traces, "layout": layout}
 
 

@@ -28,8 +28,8 @@ def indicator_link(row: Row, period: str) -> list:
     label = [html.Abbr(run, title=meaning) if meaning else run for run, meaning in acronym_parts(row.label, glossary)]
     parts = [html.A(label, href=indicator_href(row.id, period), className="indicator-link")]
     if terms:
-        parts.append(html.Div(["Terms: ", *sum(([html.A(t, href=f"/glossary#term-{t}", title=glossary[t]), " "]
-                                                 for t in dict.fromkeys(terms)), [])], className="terms"))
+        links = [html.A(t, href=f"/glossary#term-{t}", title=glossary[t]) for t in dict.fromkeys(terms)]
+        parts.append(html.Div(["Terms: ", *[part for link in links for part in (link, " ")]], className="terms"))
     return parts
 
 

@@ -61,7 +61,7 @@ PLOTLY_LAYOUT = {
     "font": {"family": FONT, "size": 14, "color": INK},
     "paper_bgcolor": "#ffffff",
     "plot_bgcolor": "#ffffff",
-    "margin": {"l": 60, "r": 20, "t": 40, "b": 60},
+    "margin": {"l": 70, "r": 30, "t": 40, "b": 60},
     "xaxis": {"showgrid": False, "linecolor": INK, "ticks": "outside", "tickcolor": INK},
     "yaxis": {"gridcolor": GRID, "zeroline": False, "linecolor": INK, "tickcolor": INK},
     "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},

@@ -8,10 +8,11 @@ after the callback has checked the role.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+
+import pandas as pd
 
 from scorecard.metrics import CouncilMetrics, metrics_for
-from scorecard.metrics.calendar import Month
 from scorecard.metrics.reference import council as council_details
 from scorecard.ui.text import (
     COMPARATOR_NAMES,
@@ -170,7 +171,7 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
         frameworks=tuple((f.id, f.label) for f in catalogue.frameworks),
         themes=tuple((t.id, t.label) for t in chosen.themes))
     listed = card.rows
-    return _replace(card, going_well=tuple(r for r in listed if _going_well(r)),
+    return replace(card, going_well=tuple(r for r in listed if _going_well(r)),
                     needs_attention=tuple(r for r in listed if _needs_attention(r)),
                     older_benchmarks=any(c.state == "older" for r in listed for c in r.comparators))
 
@@ -234,73 +235,12 @@ def _records(table) -> list[dict]:
 
 def _none(value):
     """NaN and pandas' missing markers as None, so views hold plain Python values."""
+    if value is None:
+        return None
     try:
-        if value is None or value != value:
-            return None
-    except (TypeError, ValueError):
+        return None if pd.isna(value) else value
+    except (TypeError, ValueError):  # a tuple or list is never "missing"
         return value
-    return value
-
-
-def _replace(card: Scorecard, **changes) -> Scorecard:
-    from dataclasses import replace
-    return replace(card, **changes)
-
-
-@dataclass(frozen=True)
-class Change:
-    row: Row
-    was: Row
-    direction: str | None
-    direction_text: str
-
-
-@dataclass(frozen=True)
-class Briefing:
-    period: str
-    period_label: str
-    since: str
-    since_label: str
-    as_at_text: str
-    turned_red: tuple[Change, ...] = ()
-    turned_amber: tuple[Change, ...] = ()
-    turned_green: tuple[Change, ...] = ()
-    improved: tuple[Change, ...] = ()
-    worsened: tuple[Change, ...] = ()
-    unchanged: int = 0
-    periods: tuple[str, ...] = field(default=())
-
-
-def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: str | None = None) -> Briefing:
-    """What changed between two months: ratings that turned red, amber or green, and the
-    indicators that improved or worsened beyond the no-change threshold."""
-    from scorecard.metrics.rating import direction
-
-    period = choose_period(metrics, period)
-    periods = metrics.periods()
-    earlier = [p for p in periods if p < period]
-    default_since = Month.parse(period).shift(-2).period
-    since = since if since in earlier else (default_since if default_since in earlier else (earlier[0] if earlier
-                                                                                            else period))
-    now = {r["indicator"]: make_row(r) for r in _records(metrics.scorecard(period, public=PUBLIC))}
-    was = {r["indicator"]: make_row(r) for r in _records(metrics.scorecard(since, public=PUBLIC))}
-    lists: dict[str, list[Change]] = {k: [] for k in ("red", "amber", "green", "improved", "worsened")}
-    unchanged = 0
-    for indicator in metrics.catalogue.indicators:
-        row, before = now[indicator.id], was[indicator.id]
-        moved = direction(indicator, row.value, before.value, metrics.catalogue.no_change_within(indicator))
-        change = Change(row, before, moved, direction_text(moved, row.value, before.value))
-        rating_changed = row.rag != before.rag and row.rag in ("red", "amber", "green")
-        if rating_changed:
-            lists[row.rag].append(change)
-        if moved in ("improving", "worsening"):
-            lists["improved" if moved == "improving" else "worsened"].append(change)
-        elif not rating_changed:
-            unchanged += 1
-    return Briefing(period, month_label(period), since, month_label(since), as_at_text(metrics, period),
-                    turned_red=tuple(lists["red"]), turned_amber=tuple(lists["amber"]),
-                    turned_green=tuple(lists["green"]), improved=tuple(lists["improved"]),
-                    worsened=tuple(lists["worsened"]), unchanged=unchanged, periods=tuple(reversed(periods)))
 
 
 def glossary(metrics_catalogue) -> list[tuple[str, str]]:

@@ -1,0 +1,132 @@
+"""The app as a councillor uses it, in a real headless Chromium: open the scorecard, change
+the month, follow an indicator, change the breakdown, download the packs. What the page
+shows is checked against `scorecard report`, and every page against axe-core's WCAG 2.2
+AA rules. Screenshots land in test-output/screenshots/."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from browser_support import assert_accessible, screenshot, wait_for_dash
+
+from scorecard import store
+from scorecard.metrics import council_metrics, describe, report_table
+from scorecard.settings import PROJECT_ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+COUNCIL = "E10000099"
+DOWNLOADS = PROJECT_ROOT / "test-output" / "downloads"
+
+
+@pytest.fixture(scope="module")
+def reported(demo_database_url):
+    metrics = council_metrics(store.engine(demo_database_url), COUNCIL)
+
+    def rows(period: str) -> dict[str, dict]:
+        return {r["indicator"]: r for r in report_table(metrics, period, public=True).to_dict("records")}
+    return rows
+
+
+def assert_rows_match_report(page, rows: dict[str, dict]) -> None:
+    for indicator, row in rows.items():
+        shown = page.locator(f"#row-{indicator}").first.inner_text()
+        if row["value_shown"]:
+            assert row["value_shown"] in shown, (indicator, row["value_shown"], shown)
+        assert (describe(row["rag"]) if row["rag"] else "Not rated") in shown, (indicator, row["rag"], shown)
+
+
+def open_page(page, path: str) -> None:
+    page.goto(path)
+    wait_for_dash(page)
+
+
+def test_scorecard_month_indicator_and_breakdown(page, page_errors, reported):
+    open_page(page, "/")
+    assert page.locator("h1").inner_text() == "Scorecard for March 2025"
+    assert_rows_match_report(page, reported("2025-03"))
+    screenshot(page, "scorecard-2025-03")
+    assert_accessible(page, "the scorecard")
+
+    page.select_option("#scorecard-period", "2024-06")
+    page.click("#scorecard-form-show")
+    page.wait_for_url(re.compile(r"period=2024-06"))
+    wait_for_dash(page)
+    assert page.locator("h1").inner_text() == "Scorecard for June 2024"
+    assert_rows_match_report(page, reported("2024-06"))
+    screenshot(page, "scorecard-2024-06")
+
+    page.click("#row-iha_in_timescale a.indicator-link")
+    page.wait_for_url(re.compile(r"/indicator/iha_in_timescale\?period=2024-06"))
+    wait_for_dash(page)
+    assert "Initial health assessments" in page.locator("h1").inner_text()
+    row = reported("2024-06")["iha_in_timescale"]
+    assert row["value_shown"] in page.locator("#headline").locator("..").inner_text()
+    chart = page.locator("#trend-chart .main-svg").first.inner_html()
+    assert row["value_shown"] in chart, "the value is written on the chart"
+    screenshot(page, "indicator-iha")
+    assert_accessible(page, "the indicator page")
+
+    page.select_option("#indicator-breakdown", "host_la")
+    page.click("#indicator-form-show")
+    page.wait_for_url(re.compile(r"breakdown=host_la"))
+    wait_for_dash(page)
+    assert page.locator("#breakdowns").inner_text() == "By host council, June 2024"
+    assert page.locator("#breakdown-table .ag-row").count() >= 2
+    screenshot(page, "indicator-iha-host-council")
+    assert_accessible(page, "the indicator page's host council breakdown")
+    assert not page_errors
+
+
+def test_download_the_packs(page, page_errors):
+    open_page(page, "/?period=2025-03")
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    saved = {}
+    for link in ("#download-pdf", "#download-xlsx"):
+        with page.expect_download() as download:
+            page.click(link)
+        path = DOWNLOADS / download.value.suggested_filename
+        download.value.save_as(path)
+        saved[link] = path
+    assert saved["#download-pdf"].read_bytes().startswith(b"%PDF")
+    assert saved["#download-xlsx"].read_bytes().startswith(b"PK")
+    assert saved["#download-pdf"].name == "corporate-parenting-scorecard-E10000099-2025-03.pdf"
+    text = _pdf_text(saved["#download-pdf"])
+    assert "March 2025" in text and "Page 1 of" in text
+    assert not page_errors
+
+
+def _pdf_text(path: Path) -> str:
+    try:
+        return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
+    except FileNotFoundError:
+        from browser_support import missing_component
+        missing_component("pdftotext (Debian's poppler-utils) is needed to read the PDF pack")
+        return ""
+
+
+@pytest.mark.parametrize("path", ["/briefing?period=2025-03&since=2024-12", "/glossary", "/?framework=2019"])
+def test_other_pages_are_accessible(page, page_errors, path):
+    open_page(page, path)
+    screenshot(page, "page" + re.sub(r"\W+", "-", path))
+    assert_accessible(page, path)
+    assert not page_errors
+
+
+def test_keyboard_reaches_the_content_with_a_visible_focus(page):
+    open_page(page, "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    assert page.locator(".skip-link").bounding_box()["x"] >= 0, "the skip link shows when focused"
+    page.keyboard.press("Enter")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "scorecard-period":
+            break
+    assert page.evaluate("document.activeElement.id") == "scorecard-period"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+    assert outline == "3px"
+    screenshot(page, "keyboard-focus")
