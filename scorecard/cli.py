@@ -180,11 +180,14 @@ def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool,
 
 from scorecard.cli_commentary import commentary  # noqa: E402  (commands defined there)
 from scorecard.cli_metrics import benchmarks, metrics, report  # noqa: E402  (commands defined there)
+from scorecard.cli_packs import briefing, pack  # noqa: E402  (commands defined there)
 
 main.add_command(metrics)
 main.add_command(benchmarks)
 main.add_command(report)
 main.add_command(commentary)
+main.add_command(pack)
+main.add_command(briefing)
 
 if __name__ == "__main__":
     main()

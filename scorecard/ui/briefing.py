@@ -11,6 +11,7 @@ from scorecard.ui.style import rag_style
 from scorecard.ui.text import direction_text, month_label
 from scorecard.ui.views import PUBLIC, Row, _records, as_at_text, choose_period, make_row
 
+RATED = ("green", "amber", "red")
 SECTIONS = (("turned_red", "Turned red"), ("turned_amber", "Turned amber"), ("turned_green", "Turned green"),
             ("improved", "Improved"), ("worsened", "Worsened"))
 
@@ -69,14 +70,22 @@ def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: st
                     worsened=tuple(lists["worsened"]), unchanged=unchanged, periods=tuple(reversed(periods)))
 
 
+def rating_change(change: Change) -> str:
+    """'Red (was Amber)', 'still Amber', or nothing when neither month is rated."""
+    now, was = rag_style(change.row.rag).word, rag_style(change.was.rag).word
+    if change.row.rag not in RATED and change.was.rag not in RATED:
+        return ""
+    return f"still {now}" if now == was else f"{now} (was {was})"
+
+
 def briefing_text(note: Briefing) -> str:
     """The note as plain text, for an email between meetings (`scorecard briefing`)."""
     lines = [f"Briefing note: {note.since_label} to {note.period_label}", note.as_at_text, ""]
     for attribute, title in SECTIONS:
         changes = getattr(note, attribute)
         lines.append(f"{title} ({len(changes)})")
-        lines += [f"- {c.row.label}: {c.row.value_text} (was {c.was.value_text}); "
-                  f"{rag_style(c.row.rag).word} (was {rag_style(c.was.rag).word}); {c.direction_text}".rstrip("; ")
+        lines += ["; ".join(part for part in (f"- {c.row.label}: {c.row.value_text} (was {c.was.value_text})",
+                                              rating_change(c), c.direction_text) if part)
                   for c in changes] or ["- None."]
         lines.append("")
     lines.append(f"{note.unchanged} other indicators kept their rating and moved less than the no-change threshold.")

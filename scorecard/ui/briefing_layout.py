@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dash import html
 
-from scorecard.ui.briefing import SECTIONS, Briefing, Change
+from scorecard.ui.briefing import SECTIONS, Briefing, Change, rating_change
 from scorecard.ui.components import rag_badge
 from scorecard.ui.scorecard_table import indicator_href
 from scorecard.ui.style import rag_style
@@ -11,10 +11,19 @@ from scorecard.ui.style import rag_style
 
 def _change(change: Change, period: str) -> html.Li:
     row, was = change.row, change.was
+    rating = rating_change(change)
     return html.Li([html.A(row.label, href=indicator_href(row.id, period)), ": ",
-                    html.Strong(row.value_text), f" (was {was.value_text}). ", rag_badge(row.rag, row.rag_reason),
-                    f" (was {rag_style(was.rag).word}). ", change.direction_text or "",
+                    html.Strong(row.value_text), f" (was {was.value_text}). ",
+                    *_rating(change) if rating else [],
+                    change.direction_text or "",
                     html.Div(row.commentary.text, className="commentary-inline") if row.commentary else None])
+
+
+def _rating(change: Change) -> list:
+    badge = rag_badge(change.row.rag, change.row.rag_reason)
+    if change.row.rag == change.was.rag:
+        return ["still ", badge, ". "]
+    return [badge, f" (was {rag_style(change.was.rag).word}). "]
 
 
 def briefing_sections(note: Briefing) -> list:
