@@ -14,7 +14,7 @@ def _change(change: Change, period: str) -> html.Li:
     rating = rating_change(change)
     return html.Li([html.A(row.label, href=indicator_href(row.id, period)), ": ",
                     html.Strong(row.value_text), f" (was {was.value_text}). ",
-                    *_rating(change) if rating else [],
+                    *(_rating(change) if rating else []),
                     change.direction_text or "",
                     html.Div(row.commentary.text, className="commentary-inline") if row.commentary else None])
 
