@@ -140,6 +140,8 @@ def test_briefing_note_lists_what_changed(metrics):
                                      note.worsened) for c in group}
     assert len(listed) + note.unchanged == len(now)
     assert note.improved or note.worsened
+    rhi = next(c for c in note.turned_red if c.row.id == "rhi_completed")
+    assert rhi.row.commentary.text.startswith("The March completion rate is provisional")
     plain = briefing_text(note)
     assert plain.startswith("Briefing note: December 2024 to March 2025") and "Turned red (" in plain
     assert build_briefing(metrics, "2025-03", "2030-01").since == "2025-01", "defaults to two months before"

@@ -49,7 +49,9 @@ def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: st
     default_since = Month.parse(period).shift(-2).period
     since = since if since in earlier else (default_since if default_since in earlier else (earlier[0] if earlier
                                                                                             else period))
-    now = {r["indicator"]: make_row(r) for r in _records(metrics.scorecard(period, public=PUBLIC))}
+    comments = metrics.latest_commentary(period)
+    now = {r["indicator"]: make_row(r, comment=comments.get(r["indicator"]))
+           for r in _records(metrics.scorecard(period, public=PUBLIC))}
     was = {r["indicator"]: make_row(r) for r in _records(metrics.scorecard(since, public=PUBLIC))}
     lists: dict[str, list[Change]] = {k: [] for k in ("red", "amber", "green", "improved", "worsened")}
     unchanged = 0
