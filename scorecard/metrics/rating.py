@@ -28,9 +28,9 @@ class Rating:
 def rate(indicator: Indicator, value: float | None, denominator: float | None, target: Target | None,
          england: Comparison | None, neighbours: Comparison | None, min_denominator: int) -> Rating:
     if indicator.polarity is Polarity.CONTEXT:
-        return Rating(None, "not rated: context")
+        return Rating(None, "not rated: a context figure, neither higher nor lower is better")
     if indicator.rag is RagRule.NONE:
-        return Rating(None, "not rated: no target or benchmark rule in metrics.yaml")
+        return Rating(None, "not rated: no target or benchmark is set for it")
     if value is None:
         return Rating(NOT_RATED, "no figure for this month")
     if denominator is not None and denominator < min_denominator:

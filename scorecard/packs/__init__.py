@@ -1,0 +1,32 @@
+"""The meeting packs: the month's scorecard as a printable PDF and as an Excel workbook.
+
+Both are built from one `scorecard.ui.views.Scorecard`, so they show exactly what the web
+pages show (public figures only, formatted by the same text functions):
+
+    card = build_scorecard(metrics, "2025-03")
+    pdf_pack(card)      # bytes of an A4 landscape PDF: the one-page scorecard, a section
+                        # per theme with 13-month charts and commentary, and a glossary
+    excel_pack(card)    # bytes of an .xlsx: the scorecard table, the trends by theme, About
+
+The heavy libraries (reportlab, matplotlib, XlsxWriter) are imported on first use.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scorecard.ui.views import Scorecard
+
+__all__ = ["excel_pack", "pdf_pack"]
+
+
+def pdf_pack(card: Scorecard) -> bytes:
+    from scorecard.packs.pdf import pdf_pack as build
+
+    return build(card)
+
+
+def excel_pack(card: Scorecard) -> bytes:
+    from scorecard.packs.excel import excel_pack as build
+
+    return build(card)

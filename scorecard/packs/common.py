@@ -1,0 +1,78 @@
+"""What the PDF and the workbook share: the pack's title, its 13 months and its acronyms."""
+from __future__ import annotations
+
+import re
+
+from scorecard.metrics import load_catalogue
+from scorecard.metrics.calendar import Month
+from scorecard.ui.text import month_label
+from scorecard.ui.views import SPARKLINE_MONTHS, Row, Scorecard
+
+PRODUCT = "Corporate Parenting scorecard"
+SMALL_NUMBERS = ("Members see aggregates only: small numbers, and any percentage made from them, are hidden "
+                 "(shown as “Hidden (small number)”) because they could identify a child.")
+OLDER_NOTE = ("A benchmark marked “older year” is the latest one published, but it is for an earlier year "
+              "than this month: the newer figure is not yet published.")
+# Terms the packs' own headings use, whatever the indicators say.
+FURNITURE_TERMS = ("RAG", "SN")
+
+
+def pack_title(card: Scorecard) -> str:
+    return f"{card.council_name}: {PRODUCT}, {card.period_label}"
+
+
+def trend_periods(card: Scorecard) -> list[str]:
+    """The 13 months a sparkline covers, oldest first, ending with the pack's month."""
+    last = Month.parse(card.period)
+    return [last.shift(-back).period for back in range(SPARKLINE_MONTHS - 1, -1, -1)]
+
+
+def short_month(period: str) -> str:
+    """'2025-03' -> 'Mar 2025' (from the shared month label, so spelling never differs)."""
+    name, year = month_label(period).rsplit(" ", 1)
+    return f"{name[:3]} {year}"
+
+
+def trend_values(row: Row, periods: list[str]) -> list[float | None]:
+    """The row's sparkline lined up with `periods`: None where there is no (public) figure."""
+    points = dict(row.sparkline)
+    return [points.get(period) for period in periods]
+
+
+def has_older_benchmark(row: Row) -> bool:
+    return any(cell.state == "older" for cell in row.comparators)
+
+
+def glossary_terms() -> dict[str, str]:
+    return load_catalogue().glossary_terms()
+
+
+def terms_in(text: str, glossary: dict[str, str]) -> list[str]:
+    """Glossary terms written in `text` as whole words, in the order they first appear."""
+    if not text or not glossary:
+        return []
+    pattern = r"\b(" + "|".join(re.escape(t) for t in sorted(glossary, key=len, reverse=True)) + r")\b"
+    found = []
+    for match in re.finditer(pattern, text):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+    return found
+
+
+def terms_used(card: Scorecard, glossary: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The glossary terms the pack uses (in labels, figures, notes and commentary, and in its
+    own headings), alphabetically, with their meanings."""
+    glossary = glossary_terms() if glossary is None else glossary
+    texts = [" ".join(FURNITURE_TERMS)]
+    for row in card.rows:
+        texts += [row.label, row.counts_text, row.note, row.rag_reason]
+        texts += [cell.text for cell in row.comparators]
+        if row.commentary:
+            texts += [row.commentary.text, row.commentary.author]
+    used = set(terms_in("\n".join(texts), glossary))
+    return sorted(((t, glossary[t]) for t in used), key=lambda item: item[0].lower())
+
+
+def short_meaning(meaning: str) -> str:
+    """'Initial health assessment: the health check ...' -> 'Initial health assessment'."""
+    return meaning.split(":", 1)[0].rstrip(".")

@@ -1,0 +1,350 @@
+"""The meeting packs: the PDF (read back with poppler's pdfinfo, pdftotext and pdftoppm)
+and the Excel workbook (read back with openpyxl), built from the demo county's scorecard.
+
+Renders of the PDF are kept in test-output/packs/ for a person to look at.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from browser_support import OUTPUT_DIR, missing_component
+
+from scorecard import store
+from scorecard.metrics import council_metrics, load_catalogue
+from scorecard.packs import excel_pack, pdf_pack
+from scorecard.packs.common import terms_used, trend_periods
+from scorecard.packs.excel import sheet_name
+from scorecard.ui.style import EXCEL_NUMBER_FORMATS, rag_style
+from scorecard.ui.views import Comment, ComparatorCell, Row, Scorecard, ThemeGroup, build_scorecard
+
+COUNCIL, PERIOD = "E10000099", "2025-03"
+PACK_DIR = OUTPUT_DIR / "packs"
+A4_LANDSCAPE = (841.89, 595.28)
+
+
+def poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        missing_component(f"{tool} is not installed (poppler-utils): apt-get install poppler-utils")
+    return path
+
+
+def run(tool: str, *args) -> str:
+    return subprocess.run([poppler(tool), *map(str, args)], check=True, capture_output=True, text=True).stdout
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- The demo county ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def card(demo_database_url) -> Scorecard:
+    metrics = council_metrics(store.engine(demo_database_url), COUNCIL)
+    return build_scorecard(metrics, PERIOD)
+
+
+@pytest.fixture(scope="module")
+def pdf_file(card, tmp_path_factory) -> Path:
+    started = time.perf_counter()
+    data = pdf_pack(card)
+    print(f"PDF pack: {time.perf_counter() - started:.2f}s, {len(data) / 1e6:.1f} MB")
+    path = tmp_path_factory.mktemp("packs") / "pack.pdf"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(pdf_file) -> list[str]:
+    """Each page's text in layout mode."""
+    return run("pdftotext", "-layout", pdf_file, "-").split("\f")[:-1]
+
+
+@pytest.fixture(scope="module")
+def workbook(card):
+    from openpyxl import load_workbook
+
+    started = time.perf_counter()
+    data = excel_pack(card)
+    print(f"Excel pack: {time.perf_counter() - started:.2f}s, {len(data) / 1e3:.0f} KB")
+    return data, load_workbook(BytesIO(data))
+
+
+@pytest.mark.slow
+def test_the_demo_scorecard_has_what_the_packs_show(card):
+    assert len(card.rows) >= 20 and card.groups
+    assert any(row.commentary for row in card.rows), "the demo commentary should be loaded"
+    assert any(row.rag in ("red", "amber", "green") for row in card.rows)
+
+
+@pytest.mark.slow
+def test_every_pdf_page_is_a4_landscape(pdf_file):
+    pages = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", pdf_file), re.MULTILINE).group(1))
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", run("pdfinfo", "-f", 1, "-l", pages, pdf_file),
+                       re.MULTILINE)
+    assert len(sizes) == pages > 2
+    for width, height in sizes:
+        assert (float(width), float(height)) == pytest.approx(A4_LANDSCAPE, abs=0.5)
+
+
+@pytest.mark.slow
+def test_pdf_metadata_names_the_council_and_month(pdf_file, card):
+    info = run("pdfinfo", pdf_file)
+    assert re.search(rf"^Title:\s+.*{re.escape(card.council_name)}.*{card.period_label}", info, re.MULTILINE)
+    assert re.search(rf"^Author:\s+{re.escape(card.council_name)}", info, re.MULTILINE)
+
+
+@pytest.mark.slow
+def test_every_pdf_page_says_council_month_as_at_and_page_number(pdf_pages, card):
+    total = len(pdf_pages)
+    for number, text in enumerate(pdf_pages, start=1):
+        assert f"Page {number} of {total}" in text
+        assert card.as_at_text in text
+        assert card.council_name in text and card.period_label in text
+
+
+@pytest.mark.slow
+def test_pdf_shows_every_indicator_figure_and_rating(pdf_pages, card):
+    text = squash("\n".join(pdf_pages))
+    for row in card.rows:
+        assert row.label in text
+        assert row.value_text in text
+        assert rag_style(row.rag).word in text
+        for cell in row.comparators:
+            assert cell.text in text
+
+
+@pytest.mark.slow
+def test_page_one_is_the_whole_scorecard_on_one_page(pdf_file, card):
+    page_one = squash(run("pdftotext", "-raw", "-f", 1, "-l", 1, pdf_file, "-"))
+    for row in card.rows:
+        assert row.label in page_one
+    for group in card.groups:
+        assert group.label in page_one
+    assert f"Going well ({len(card.going_well)})" in page_one
+    assert f"Needs attention ({len(card.needs_attention)})" in page_one
+    assert ("older year" in page_one) == card.older_benchmarks
+    if card.older_benchmarks:
+        assert "Older year: A benchmark marked" in page_one
+
+
+@pytest.mark.slow
+def test_pdf_commentary_sits_with_its_author_and_date(pdf_file, card):
+    text = squash(run("pdftotext", "-raw", pdf_file, "-"))
+    commented = [row for row in card.rows if row.commentary]
+    assert commented
+    for row in commented:
+        assert squash(row.commentary.text) in text
+        assert f"— {row.commentary.author}, {row.commentary.written}" in text
+    if len(commented) < len(card.rows):
+        assert "No commentary for this month." in text
+
+
+@pytest.mark.slow
+def test_older_benchmark_footnote_is_on_the_pages_that_show_one(pdf_pages, card):
+    for text in pdf_pages[1:-1]:
+        shows_older = "older year)" in text
+        assert ("Older year: A benchmark marked" in text) == shows_older
+
+
+@pytest.mark.slow
+def test_pdf_ends_with_a_glossary_of_the_acronyms_used(pdf_pages, card):
+    glossary = squash(pdf_pages[-1])
+    assert "Glossary" in glossary
+    used = dict(terms_used(card))
+    assert {"SN", "RAG"} <= set(used)
+    for term, meaning in used.items():
+        assert f"{term} {squash(meaning)}" in glossary
+
+
+@pytest.mark.slow
+def test_pdf_is_the_same_every_time_apart_from_its_dates(card):
+    def stable(data: bytes) -> bytes:
+        data = re.sub(rb"/(CreationDate|ModDate) \(D:[^)]*\)", b"", data)
+        return re.sub(rb"/ID\s*\[<[0-9a-fA-F]+>\s*<[0-9a-fA-F]+>\]", b"", data)
+
+    assert stable(pdf_pack(card)) == stable(pdf_pack(card))
+
+
+@pytest.mark.slow
+def test_pdf_renders_for_a_person_to_look_at(pdf_file, pdf_pages, card):
+    """Page 1 and a theme page, in grey as a black-and-white printer would, and in colour."""
+    PACK_DIR.mkdir(parents=True, exist_ok=True)
+    theme_page = next(i for i, text in enumerate(pdf_pages, start=1) if any(
+        row.commentary and row.label in text for row in card.groups[0].rows) and i > 1)
+    for page in (1, theme_page):
+        run("pdftoppm", "-r", 60, "-gray", "-png", "-singlefile", "-f", page, "-l", page, pdf_file,
+            PACK_DIR / f"page-{page}-grey")
+        run("pdftoppm", "-r", 100, "-png", "-singlefile", "-f", page, "-l", page, pdf_file,
+            PACK_DIR / f"page-{page}-colour")
+        for kind in ("grey", "colour"):
+            png = PACK_DIR / f"page-{page}-{kind}.png"
+            assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    print(f"renders in {PACK_DIR}")
+
+
+# --- The workbook --------------------------------------------------------------------------------
+
+def _table(sheet, header_text: str = "Indicator"):
+    """The header row (1-based) and a column-name -> column-number map of the first table."""
+    for row in sheet.iter_rows(min_row=1, max_row=10):
+        names = [cell.value for cell in row]
+        if header_text in names:
+            return row[0].row, {name: index + 1 for index, name in enumerate(names) if name}
+    raise AssertionError(f"no table header in {sheet.title}")
+
+
+@pytest.mark.slow
+def test_workbook_sheets(workbook, card):
+    _, book = workbook
+    assert book.sheetnames == ["Scorecard", *(group.label[:31] for group in card.groups), "About"]
+    for name in book.sheetnames:
+        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+@pytest.mark.slow
+def test_scorecard_sheet_holds_real_numbers_ratings_and_commentary(workbook, card):
+    _, book = workbook
+    sheet = book["Scorecard"]
+    assert sheet["A1"].value.startswith(card.council_name) and card.period_label in sheet["A1"].value
+    assert card.as_at_text in sheet["A2"].value
+    header, columns = _table(sheet)
+    assert sheet.freeze_panes == f"C{header + 1}"
+    assert sheet.auto_filter.ref.startswith(f"A{header}:")
+    rows = card.rows
+    for offset, row in enumerate(rows, start=1):
+        cells = {name: sheet.cell(header + offset, column) for name, column in columns.items()}
+        assert cells["Indicator"].value == row.label
+        value = cells["Value"]
+        if row.value is None:
+            assert value.value == row.value_text
+        else:
+            assert isinstance(value.value, (int, float)) and value.value == pytest.approx(row.value)
+            assert value.number_format == EXCEL_NUMBER_FORMATS[row.unit]
+        assert rag_style(row.rag).word in cells["RAG rating"].value
+        fill = cells["RAG rating"].fill.fgColor.rgb
+        assert fill.upper().endswith(rag_style(row.rag).colour.lstrip("#").upper())
+        assert (cells["Counts"].value or "") == row.counts_text
+        assert (cells["vs last month"].value or "") == row.month_direction_text
+        assert [cells[c].value for c in ("Statistical neighbours (SN)", "England", "Region")] == \
+               [c.text for c in row.comparators]
+        if row.commentary:
+            assert cells["Commentary"].value == row.commentary.text
+            assert cells["Commentary by"].value == row.commentary.author
+            assert cells["Commentary written"].value == row.commentary.written
+            assert cells["Commentary"].alignment.wrap_text
+        else:
+            assert cells["Commentary"].value is None
+    assert sheet.cell(header + len(rows) + 1, columns["Indicator"]).value is None
+
+
+@pytest.mark.slow
+def test_theme_sheets_have_thirteen_months_of_numbers_and_a_chart_each(workbook, card):
+    data, book = workbook
+    periods = trend_periods(card)
+    for group in card.groups:
+        sheet = book[group.label[:31]]
+        header, columns = _table(sheet)
+        assert len(columns) == 1 + 13 == 1 + len(periods)
+        for offset, row in enumerate(group.rows, start=1):
+            assert sheet.cell(header + offset, 1).value == row.label
+            points = dict(row.sparkline)
+            for column, period in enumerate(periods, start=2):
+                cell = sheet.cell(header + offset, column)
+                if points.get(period) is None:
+                    assert cell.value is None
+                else:
+                    assert cell.value == pytest.approx(points[period])
+                    assert cell.number_format == EXCEL_NUMBER_FORMATS[row.unit]
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        charts = [n for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
+        assert len(charts) == sum(len(group.rows) for group in card.groups)
+        assert "<c:dLbls>" in archive.read(charts[0]).decode()
+
+
+@pytest.mark.slow
+def test_about_sheet_explains_the_workbook(workbook, card):
+    _, book = workbook
+    text = "\n".join(str(v) for row in book["About"].iter_rows(values_only=True) for v in row if v)
+    assert card.as_at_text in text
+    assert "small numbers" in text.lower()
+    for term in load_catalogue().glossary_terms():
+        assert term in text
+
+
+# --- Without the demo store: edge cases on a hand-made scorecard ----------------------------------------
+
+def _row(id: str, label: str, unit: str = "percent", value: float | None = 0.5, rag: str | None = "green",
+         commentary: Comment | None = None, sparkline=None) -> Row:
+    cells = tuple(ComparatorCell(name, label_, short, None, "Not yet published", "not_yet_published", "")
+                  for name, label_, short in (("statistical_neighbours", "Statistical neighbours", "SN"),
+                                              ("england", "England", "England"), ("region", "Region", "Region")))
+    periods = [f"{2024 + (m >= 12)}-{m % 12 + 1:02d}" for m in range(2, 15)]
+    return Row(id=id, label=label, unit=unit, polarity="higher", value=value,
+               value_text="Hidden (small number)" if value is None else f"{value * 100:.1f}%",
+               counts_text="", rag=rag, rag_text=rag_style(rag).word, rag_reason="", last_month_text="No figure",
+               month_direction=None, month_direction_text="", last_year_text="No figure", year_direction=None,
+               year_direction_text="", target=0.6, target_text="60.0%", comparators=cells,
+               sparkline=tuple(sparkline if sparkline is not None else [(p, None) for p in periods]),
+               commentary=commentary, note="", extract_ids=())
+
+
+def _small_card() -> Scorecard:
+    periods = [f"{2024 + (m >= 12)}-{m % 12 + 1:02d}" for m in range(2, 15)]
+    hidden = _row("iha_in_timescale", "Initial health assessments (IHA) in timescale", value=None, rag="too_few",
+                  commentary=Comment("Few children came into care; the RHI and IHA teams are fine.", "A & B <Nurse>",
+                                     "4 April 2025", "2025-03"))
+    full = _row("dental_checks", "Dental check in the last 12 months", value=0.9,
+                sparkline=[(p, 0.8 + i / 100 if i != 4 else None) for i, p in enumerate(periods)])
+    group = ThemeGroup("health", "Health: checks / assessments [all]?", (hidden, full))
+    return Scorecard(council_code=COUNCIL, council_name="Testshire", period="2025-03", period_label="March 2025",
+                     as_at_text="Data as at 31 March 2025", framework="2021", framework_label="Themes from 2021",
+                     theme=None, groups=(group,), going_well=(full,), needs_attention=(), older_benchmarks=False,
+                     periods=("2025-03",), frameworks=(), themes=())
+
+
+def test_packs_of_a_small_scorecard_with_hidden_figures(tmp_path):
+    card = _small_card()
+    path = tmp_path / "small.pdf"
+    path.write_bytes(pdf_pack(card))
+    text = squash(run("pdftotext", "-raw", path, "-"))
+    assert "Hidden (small number)" in text and "Too few to rate" in text
+    assert "— A & B <Nurse>, 4 April 2025" in text
+    assert "RHI: Return home interview" in text       # an acronym in the commentary, explained beside it
+    assert "Page 1 of" in text and "Older year" not in text
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(excel_pack(card)))
+    assert book.sheetnames == ["Scorecard", "Health checks assessments all", "About"]
+    header, columns = _table(book["Scorecard"])
+    assert book["Scorecard"].cell(header + 1, columns["Value"]).value == "Hidden (small number)"
+    trends = book["Health checks assessments all"]
+    assert [trends.cell(6, c).value for c in range(2, 15)][4] is None
+    assert all(trends.cell(5, c).value is None for c in range(2, 15))
+
+
+def test_sheet_names_are_valid_and_unique():
+    taken = {"Scorecard", "About"}
+    first = sheet_name("Placements: care / planning [2021] and more words than fit", taken)
+    assert len(first) <= 31 and not set(first) & set("[]:*?/\\")
+    taken.add(first)
+    second = sheet_name("Placements: care / planning [2021] and more words than fit", taken)
+    assert second != first and len(second) <= 31 and second.endswith("(2)")
+    assert sheet_name("about", taken) == "about (2)"
+
+
+def test_trend_periods_are_the_thirteen_months_to_the_pack_month():
+    card = _small_card()
+    assert trend_periods(card)[0] == "2024-03" and trend_periods(card)[-1] == "2025-03"
+    assert len(trend_periods(card)) == 13
+    assert dt.date(2025, 3, 1).strftime("%b %Y") == "Mar 2025"
