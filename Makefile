@@ -36,6 +36,7 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/metrics.py
+	$(BIN)/python bench/web.py
 
 clean:
 	rm -rf $(VENV) data/scorecard.db* data/demo build *.egg-info test-output
