@@ -25,6 +25,7 @@ from scorecard.metrics.records import load_records
 from scorecard.metrics.reference import ENGLAND, council
 
 COMPARATORS = [c.value for c in Comparator]
+MAX_BREAKDOWNS_KEPT = 512
 
 
 class CouncilMetrics:
@@ -39,11 +40,19 @@ class CouncilMetrics:
             self.benchmarks = pd.DataFrame(store.benchmark_rows(conn),
                                            columns=[c.name for c in store.benchmarks.c])
         self.neighbour_values = neighbour_values or {}
-        self._totals = self.values.set_index(["indicator", "period"])
+        # Page views read single figures many times: plain dicts, built once per store
+        # version, rather than pandas lookups (which cost ~100x more per cell).
+        self._totals = {(row["indicator"], row["period"]): row for row in self.values.to_dict("records")}
+        self._comparisons: dict[tuple, Comparison | None] = {}
+        self._breakdowns: dict[tuple, pd.DataFrame] = {}
 
     def periods(self) -> list[str]:
         """Months with at least one figure, oldest first."""
-        return sorted(set(self.values.loc[self.values["value"].notna(), "period"]))
+        return list(self._periods)
+
+    @cached_property
+    def _periods(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.values.loc[self.values["value"].notna(), "period"])))
 
     def latest_period(self) -> str | None:
         periods = self.periods()
@@ -56,12 +65,17 @@ class CouncilMetrics:
         return {"month_end": to_date(Month.parse(period).last), "loaded_at": loaded.max() if len(loaded) else None}
 
     def total(self, indicator: str, period: str) -> dict | None:
-        try:
-            return self._totals.loc[(indicator, period)].to_dict()
-        except KeyError:
-            return None
+        return self._totals.get((indicator, period))
 
     def comparison(self, indicator: Indicator, comparator: str, month: Month, own: float | None) -> Comparison | None:
+        # Keyed by what the answer depends on, so a changed copy of an indicator is not
+        # answered from its original's entry.
+        key = (indicator.id, indicator.benchmarks, indicator.polarity, indicator.unit, comparator, month.period, own)
+        if key not in self._comparisons:
+            self._comparisons[key] = self._compare(indicator, comparator, month, own)
+        return self._comparisons[key]
+
+    def _compare(self, indicator: Indicator, comparator: str, month: Month, own: float | None) -> Comparison | None:
         if comparator not in {c.value for c in indicator.benchmarks}:
             return None
         if comparator == Comparator.STATISTICAL_NEIGHBOURS.value and self.neighbour_values:
@@ -132,16 +146,13 @@ class CouncilMetrics:
         value): the scorecard's sparklines. Cheaper than `trend`, which rates every month."""
         last = Month.parse(period)
         wanted = [last.shift(-back).period for back in range(months - 1, -1, -1)]
-        frame = self.values[self.values["period"].isin(wanted)]
         rows = []
         for indicator in self.catalogue.indicators:
-            own = frame[frame["indicator"] == indicator.id].set_index("period")
             for month in wanted:
-                value = numerator = denominator = None
-                if month in own.index:
-                    value, numerator, denominator = (_none_if_nan(own.at[month, c])
-                                                     for c in ("value", "numerator", "denominator"))
-                if public and self.hidden(indicator, numerator, denominator):
+                total = self._totals.get((indicator.id, month)) or {}
+                value = _none_if_nan(total.get("value"))
+                if public and self.hidden(indicator, _none_if_nan(total.get("numerator")),
+                                          _none_if_nan(total.get("denominator"))):
                     value = None
                 rows.append({"indicator": indicator.id, "period": month, "value": value})
         return pd.DataFrame(rows, columns=["indicator", "period", "value"])
@@ -179,7 +190,16 @@ class CouncilMetrics:
 
     def breakdowns(self, indicator_id: str, periods: list[str] | None = None, public: bool = False) -> pd.DataFrame:
         """Every breakdown the indicator offers, for the given months (default: the latest).
-        `public` hides the groups whose counts could identify a child."""
+        `public` hides the groups whose counts could identify a child. Kept once computed
+        (a few hundred rows each; the whole object is replaced when the store changes)."""
+        key = (indicator_id, tuple(periods or ()), public)
+        if key not in self._breakdowns:
+            if len(self._breakdowns) >= MAX_BREAKDOWNS_KEPT:
+                self._breakdowns.pop(next(iter(self._breakdowns)))
+            self._breakdowns[key] = self._compute_breakdowns(indicator_id, periods, public)
+        return self._breakdowns[key].copy()
+
+    def _compute_breakdowns(self, indicator_id: str, periods: list[str] | None, public: bool) -> pd.DataFrame:
         periods = periods or [self.latest_period()]
         indicator = self.catalogue.by_id[indicator_id]
         earlier = {Month.parse(p).shift(s).period for p in periods for s in (-1, -12)}

@@ -144,9 +144,17 @@ class _PackCanvas(Canvas):
         self.restoreState()
 
 
+def _binary_images() -> None:
+    """Embed images as binary streams, not ASCII85 text: reportlab's pure-Python ASCII85
+    encoder was a tenth of the pack's build time and made the file a quarter larger."""
+    from reportlab import rl_config
+    rl_config.useA85 = 0
+
+
 def pdf_pack(card: Scorecard) -> bytes:
     """The month's meeting pack as PDF bytes."""
     register_fonts()
+    _binary_images()
     buffer = io.BytesIO()
     doc = BaseDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=TOP,
                           bottomMargin=BOTTOM, title=pack_title(card), author=card.council_name,

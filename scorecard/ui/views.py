@@ -153,14 +153,15 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
     sparklines = {key: tuple(zip(group["period"], map(_none, group["value"]), strict=True))
                   for key, group in history.groupby("indicator", sort=False)}
     comments = metrics.latest_commentary(period)
+    records = _records(table)
     rows = {record["indicator"]: make_row(record, sparklines.get(record["indicator"], ()),
                                           comments.get(record["indicator"]))
-            for record in _records(table)}
+            for record in records}
     groups = []
     for item in chosen.themes:
         if theme and item.id != theme:
             continue
-        members = tuple(rows[r["indicator"]] for r in _records(table) if item.id in r["themes"])
+        members = tuple(rows[r["indicator"]] for r in records if item.id in r["themes"])
         if members:
             groups.append(ThemeGroup(item.id, item.label, members))
     card = Scorecard(
