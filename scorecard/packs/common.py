@@ -1,11 +1,9 @@
 """What the PDF and the workbook share: the pack's title, its 13 months and its acronyms."""
 from __future__ import annotations
 
-import re
-
 from scorecard.metrics import load_catalogue
 from scorecard.metrics.calendar import Month
-from scorecard.ui.text import month_label
+from scorecard.ui.text import acronym_parts
 from scorecard.ui.views import SPARKLINE_MONTHS, Row, Scorecard
 
 PRODUCT = "Corporate Parenting scorecard"
@@ -27,12 +25,6 @@ def trend_periods(card: Scorecard) -> list[str]:
     return [last.shift(-back).period for back in range(SPARKLINE_MONTHS - 1, -1, -1)]
 
 
-def short_month(period: str) -> str:
-    """'2025-03' -> 'Mar 2025' (from the shared month label, so spelling never differs)."""
-    name, year = month_label(period).rsplit(" ", 1)
-    return f"{name[:3]} {year}"
-
-
 def trend_values(row: Row, periods: list[str]) -> list[float | None]:
     """The row's sparkline lined up with `periods`: None where there is no (public) figure."""
     points = dict(row.sparkline)
@@ -49,14 +41,9 @@ def glossary_terms() -> dict[str, str]:
 
 def terms_in(text: str, glossary: dict[str, str]) -> list[str]:
     """Glossary terms written in `text` as whole words, in the order they first appear."""
-    if not text or not glossary:
+    if not text:
         return []
-    pattern = r"\b(" + "|".join(re.escape(t) for t in sorted(glossary, key=len, reverse=True)) + r")\b"
-    found = []
-    for match in re.finditer(pattern, text):
-        if match.group(0) not in found:
-            found.append(match.group(0))
-    return found
+    return list(dict.fromkeys(run for run, meaning in acronym_parts(text, glossary) if meaning))
 
 
 def terms_used(card: Scorecard, glossary: dict[str, str] | None = None) -> list[tuple[str, str]]:

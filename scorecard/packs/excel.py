@@ -20,11 +20,11 @@ from scorecard.packs.common import (
     SMALL_NUMBERS,
     glossary_terms,
     pack_title,
-    short_month,
     trend_periods,
     trend_values,
 )
 from scorecard.ui.style import EXCEL_NUMBER_FORMATS, GRID, INK, MUTED, PACK_HEADING, SERIES, rag_style
+from scorecard.ui.text import short_month
 from scorecard.ui.views import Row, Scorecard
 
 HEADER_ROW = 4          # the table starts below the title block (0-based row)

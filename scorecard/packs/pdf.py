@@ -40,7 +40,6 @@ from scorecard.packs.common import (
     has_older_benchmark,
     pack_title,
     short_meaning,
-    short_month,
     terms_in,
     terms_used,
     trend_periods,
@@ -65,6 +64,7 @@ from scorecard.packs.pdf_layout import (
 )
 from scorecard.packs.pdf_summary import scorecard_page
 from scorecard.ui.style import GRID, INK, MUTED, PACK_HEADING, RAG, rag_badge, rag_style
+from scorecard.ui.text import short_month
 from scorecard.ui.views import Row, Scorecard, ThemeGroup
 
 CHART_W, CHART_H, FIGURES_W = 360, 130, 236
