@@ -42,6 +42,14 @@ def open_page(page, path: str) -> None:
     wait_for_dash(page)
 
 
+def choose(page, form: str, field: str, value: str) -> None:
+    """Pick an option in a page's form and press its button, as a user does; wait for the new URL."""
+    page.select_option(f"#{form}-{field}", value)
+    page.click(f"#{form}-form-show")
+    page.wait_for_url(re.compile(f"{field}={value}"))
+    wait_for_dash(page)
+
+
 def test_scorecard_month_indicator_and_breakdown(page, page_errors, reported):
     open_page(page, "/")
     assert page.locator("h1").inner_text() == "Scorecard for March 2025"
@@ -49,10 +57,7 @@ def test_scorecard_month_indicator_and_breakdown(page, page_errors, reported):
     screenshot(page, "scorecard-2025-03")
     assert_accessible(page, "the scorecard")
 
-    page.select_option("#scorecard-period", "2024-06")
-    page.click("#scorecard-form-show")
-    page.wait_for_url(re.compile(r"period=2024-06"))
-    wait_for_dash(page)
+    choose(page, "scorecard", "period", "2024-06")
     assert page.locator("h1").inner_text() == "Scorecard for June 2024"
     assert_rows_match_report(page, reported("2024-06"))
     screenshot(page, "scorecard-2024-06")
@@ -68,10 +73,7 @@ def test_scorecard_month_indicator_and_breakdown(page, page_errors, reported):
     screenshot(page, "indicator-iha")
     assert_accessible(page, "the indicator page")
 
-    page.select_option("#indicator-breakdown", "host_la")
-    page.click("#indicator-form-show")
-    page.wait_for_url(re.compile(r"breakdown=host_la"))
-    wait_for_dash(page)
+    choose(page, "indicator", "breakdown", "host_la")
     assert page.locator("#breakdowns").inner_text() == "By host council, June 2024"
     assert page.locator("#breakdown-table .ag-row").count() >= 2
     screenshot(page, "indicator-iha-host-council")
