@@ -24,8 +24,9 @@ def indicator_link(row: Row, period: str) -> list:
     """The label links to the indicator page; its acronyms are expanded on hover, and each
     also links to the glossary (a link cannot sit inside another link, so beneath it)."""
     glossary = load_catalogue().glossary_terms()
-    terms = [run for run, meaning in acronym_parts(row.label, glossary) if meaning]
-    label = [html.Abbr(run, title=meaning) if meaning else run for run, meaning in acronym_parts(row.label, glossary)]
+    parts_of_label = acronym_parts(row.label, glossary)
+    terms = [run for run, meaning in parts_of_label if meaning]
+    label = [html.Abbr(run, title=meaning) if meaning else run for run, meaning in parts_of_label]
     parts = [html.A(label, href=indicator_href(row.id, period), className="indicator-link")]
     if terms:
         links = [html.A(t, href=f"/glossary#term-{t}", title=glossary[t]) for t in dict.fromkeys(terms)]

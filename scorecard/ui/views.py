@@ -142,10 +142,7 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
                     theme: str | None = None) -> Scorecard:
     period = choose_period(metrics, period)
     catalogue = metrics.catalogue
-    try:
-        chosen = catalogue.framework(framework)
-    except KeyError:
-        chosen = catalogue.framework(None)
+    chosen = _framework(catalogue, framework)
     theme_ids = {t.id for t in chosen.themes}
     theme = theme if theme in theme_ids else None
     table = metrics.scorecard(period, chosen.id, theme, public=PUBLIC)
@@ -253,9 +250,12 @@ def theme_options(framework: str | None) -> list[tuple[str, str]]:
     """The themes of a framework (the default one if it is unknown), for the theme choice."""
     from scorecard.metrics import load_catalogue
 
-    catalogue = load_catalogue()
+    return [(t.id, t.label) for t in _framework(load_catalogue(), framework).themes]
+
+
+def _framework(catalogue, framework: str | None):
+    """The framework asked for, or the default one when the address names an unknown one."""
     try:
-        chosen = catalogue.framework(framework)
+        return catalogue.framework(framework)
     except KeyError:
-        chosen = catalogue.framework(None)
-    return [(t.id, t.label) for t in chosen.themes]
+        return catalogue.framework(None)
