@@ -39,6 +39,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    update,
 )
 from sqlalchemy.engine import Connection, Engine
 
@@ -56,28 +57,52 @@ extracts = Table(
     Column("upload_id", String(36), nullable=False, index=True),
     Column("council", String(16), nullable=False),
     Column("dataset", String(40), nullable=False),
-    Column("period", String(7), nullable=False, doc="YYYY-MM: the month the extract is as at"),
+    Column("first_month", String(7), nullable=False, doc="YYYY-MM: the first month the extract covers"),
+    Column("last_month", String(7), nullable=False, doc="YYYY-MM: the last month it covers"),
+    Column("as_at", Date, nullable=False, doc="the day its records are as at: a month's or a year's last day"),
+    Column("complete_for", String(120), nullable=False,
+           doc="what it lists in full for those months (scorecard.vocabulary.Completeness)"),
     Column("source_format", String(16), nullable=False, doc="template or ssda903"),
     Column("source_file", Text, nullable=False),
     Column("source_sheet", Text),
     Column("sha256", String(64), nullable=False),
     Column("also_from", Text, doc="JSON list of further files joined in (SSDA903 Header, UASC)"),
     Column("row_count", Integer, nullable=False),
+    Column("fields", Text, doc="the fields the file had, comma separated: it says nothing about the others"),
+    Column("mapping_id", Integer, ForeignKey("column_mappings.id"), doc="the saved column mapping used"),
+    Column("changes", Text, doc="JSON: what this load changed in the store (the load summary)"),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
     Column("loaded_by", String(120), nullable=False),
     Column("status", String(12), nullable=False),
     Column("superseded_by", Integer, ForeignKey("extracts.id")),
-    # At most one current extract per council, dataset and month: a second load
+    # At most one current extract per council, dataset and span of months: a second load
     # racing the first fails instead of leaving two "current" versions.
     Index(
         "one_current_extract",
         "council",
         "dataset",
-        "period",
+        "first_month",
+        "last_month",
         unique=True,
         sqlite_where=Column("status") == CURRENT,
         postgresql_where=Column("status") == CURRENT,
     ),
+)
+
+column_mappings = Table(
+    "column_mappings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("council", String(16), nullable=False),
+    Column("dataset", String(40), nullable=False),
+    Column("version", Integer, nullable=False, doc="1, 2, ...: every change is a new version; none is deleted"),
+    Column("column_headers", Text, nullable=False, doc="JSON: {field: [header as written, ...]}"),
+    Column("value_aliases", Text, nullable=False, doc="JSON: {field: {value as written: code}}"),
+    Column("note", Text, doc="what changed in this version"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("status", String(12), nullable=False),
+    Index("one_mapping_version", "council", "dataset", "version", unique=True),
 )
 
 
@@ -106,7 +131,8 @@ children_in_care = _record_table(
     Column("uasc", Boolean, nullable=False),
     Column("disability", Boolean),
     Column("legal_status", String(4), nullable=False),
-    Column("period_start", Date, nullable=False),
+    Column("period_start", Date, doc="as the file gives it; empty in the SSDA903, where it is worked out "
+           "from the child's episodes across every return"),
     Column("episode_start", Date, nullable=False),
     Column("episode_end", Date),
     Column("reason_new_episode", String(4)),
@@ -153,7 +179,7 @@ return_interviews = _record_table(
 health_assessments = _record_table(
     "health_assessments",
     Column("child_id", String(40), nullable=False),
-    Column("assessment_type", String(10), nullable=False),
+    Column("assessment_type", String(20), nullable=False),
     Column("looked_after_date", Date),
     Column("date_due", Date),
     Column("date_completed", Date),
@@ -353,46 +379,116 @@ def _bind_processor(column_type, dialect):
     return process
 
 
-def current_extract_ids(conn: Connection, council: str, dataset: str, period: str) -> list[int]:
-    query = select(extracts.c.id).where(
-        extracts.c.council == council,
-        extracts.c.dataset == dataset,
-        extracts.c.period == period,
-        extracts.c.status == CURRENT,
-    )
-    return list(conn.scalars(query))
+def add_extract(conn: Connection, row: Mapping[str, Any]) -> tuple[int, list[int]]:
+    """Add a current extract (every column but id, status and superseded_by), superseding
+    the current extract of the same council, dataset and span of months: the store's one
+    versioning rule. The superseded extract and its records are kept, never deleted.
+    Returns the new id and the ids it superseded."""
+    earlier = list(conn.scalars(select(extracts.c.id).where(
+        extracts.c.council == row["council"], extracts.c.dataset == row["dataset"],
+        extracts.c.first_month == row["first_month"], extracts.c.last_month == row["last_month"],
+        extracts.c.status == CURRENT)))
+    if earlier:
+        conn.execute(update(extracts).where(extracts.c.id.in_(earlier)).values(status=SUPERSEDED))
+    new_id = conn.execute(extracts.insert().values(**row, status=CURRENT)).inserted_primary_key[0]
+    if earlier:
+        conn.execute(update(extracts).where(extracts.c.id.in_(earlier)).values(superseded_by=new_id))
+    return new_id, earlier
 
 
-def current_records(conn: Connection, council: str, dataset: str) -> tuple[list[str], list[tuple]]:
-    """Every record of one council's current extracts of a dataset, with the period of
-    the extract each came from (`extract_period`).
+def set_extract_changes(conn: Connection, extract_id: int, changes: str) -> None:
+    """Record what a load changed (its summary, as JSON) on its extract."""
+    conn.execute(update(extracts).where(extracts.c.id == extract_id).values(changes=changes))
 
+
+def current_extracts_covering(conn: Connection, council: str, dataset: str, first_month: str,
+                              last_month: str) -> list[dict]:
+    """The council's current extracts of a dataset that cover any month from `first_month` to
+    `last_month` (YYYY-MM compares as text in month order)."""
+    query = select(extracts).where(
+        extracts.c.council == council, extracts.c.dataset == dataset, extracts.c.status == CURRENT,
+        extracts.c.first_month <= last_month, extracts.c.last_month >= first_month,
+    ).order_by(extracts.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+EXTRACT_COLUMNS = ("id", "dataset", "first_month", "last_month", "as_at", "complete_for", "source_format",
+                   "fields", "source_file", "loaded_at")
+
+
+def current_records(conn: Connection, council: str, dataset: str, columns: Sequence[str] | None = None,
+                    source_formats: Sequence[str] | None = None) -> tuple[list[str], list[tuple]]:
+    """Every record of one council's current extracts of a dataset, with the day the extract
+    each came from is as at (`extract_as_at`, ISO text).
+
+    `columns` narrows the record columns read (extract_id and source_row always come);
+    `source_formats` keeps only extracts of those formats ('template', 'ssda903').
     Dates and date-times come back as ISO text (cast in the database) rather than as
     Python objects: the metrics layer parses whole columns at once, which on 300,000
     rows is about ten times quicker than building a date object per value.
     """
     table = RECORD_TABLES[dataset]
-    columns = [
+    wanted = None if columns is None else {"extract_id", "source_row", *columns}
+    selected = [
         cast(column, String).label(column.name) if isinstance(column.type, (Date, DateTime)) else column
         for column in table.c
-        if column.name != "id"
+        if column.name != "id" and (wanted is None or column.name in wanted)
     ]
     query = (
-        select(*columns, extracts.c.period.label("extract_period"))
+        select(*selected, cast(extracts.c.as_at, String).label("extract_as_at"))
         .join(extracts, extracts.c.id == table.c.extract_id)
         .where(extracts.c.council == council, extracts.c.dataset == dataset, extracts.c.status == CURRENT)
     )
+    if source_formats is not None:
+        query = query.where(extracts.c.source_format.in_(list(source_formats)))
     result = conn.execute(query)
     return list(result.keys()), result.all()
 
 
-def current_extracts(conn: Connection, council: str) -> list[dict]:
-    """id, dataset, period and loaded_at of each current extract of a council."""
-    query = (
-        select(extracts.c.id, extracts.c.dataset, extracts.c.period, extracts.c.source_file, extracts.c.loaded_at)
-        .where(extracts.c.council == council, extracts.c.status == CURRENT)
-        .order_by(extracts.c.id)
-    )
+def current_extracts(conn: Connection, council: str, source_formats: Sequence[str] | None = None) -> list[dict]:
+    """The council's current extracts: id, dataset, months covered, as-at day, completeness
+    rule, format, file and when loaded."""
+    query = (select(*(extracts.c[name] for name in EXTRACT_COLUMNS))
+             .where(extracts.c.council == council, extracts.c.status == CURRENT).order_by(extracts.c.id))
+    if source_formats is not None:
+        query = query.where(extracts.c.source_format.in_(list(source_formats)))
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def current_mapping(conn: Connection, council: str, dataset: str) -> dict | None:
+    """The council's saved column mapping for a dataset (its newest version), or None."""
+    query = select(column_mappings).where(
+        column_mappings.c.council == council, column_mappings.c.dataset == dataset,
+        column_mappings.c.status == CURRENT)
+    row = conn.execute(query).first()
+    return dict(row._mapping) if row else None
+
+
+def save_mapping(conn: Connection, council: str, dataset: str, column_headers: str, value_aliases: str,
+                 note: str, created_by: str, created_at: dt.datetime) -> dict:
+    """A new version of a council's mapping for a dataset (JSON texts), superseding the
+    current one, which is kept."""
+    current = current_mapping(conn, council, dataset)
+    if current is not None:
+        conn.execute(update(column_mappings).where(column_mappings.c.id == current["id"])
+                     .values(status=SUPERSEDED))
+    version = 1 + (conn.scalar(select(func.max(column_mappings.c.version)).where(
+        column_mappings.c.council == council, column_mappings.c.dataset == dataset)) or 0)
+    row = dict(council=council, dataset=dataset, version=version, column_headers=column_headers,
+               value_aliases=value_aliases, note=note, created_at=created_at, created_by=created_by,
+               status=CURRENT)
+    row["id"] = conn.execute(column_mappings.insert().values(**row)).inserted_primary_key[0]
+    return row
+
+
+def mapping_versions(conn: Connection, council: str | None = None, dataset: str | None = None) -> list[dict]:
+    """Every version of the saved mappings, oldest first."""
+    query = select(column_mappings).order_by(column_mappings.c.council, column_mappings.c.dataset,
+                                             column_mappings.c.version)
+    if council is not None:
+        query = query.where(column_mappings.c.council == council)
+    if dataset is not None:
+        query = query.where(column_mappings.c.dataset == dataset)
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
