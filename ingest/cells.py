@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from scorecard.codes import CodeList
@@ -286,11 +286,78 @@ def convert_bool(cells: Sequence[Any], blank_means: bool | None = None) -> tuple
     return _memoised(_bool_cell, blank=blank_means)(cells)
 
 
-def convert_code(cells: Sequence[Any], codes: CodeList) -> tuple[list[Any], list[Problem]]:
+def convert_code(cells: Sequence[Any], codes: CodeList,
+                 aliases: Mapping[str, str] | None = None) -> tuple[list[Any], list[Problem]]:
+    """Codes from the code itself, its label or an alias, a council's own `aliases` (by
+    token), or the label's words where they match one code only (`CodeList.match`)."""
     def one(value: Any) -> str | _Bad:
-        code = codes.match(_text_cell(value))
+        written = _text_cell(value)
+        code = codes.match(written, aliases)
         if code is None:
-            return _Bad(f"is not a known {codes.name.replace('_', ' ')} code (expected one of {codes.describe()})")
+            closest = codes.closest(written)
+            hint = f"closest: {', '.join(closest)}; " if closest else ""
+            return _Bad(f"is not a known {codes.name.replace('_', ' ')} code ({hint}expected one of {codes.describe()})")
         return code
 
     return _memoised(one)(cells)
+
+
+_TIME_TEXT = re.compile(r"(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
+_TIME_COMPACT = re.compile(r"(\d{2})(\d{2})$")
+
+
+def _time_cell(value: Any) -> dt.time | _Bad:
+    """A time of day: an Excel time cell, a fraction of a day, or '14:30', '14:30:05',
+    '2.30pm', '1430'. A date-time cell gives its time."""
+    if isinstance(value, dt.datetime):
+        return _to_second(value).time()
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, dt.timedelta) and 0 <= value.total_seconds() < 86400:
+        return (dt.datetime.min + value).time().replace(microsecond=0)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1:
+        return _to_second(dt.datetime.min + dt.timedelta(days=float(value))).time()
+    text = str(value).strip()
+    if match := _TIME_TEXT.match(text):
+        hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+        if match.group(4):
+            if not 1 <= hour <= 12:
+                return _Bad("is not a time of day (write times as hh:mm)")
+            hour = hour % 12 + (12 if match.group(4).lower().startswith("p") else 0)
+    elif match := _TIME_COMPACT.match(text):
+        hour, minute, second = int(match.group(1)), int(match.group(2)), 0
+    else:
+        return _Bad("is not a time of day (write times as hh:mm)")
+    if hour > 23 or minute > 59 or second > 59:
+        return _Bad("is not a time of day (write times as hh:mm)")
+    return dt.time(hour, minute, second)
+
+
+convert_time = _memoised(_time_cell)
+
+
+class AgeReached(int):
+    """A birthday written as the age reached ('18', '18th'): a date once the date of birth is known."""
+
+    @property
+    def age(self) -> int:
+        return int(self)
+
+    def __repr__(self) -> str:
+        return f"AgeReached({int(self)})"
+
+
+_AGE_TEXT = re.compile(r"(?:age\s*)?(\d{1,2})(?:st|nd|rd|th)?(?:\s*birthday)?$", re.IGNORECASE)
+
+
+def _date_or_age_cell(value: Any) -> dt.date | AgeReached | _Bad:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
+            and 0 <= value < 100:
+        return AgeReached(int(value))
+    if isinstance(value, str) and (match := _AGE_TEXT.match(value.strip())):
+        return AgeReached(int(match.group(1)))
+    return _date_cell(value)
+
+
+convert_date_or_age = _memoised(_date_or_age_cell)
+"""A birthday given as a date or as the age reached; ages become dates with the date of birth."""

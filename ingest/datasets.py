@@ -6,17 +6,23 @@ spaces and punctuation.
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from ingest.cells import AgeReached
 from ingest.schema import (
     CHILD_ID,
     DISTRICT,
     Dataset,
+    Derivation,
     Field,
     Kind,
+    date_and_time,
     is_birthday,
     known_codes,
     not_before,
     required_when,
 )
+from scorecard.vocabulary import DATED, NOT_COMPLETE, SPANS_OF_EPISODES, Completeness
 
 IN_AREA = ("Placed In Area", "In Area", "Placed In County", "In County", "Inside Council Area", "PL_LOCATION",
            "Placement Location", "In/Out of Area", "In LA")
@@ -81,6 +87,7 @@ CHILDREN_IN_CARE = Dataset(
         DISTRICT,
     ),
     key=("child_id", "episode_start"),
+    completeness=SPANS_OF_EPISODES,
     rules=(
         not_before("episode_start", "episode_end", "the episode ends before it starts"),
         required_when("episode_end", lambda row: row.get("reason_episode_ceased") is not None,
@@ -107,6 +114,7 @@ VISITS = Dataset(
               "Allocated Team", "Locality")),
     ),
     key=("child_id", "date_due"),
+    completeness=Completeness(DATED, ("date_due",)),
 )
 
 MISSING_EPISODES = Dataset(
@@ -124,15 +132,27 @@ MISSING_EPISODES = Dataset(
                "Looked After Child"), required=True),
         Field("missing_from", Kind.DATETIME, "Date and time the child was reported missing.",
               ("Missing From", "MIS_START", "Missing Start", "Date Missing", "Date Reported Missing",
-               "Missing Start Date", "Start Date Time"), required=True, not_after_period=True),
+               "Missing Start Date", "Start Date Time", "Missing From Date", "Date Went Missing",
+               "Missing Date", "Missing Start Date/Time", "Date/Time Missing", "Reported Missing"),
+              required=True, not_after_period=True),
         Field("found_at", Kind.DATETIME, "Date and time the child was found or returned; empty while still "
               "missing.", ("Found", "MIS_END", "Found Date", "Returned", "Date Found", "Return Date",
-              "Missing End", "Missing End Date", "Date Returned", "End Date Time"), not_after_period=True),
+              "Missing End", "Missing End Date", "Date Returned", "End Date Time", "Missing To",
+              "Missing To Date", "Date/Time Found", "Found Date/Time", "Missing End Date/Time", "Date Located"),
+              not_after_period=True),
+        Field("missing_time", Kind.TIME, "Time the child was reported missing, where the export gives it in "
+              "its own column.", ("Time Missing", "Missing Time", "Time Reported Missing", "Time Went Missing",
+              "Missing From Time", "Missing Start Time", "Start Time"), input_only=True),
+        Field("found_time", Kind.TIME, "Time the child was found, where the export gives it in its own column.",
+              ("Time Found", "Found Time", "Return Time", "Time Returned", "Missing End Time", "Missing To Time",
+               "End Time", "Time Located"), input_only=True),
         Field("absence_type", Kind.CODE, "Missing (M) or away from placement without authorisation (A).",
               ("Missing or Away", "MISSING", "Absence Type", "Missing/Away", "Type"), codes="missing_type"),
         DISTRICT,
     ),
     key=("episode_id",),
+    completeness=Completeness(DATED, ("missing_from",)),
+    derivations=(date_and_time("missing_from", "missing_time"), date_and_time("found_at", "found_time")),
     rules=(not_before("missing_from", "found_at", "the child was found before going missing"),),
 )
 
@@ -151,12 +171,20 @@ RETURN_INTERVIEWS = Dataset(
         Field("outcome", Kind.CODE, "Outcome of the interview.", ("Outcome", "RHI Outcome", "Interview Outcome",
               "Status", "RHI Status"), required=True, codes="rhi_outcome"),
         Field("offered_at", Kind.DATETIME, "Date and time the interview was offered.", ("Date Offered",
-              "Offered", "RHI Offered", "Date RHI Offered", "Offer Date"), not_after_period=True),
-        Field("held_at", Kind.DATETIME, "Date and time the interview was held.", ("Date Held", "Interview Date",
-              "RHI Date", "Date RHI Held", "Held", "Date Completed", "RHI Completed Date"),
+              "Offered", "RHI Offered", "Date RHI Offered", "Offer Date", "RHI Offer Date", "Date Interview Offered"),
               not_after_period=True),
+        Field("held_at", Kind.DATETIME, "Date and time the interview was held.", ("Date Held", "Interview Date",
+              "RHI Date", "Date RHI Held", "Held", "Date Completed", "RHI Completed Date", "Date of Interview",
+              "Date of RHI", "RHI Held Date", "Interview Held", "Date Interview Held", "RHI Date/Time"),
+              not_after_period=True),
+        Field("offered_time", Kind.TIME, "Time the interview was offered, where the export gives it in its own "
+              "column.", ("Time Offered", "Offer Time", "RHI Offer Time"), input_only=True),
+        Field("held_time", Kind.TIME, "Time the interview was held, where the export gives it in its own column.",
+              ("Time Held", "Interview Time", "RHI Time", "Time of Interview", "RHI Held Time"), input_only=True),
     ),
     key=("episode_id",),
+    completeness=Completeness(NOT_COMPLETE),
+    derivations=(date_and_time("offered_at", "offered_time"), date_and_time("held_at", "held_time")),
     rules=(
         required_when("held_at", lambda row: row.get("outcome") == RHI_COMPLETED,
                       "a completed interview needs the date and time it was held"),
@@ -193,6 +221,7 @@ HEALTH_ASSESSMENTS = Dataset(
               ("SDQ Score", "SDQ_SCORE", "SDQ Total")),
     ),
     key=("child_id", "assessment_type", "date_due", "date_completed"),
+    completeness=Completeness(DATED, ("date_due", "date_completed")),
     rules=(
         required_when("looked_after_date", lambda row: row.get("assessment_type") == INITIAL,
                       "an initial health assessment needs the date the child became looked after"),
@@ -221,6 +250,34 @@ def _birthday_rule(columns):
     return problems
 
 
+def _birthdays_at_ages(born, written, given=None) -> tuple[list, list[tuple[int, str]]]:
+    """Birthdays from the date of birth where the file gives the age reached instead; a
+    birthday date given in its own column is kept."""
+    days, problems = [], []
+    for i, (dob, value) in enumerate(zip(born, written)):
+        if given is not None and given[i] is not None and not isinstance(given[i], AgeReached):
+            value = given[i]
+        if isinstance(value, AgeReached):
+            if dob is None:
+                value = None
+            elif value.age not in CARE_LEAVER_AGES:
+                problems.append((i, f"is the age {value.age}; care leaver records are about the 17th to 21st "
+                                 "birthdays"))
+                value = None
+            else:
+                value = birthday_at_age(dob, value.age)
+        days.append(value)
+    return days, problems
+
+
+def birthday_at_age(born: dt.date, age: int) -> dt.date:
+    """The day someone born on `born` reaches `age` (29 February birthdays on 28 February)."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return dt.date(born.year + age, 2, 28)
+
+
 CARE_LEAVERS = Dataset(
     name="care_leavers",
     title="Care leavers",
@@ -230,8 +287,13 @@ CARE_LEAVERS = Dataset(
     fields=(
         CHILD_ID,
         Field("date_of_birth", Kind.DATE, "Date of birth.", ("Date of Birth", "DOB", "Birth Date"), required=True),
-        Field("birthday", Kind.DATE, "The birthday this record is about (17th, 18th, 19th, 20th or 21st).",
-              ("Birthday", "Birthday Date", "Relevant Birthday", "Date of Birthday"), required=True),
+        Field("birthday", Kind.DATE, "The birthday this record is about (17th, 18th, 19th, 20th or 21st); "
+              "the age reached (17 to 21) is accepted instead, with the date of birth.",
+              ("Birthday", "Birthday Date", "Relevant Birthday", "Date of Birthday", "Date of Relevant Birthday",
+               "Birthday in Period"), required=True, accepts_age=True),
+        Field("age_at_birthday", Kind.INTEGER, "The age reached on the birthday (17 to 21), where the export "
+              "gives that instead of the birthday's date.", ("Age at Birthday", "Age", "Birthday Age",
+              "Relevant Age", "Age Reached", "Age at Relevant Birthday", "Relevant Birthday Age"), input_only=True),
         Field("in_touch", Kind.CODE, "Was the council in touch with the young person around the birthday "
               "(DfE IN_TOUCH codes: YES, NO, REFU, NREQ, RHOM, DIED)?", ("In Touch", "IN_TOUCH", "Contact"),
               required=True, codes="in_touch"),
@@ -242,6 +304,14 @@ CARE_LEAVERS = Dataset(
               codes="accommodation"),
     ),
     key=("child_id", "birthday"),
+    completeness=Completeness(DATED, ("birthday",)),
+    derivations=(
+        Derivation("birthday", ("date_of_birth", "birthday"), lambda c: _birthdays_at_ages(c["date_of_birth"],
+                   c["birthday"]), "a birthday written as the age reached, from the date of birth"),
+        Derivation("birthday", ("date_of_birth", "age_at_birthday"), lambda c: _birthdays_at_ages(
+                   c["date_of_birth"], [AgeReached(a) if a is not None else None for a in c["age_at_birthday"]],
+                   c.get("birthday")), "the birthday from the date of birth and the age reached"),
+    ),
     rules=(_birthday_rule,),
 )
 

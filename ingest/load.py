@@ -1,9 +1,10 @@
 """Writing a validated upload into the store, all of it or none of it.
 
-One transaction per upload. For each dataset: the extract row (lineage: file, sheet,
-SHA-256, row count, who and when), the earlier current extract of the same council,
-dataset and month marked superseded (its rows stay), then the rows in bulk, each
-pointing at its extract and the spreadsheet row it came from.
+One transaction per upload. For each dataset: the extract (lineage: file, sheet,
+SHA-256, the months it covers and the day it is as at, what it lists in full, the column
+mapping used, who and when), added through the store's one versioning rule (it supersedes
+the current extract of the same months, whose rows stay), then the rows in bulk, each
+pointing at its extract and the spreadsheet row it came from, and the load summary.
 """
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import datetime as dt
 import json
 import uuid
 
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from ingest.parse import Table
@@ -24,22 +24,21 @@ class NotLoadable(Exception):
 
 
 def _write_table(conn, upload: Upload, upload_id: str, table: Table, loaded_by: str, now: dt.datetime) -> int:
-    extracts = store.extracts
-    earlier = store.current_extract_ids(conn, upload.council, table.dataset.name, upload.period)
-    if earlier:
-        conn.execute(update(extracts).where(extracts.c.id.in_(earlier)).values(status=store.SUPERSEDED))
-    extract_id = conn.execute(
-        extracts.insert().values(
-            upload_id=upload_id, council=upload.council, dataset=table.dataset.name, period=upload.period,
-            source_format=table.source_format,
-            source_file=table.file, source_sheet=table.sheet, sha256=table.sha256,
-            also_from=json.dumps(table.also_from) if table.also_from else None,
-            row_count=len(table), loaded_at=now, loaded_by=loaded_by, status=store.CURRENT,
-        )
-    ).inserted_primary_key[0]
-    if earlier:
-        conn.execute(update(extracts).where(extracts.c.id.in_(earlier)).values(superseded_by=extract_id))
-    columns = {"extract_id": [extract_id] * len(table), "source_row": table.source_rows, **table.columns}
+    extract_id, _ = store.add_extract(conn, dict(
+        upload_id=upload_id, council=upload.council, dataset=table.dataset.name,
+        first_month=table.first_month, last_month=table.last_month, as_at=table.as_at,
+        complete_for=table.complete_for.code(), source_format=table.source_format,
+        source_file=table.file, source_sheet=table.sheet, sha256=table.sha256,
+        also_from=json.dumps(table.also_from) if table.also_from else None,
+        row_count=len(table), mapping_id=table.mapping.id if table.mapping else None,
+        loaded_at=now, loaded_by=loaded_by,
+    ))
+    changes = upload.changes.get(table.dataset.name)
+    if changes is not None:
+        store.set_extract_changes(conn, extract_id, changes.to_json())
+    stored = {f.name for f in table.dataset.stored_fields}
+    columns = {"extract_id": [extract_id] * len(table), "source_row": table.source_rows,
+               **{name: values for name, values in table.columns.items() if name in stored}}
     store.insert_columns(conn, store.RECORD_TABLES[table.dataset.name], columns)
     return extract_id
 

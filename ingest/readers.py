@@ -83,16 +83,43 @@ def _spreadsheet_sheets(data: bytes) -> list[Sheet]:
 
 
 def decode_text(data: bytes) -> str:
-    """CSV text from UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    """CSV text from UTF-8 (with or without BOM), UTF-16 (with or without BOM), or
+    Windows-1252. Raises ReadError for text in no encoding we can tell."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        return _decode(data[3:], "utf-8")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return _decode(data, "utf-16")
+    if b"\x00" in data[:4096]:
+        return _decode(data, _utf16_without_bom(data))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         # Excel's "CSV" on English Windows writes Windows-1252 (e.g. £, é, curly quotes).
         return data.decode("cp1252", errors="replace")
+
+
+def _utf16_without_bom(data: bytes) -> str:
+    """UTF-16 written without a byte-order mark (some reporting tools' "Unicode text"):
+    text in Latin letters then has a zero byte beside every character, after it
+    (little-endian) or before it (big-endian). Anything else with zero bytes is not text."""
+    sample = data[:4096]
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    raise ReadError("contains zero bytes, so it is not text in UTF-8, UTF-16 or Windows-1252 (is it a "
+                    "spreadsheet saved with a .csv name?): save it as CSV UTF-8 or as .xlsx")
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ReadError(f"is not valid {encoding.upper()} text (byte {exc.start}): save it as CSV UTF-8") from exc
+    if "\x00" in text:
+        raise ReadError(f"contains NUL characters after decoding it as {encoding.upper()}: save it as CSV UTF-8")
+    return text
 
 
 def _csv_sheet(data: bytes) -> Sheet:

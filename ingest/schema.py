@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from scorecard.codes import code_list, token
+from scorecard.vocabulary import Completeness
 
 
 class Kind(str, Enum):
@@ -24,6 +25,7 @@ class Kind(str, Enum):
     NUMBER = "number"
     INTEGER = "whole number"
     CODE = "code"
+    TIME = "time of day"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,12 @@ class Field:
     """For flags exported as 'Y' or empty: what an empty cell means."""
     not_after_period: bool = False
     """An event date: one after the end of the month being loaded is reported."""
+    input_only: bool = False
+    """Read from files to work out another field (a time beside a date), never stored
+    and not in the template."""
+    accepts_age: bool = False
+    """A birthday that may be written as the age reached (18, '18th'): worked out from
+    the date of birth."""
 
     @property
     def header(self) -> str:
@@ -68,6 +76,21 @@ RowRule = Callable[[Mapping[str, Sequence[Any]]], list[tuple[int, str, str]]]
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """The same fact in another form: `target` worked out from `sources` when a file has
+    all of them (a birthday from the date of birth and the age reached; a date and a
+    time in two columns). `compute` takes the typed columns and returns the target's
+    values and the problems (row index, message)."""
+    target: str
+    sources: tuple[str, ...]
+    compute: Callable[[Mapping[str, Sequence[Any]]], tuple[list[Any], list[tuple[int, str]]]]
+    meaning: str
+
+    def applies(self, present: set[str] | dict) -> bool:
+        return all(name in present for name in self.sources)
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     title: str
@@ -77,6 +100,12 @@ class Dataset:
     rules: tuple[RowRule, ...] = ()
     source_format: str = "template"
     sheet_name: str = ""
+    completeness: Completeness = Completeness("none")
+    """What one extract of this dataset lists in full for its months (and so what a record
+    an earlier extract had and this one leaves out means)."""
+    derivations: tuple[Derivation, ...] = ()
+    ignored: bool = False
+    """Recognised so that it is reported as not used, rather than as an unknown file."""
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -87,6 +116,17 @@ class Dataset:
     @property
     def required(self) -> list[Field]:
         return [f for f in self.fields if f.required]
+
+    @property
+    def stored_fields(self) -> list[Field]:
+        return [f for f in self.fields if not f.input_only]
+
+    def derivable(self, name: str, present: set[str] | dict) -> Derivation | None:
+        """A way to work out field `name` from the fields `present`, when it is not there itself."""
+        for derivation in self.derivations:
+            if derivation.target == name and name not in derivation.sources and derivation.applies(present):
+                return derivation
+        return None
 
 
 def not_before(earlier: str, later: str, message: str) -> RowRule:
@@ -145,3 +185,17 @@ DISTRICT = Field(
     "district", Kind.TEXT, "District or team responsible for the child.",
     ("District", "Team", "Locality", "Area", "District/Team", "Area Team", "Responsible Team"),
 )
+
+
+def date_and_time(target: str, time_field: str) -> Derivation:
+    """`target` (a date and time) from its own column plus a separate time column: exports
+    that split 'Date Missing' and 'Time Missing'. A blank time keeps the date's own time."""
+    def compute(columns: Mapping[str, Sequence[Any]]) -> tuple[list[Any], list[tuple[int, str]]]:
+        moments = []
+        for moment, time in zip(columns[target], columns[time_field]):
+            if moment is not None and time is not None:
+                moment = dt.datetime.combine(moment.date(), time)
+            moments.append(moment)
+        return moments, []
+    return Derivation(target, (target, time_field), compute, f"{target.replace('_', ' ')} from a date column "
+                      f"and a separate time column")

@@ -2,32 +2,43 @@
 
 The return's tables (Header, Episodes, UASC, Missing, OC2, OC3) are recognised by their
 exact DfE column names, validated like any other table, and then joined onto the
-scorecard's datasets, each stored row keeping the 903 file and row it came from:
+scorecard's datasets, each stored row keeping the 903 file and row it came from. The
+return's other tables (Reviews, AD1, PlacedAdoption, PrevPerm, SocialWorker) are
+recognised and reported as not used.
 
-- Episodes + Header (+ UASC) -> children in care. Sex, date of birth and ethnicity come
-  from Header; the UASC flag from the UASC file (a child listed there is UASC until the
-  date UASC status ceased, DUC); the start of each period of care is worked out from
-  the run of episodes (a new period starts with RNE = S, or after a gap).
-  The 903 has no in-area flag, distance or district: those stay empty.
-- Missing -> missing episodes, all of children in care; the 903 records dates only, so
-  times are midnight and "within 72 hours" is measured on whole days.
-- OC2 -> health assessments: one review and one dental row per child looked after 12
-  months at 31 March, with the 903's up-to-date flag (no dates), plus SDQ scores.
-- OC3 -> care leavers, with the birthday (17th to 21st) that fell in the collection year.
+A return is one collection year, 1 April to 31 March, given explicitly (`--year 2019-20`)
+as the DfE's own validator asks; its dates are checked against it. What each table gives:
 
-`--period` for a 903 upload is any month of the collection year; the year ends on the
-31 March on or after that month.
+- Episodes + Header (+ UASC) -> children in care, covering every month of the year: every
+  episode open at any time in it. Sex, date of birth and ethnicity come from Header; the
+  UASC flag from the UASC file (a child listed there is UASC until the date UASC status
+  ceased, DUC). The start of each period of care is not in the return: the metrics work
+  it out from the child's episodes across every return loaded (a child in care for
+  years starts the year with a continuing episode), so it is stored empty here.
+  The 903 has no in-area flag, distance or district: those stay empty, unless the file
+  carries the derived PL_LA, PL_LOCATION and PL_DISTANCE columns some systems add.
+- Missing -> missing episodes of children in care, covering the year (the 903 lists no
+  other children); dates only, so times are midnight and "within 72 hours" is measured
+  on whole days.
+- OC2 -> health assessments as at 31 March, covering March only: for each child looked
+  after 12 months, the DfE's up-to-date flags (HEALTH_ASSESSMENT: the annual health
+  assessment; TEETH_CHECK: dental; IMMUNISATIONS; HEALTH_CHECK: under-5s' development
+  checks), plus SDQ scores. Flags, not dates: they answer for 31 March only.
+- OC3 -> care leavers, covering the year: each with the birthday (17th to 21st) that fell in it.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ingest.datasets import CARE_LEAVERS, CHILDREN_IN_CARE, HEALTH_ASSESSMENTS, MISSING_EPISODES
 from ingest.parse import Table
 from ingest.problems import Problem, Severity
 from ingest.schema import Dataset, Field, Kind, is_birthday, not_before
+from scorecard.periods import CollectionYear
+from scorecard.vocabulary import DATED, SPANS_OF_EPISODES, STATUS, Completeness
 
 FORMAT = "ssda903"
 
@@ -39,15 +50,21 @@ def _f(name: str, kind: Kind, meaning: str, required: bool = False, codes: str |
 CHILD = _f("CHILD", Kind.TEXT, "Child identifier", required=True)
 DOB = _f("DOB", Kind.DATE, "Date of birth", required=True)
 
-HEADER = Dataset(
+
+def _table(name: str, title: str, description: str, fields: tuple[Field, ...], key: tuple[str, ...],
+           **more) -> Dataset:
+    return Dataset(name, title, description, fields, key=key, source_format=FORMAT, **more)
+
+
+HEADER = _table(
     "903_header", "SSDA903 Header", "One row per child: sex, date of birth, ethnicity.",
     (CHILD, _f("SEX", Kind.CODE, "Sex", True, "sex"), DOB, _f("ETHNIC", Kind.CODE, "Ethnicity", True, "ethnicity"),
      _f("UPN", Kind.TEXT, "Unique pupil number"), _f("MOTHER", Kind.TEXT, "Is the child a mother"),
      _f("MC_DOB", Kind.DATE, "Date of birth of the mother's child")),
-    key=("CHILD",), source_format=FORMAT,
+    key=("CHILD",),
 )
-EPISODES = Dataset(
-    "903_episodes", "SSDA903 Episodes", "One row per episode of care.",
+EPISODES = _table(
+    "903_episodes", "SSDA903 Episodes", "One row per episode of care open at any time in the year.",
     (CHILD, _f("DECOM", Kind.DATE, "Date episode commenced", True),
      _f("RNE", Kind.CODE, "Reason for new episode", True, "reason_new_episode"),
      _f("LS", Kind.CODE, "Legal status", True, "legal_status"),
@@ -58,140 +75,219 @@ EPISODES = Dataset(
      _f("REC", Kind.CODE, "Reason episode ceased", False, "reason_episode_ceased"),
      _f("REASON_PLACE_CHANGE", Kind.CODE, "Reason for placement change", False, "reason_place_change"),
      _f("HOME_POST", Kind.TEXT, "Home postcode"), _f("PL_POST", Kind.TEXT, "Placement postcode"),
-     _f("URN", Kind.TEXT, "Ofsted unique reference number of the placement")),
+     _f("URN", Kind.TEXT, "Ofsted unique reference number of the placement"),
+     # Derived by the DfE from the postcodes; some systems' extracts carry them.
+     _f("PL_LA", Kind.TEXT, "Placement local authority"), _f("PL_LOCATION", Kind.FLAG, "Placed in (IN) or out "
+        "(OUT) of the council's area"), _f("PL_DISTANCE", Kind.NUMBER, "Distance to the placement in miles")),
     key=("CHILD", "DECOM"), rules=(not_before("DECOM", "DEC", "the episode ends before it starts"),),
-    source_format=FORMAT,
 )
-UASC = Dataset(
+UASC = _table(
     "903_uasc", "SSDA903 UASC", "Children who were unaccompanied asylum-seeking children.",
     (CHILD, _f("SEX", Kind.CODE, "Sex", False, "sex"), DOB, _f("DUC", Kind.DATE, "Date UASC status ceased")),
-    key=("CHILD",), source_format=FORMAT,
+    key=("CHILD",),
 )
-MISSING = Dataset(
+MISSING = _table(
     "903_missing", "SSDA903 Missing", "Episodes of being missing or away from placement without authorisation.",
-    (CHILD, _f("MISSING", Kind.CODE, "Missing or away", True, "missing_type"),
+    (CHILD, _f("DOB", Kind.DATE, "Date of birth"), _f("MISSING", Kind.CODE, "Missing or away", True, "missing_type"),
      _f("MIS_START", Kind.DATE, "Date missing started", True), _f("MIS_END", Kind.DATE, "Date missing ended")),
-    key=("CHILD", "MIS_START"), rules=(not_before("MIS_START", "MIS_END", "the child was found before going missing"),),
-    source_format=FORMAT,
+    # No key: the return gives dates only, and a child can go missing twice in a day.
+    key=(), rules=(not_before("MIS_START", "MIS_END", "the child was found before going missing"),),
 )
-OC2 = Dataset(
+OC2 = _table(
     "903_oc2", "SSDA903 OC2", "Outcomes for children looked after continuously for 12 months at 31 March.",
     (CHILD, DOB, _f("SDQ_SCORE", Kind.INTEGER, "SDQ total score"), _f("SDQ_REASON", Kind.TEXT, "Reason no SDQ"),
-     _f("CONVICTED", Kind.FLAG, "Convicted"), _f("HEALTH_CHECK", Kind.FLAG, "Health assessment up to date"),
+     _f("CONVICTED", Kind.FLAG, "Convicted"),
+     _f("HEALTH_CHECK", Kind.FLAG, "Health promotion (development) checks up to date, children under 5"),
      _f("IMMUNISATIONS", Kind.FLAG, "Immunisations up to date"), _f("TEETH_CHECK", Kind.FLAG, "Dental check"),
-     _f("HEALTH_ASSESSMENT", Kind.FLAG, "Development assessment up to date"),
+     _f("HEALTH_ASSESSMENT", Kind.FLAG, "Annual health assessment up to date"),
      _f("SUBSTANCE_MISUSE", Kind.FLAG, "Substance misuse"),
      _f("INTERVENTION_RECEIVED", Kind.FLAG, "Intervention received"),
      _f("INTERVENTION_OFFERED", Kind.FLAG, "Intervention offered")),
-    key=("CHILD",), source_format=FORMAT,
+    key=("CHILD",),
 )
-OC3 = Dataset(
+OC3 = _table(
     "903_oc3", "SSDA903 OC3", "Care leavers with a 17th to 21st birthday in the year.",
     (CHILD, DOB, _f("IN_TOUCH", Kind.CODE, "In touch", True, "in_touch"),
      _f("ACTIV", Kind.CODE, "Activity", False, "activity"), _f("ACCOM", Kind.CODE, "Accommodation", False, "accommodation")),
-    key=("CHILD",), source_format=FORMAT,
+    key=("CHILD",),
 )
 
-TABLES: dict[str, Dataset] = {d.name: d for d in (HEADER, EPISODES, UASC, MISSING, OC2, OC3)}
+
+def _ignored(name: str, title: str, columns: tuple[str, ...]) -> Dataset:
+    """A table of the return the scorecard does not use: recognised, and reported as not used."""
+    fields = tuple(_f(c, Kind.TEXT, c, required=True) for c in columns)
+    return _table(name, title, f"The return's {title} table, which no indicator uses.", fields, key=(),
+                  ignored=True)
+
+
+IGNORED = tuple(_ignored(*spec) for spec in (
+    ("903_reviews", "SSDA903 Reviews", ("CHILD", "DOB", "REVIEW", "REVIEW_CODE")),
+    ("903_ad1", "SSDA903 AD1", ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR",
+                                "SEX_ADOPTR", "LS_ADOPTR")),
+    ("903_placed_adoption", "SSDA903 PlacedAdoption", ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED",
+                                                       "REASON_PLACED_CEASED")),
+    ("903_prev_perm", "SSDA903 PrevPerm", ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM")),
+    ("903_social_worker", "SSDA903 SocialWorker", ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON")),
+))
+
+TABLES: dict[str, Dataset] = {d.name: d for d in (HEADER, EPISODES, UASC, MISSING, OC2, OC3, *IGNORED)}
 SUPPORTING = {HEADER.name, UASC.name}  # joined into Episodes, never loaded on their own
 
-
-def collection_year_end(period_end: dt.date) -> dt.date:
-    year = period_end.year if period_end.month <= 3 else period_end.year + 1
-    return dt.date(year, 3, 31)
-
-
-def _result(dataset: Dataset, source: Table, columns: dict[str, list], rows: list[int],
-            also: list[Table] = ()) -> Table:
-    return Table(dataset=dataset, file=source.file, sheet=source.sheet, sha256=source.sha256, columns=columns,
-                 source_rows=rows, headers={name: name for name in columns},
-                 also_from=[{"file": t.file, "sha256": t.sha256} for t in also], source_format=FORMAT)
-
-
-def _children_in_care(tables: dict[str, Table], problem: Callable[..., None]) -> Table | None:
-    episodes = tables[EPISODES.name]
-    header = tables.get(HEADER.name)
-    if header is None:
-        problem(episodes, "missing-file", "the 903 Episodes file needs the 903 Header file (CHILD, SEX, DOB, "
-                "ETHNIC, ...) in the same upload: it gives each child's sex, date of birth and ethnicity")
-        return None
-    people = {c: (s, b, e) for c, s, b, e in zip(header.columns["CHILD"], header.columns["SEX"],
-                                                   header.columns["DOB"], header.columns["ETHNIC"])}
-    uasc_table = tables.get(UASC.name)
-    uasc_until = dict(zip(uasc_table.columns["CHILD"], uasc_table.column_or_blank("DUC"))) if uasc_table else {}
-    e = episodes.columns
-    by_child: dict[str, list[int]] = defaultdict(list)
-    for i, child in enumerate(e["CHILD"]):
-        by_child[child].append(i)
-    period_start: list[dt.date | None] = [None] * len(episodes)
-    for indexes in by_child.values():
-        indexes.sort(key=lambda i: e["DECOM"][i] or dt.date.min)
-        start, previous_end = None, None
-        for i in indexes:
-            if start is None or e["RNE"][i] == "S" or previous_end is None or previous_end < e["DECOM"][i]:
-                start = e["DECOM"][i]
-            period_start[i] = start
-            previous_end = e["DEC"][i]
-    columns: dict[str, list] = defaultdict(list)
-    rows: list[int] = []
-    for i, child in enumerate(e["CHILD"]):
-        if child not in people:
-            problem(episodes, "reference-error", f"child '{child}' is not in the 903 Header file",
-                    row=episodes.source_rows[i], column="CHILD")
-            continue
-        sex, born, ethnicity = people[child]
-        decom = e["DECOM"][i]
-        is_uasc = child in uasc_until and (uasc_until[child] is None or decom is None or uasc_until[child] > decom)
-        for name, value in (
-            ("child_id", child), ("date_of_birth", born), ("sex", sex), ("ethnicity", ethnicity),
-            ("uasc", is_uasc), ("legal_status", e["LS"][i]), ("period_start", period_start[i]),
-            ("episode_start", decom), ("episode_end", e["DEC"][i]), ("reason_new_episode", e["RNE"][i]),
-            ("reason_episode_ceased", episodes.column_or_blank("REC")[i]),
-            ("category_of_need", episodes.column_or_blank("CIN")[i]), ("placement_type", e["PLACE"][i]),
-            ("placement_provider", episodes.column_or_blank("PLACE_PROVIDER")[i]),
-            ("home_postcode", episodes.column_or_blank("HOME_POST")[i]),
-            ("placement_postcode", episodes.column_or_blank("PL_POST")[i]),
-        ):
-            columns[name].append(value)
-        rows.append(episodes.source_rows[i])
-    also = [t for t in (header, uasc_table) if t is not None]
-    return _result(CHILDREN_IN_CARE, episodes, dict(columns), rows, also)
+# What each dataset made from a return lists in full, and which months it covers.
+_COMPLETE = {
+    CHILDREN_IN_CARE.name: SPANS_OF_EPISODES,
+    MISSING_EPISODES.name: Completeness(DATED, ("missing_from",), only="in_care"),
+    HEALTH_ASSESSMENTS.name: Completeness(STATUS),
+    CARE_LEAVERS.name: Completeness(DATED, ("birthday",)),
+}
+# Columns holding the return's own dates, checked against its year.
+_DATES = {EPISODES.name: ("DECOM", "DEC"), MISSING.name: ("MIS_START", "MIS_END")}
+OC2_FLAGS = (("review", "HEALTH_ASSESSMENT"), ("dental", "TEETH_CHECK"), ("immunisations", "IMMUNISATIONS"),
+             ("development", "HEALTH_CHECK"))
 
 
-def _missing(table: Table) -> Table:
-    c = table.columns
-    count: dict[str, int] = defaultdict(int)
-    ids = []
-    for child, start in zip(c["CHILD"], c["MIS_START"]):
-        base = f"903-{child}-{start:%Y%m%d}" if start else f"903-{child}"
-        count[base] += 1
-        ids.append(base if count[base] == 1 else f"{base}-{count[base]}")
-    midnight = [dt.datetime.combine(d, dt.time()) if d else None for d in c["MIS_START"]]
-    ended = [dt.datetime.combine(d, dt.time()) if d else None for d in table.column_or_blank("MIS_END")]
-    columns = {"episode_id": ids, "child_id": c["CHILD"], "in_care": [True] * len(table),
-               "missing_from": midnight, "found_at": ended, "absence_type": c["MISSING"]}
-    return _result(MISSING_EPISODES, table, columns, list(table.source_rows))
+@dataclass
+class _Joiner:
+    """Makes the scorecard's datasets from one return's validated tables."""
 
+    tables: dict[str, Table]
+    year: CollectionYear
+    problems: list[Problem]
 
-def _health(table: Table, year_end: dt.date) -> Table:
-    columns: dict[str, list] = defaultdict(list)
-    rows = []
-    flags = (("review", "HEALTH_CHECK"), ("dental", "TEETH_CHECK"))
-    for i, child in enumerate(table.columns["CHILD"]):
-        for kind, flag in flags:
-            value = table.column_or_blank(flag)[i]
-            if value is not None:
+    def problem(self, source: Table, code: str, message: str, row: int | None = None, column: str | None = None,
+                severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(code=code, message=message, file=source.file, sheet=source.sheet, row=row,
+                                     column=column, severity=severity))
+
+    def result(self, dataset: Dataset, source: Table, columns: dict[str, list], rows: list[int],
+               also: list[Table] = ()) -> Table:
+        for f in dataset.stored_fields:  # an empty table still has every column
+            columns.setdefault(f.name, [None] * len(rows))
+        first, last = (self.year.last_month,) * 2 if dataset is HEALTH_ASSESSMENTS else \
+            (self.year.first_month, self.year.last_month)
+        return Table(dataset=dataset, file=source.file, sheet=source.sheet, sha256=source.sha256, columns=columns,
+                     source_rows=rows, headers={name: name for name in columns},
+                     also_from=[{"file": t.file, "sha256": t.sha256} for t in also], source_format=FORMAT,
+                     first_month=first, last_month=last, as_at=self.year.last_day,
+                     completeness=_COMPLETE[dataset.name])
+
+    def children_in_care(self) -> Table | None:
+        episodes = self.tables[EPISODES.name]
+        header = self.tables.get(HEADER.name)
+        if header is None:
+            self.problem(episodes, "missing-file", "the 903 Episodes file needs the 903 Header file (CHILD, SEX, "
+                         "DOB, ETHNIC, ...) in the same upload: it gives each child's sex, date of birth and ethnicity")
+            return None
+        people = {c: (s, b, e) for c, s, b, e in zip(header.columns["CHILD"], header.columns["SEX"],
+                                                       header.columns["DOB"], header.columns["ETHNIC"])}
+        uasc_table = self.tables.get(UASC.name)
+        uasc_until = dict(zip(uasc_table.columns["CHILD"], uasc_table.column_or_blank("DUC"))) if uasc_table else {}
+        e = episodes.columns
+        given = {name: episodes.column_or_blank(name) for name in
+                 ("REC", "CIN", "PLACE_PROVIDER", "HOME_POST", "PL_POST", "PL_LA", "PL_LOCATION", "PL_DISTANCE")}
+        columns: dict[str, list] = defaultdict(list)
+        rows: list[int] = []
+        for i, child in enumerate(e["CHILD"]):
+            if child not in people:
+                self.problem(episodes, "reference-error", f"child '{child}' is not in the 903 Header file",
+                             row=episodes.source_rows[i], column="CHILD")
+                continue
+            sex, born, ethnicity = people[child]
+            decom = e["DECOM"][i]
+            is_uasc = child in uasc_until and (uasc_until[child] is None or decom is None or uasc_until[child] > decom)
+            for name, value in (
+                ("child_id", child), ("date_of_birth", born), ("sex", sex), ("ethnicity", ethnicity),
+                ("uasc", is_uasc), ("legal_status", e["LS"][i]), ("period_start", None),
+                ("episode_start", decom), ("episode_end", e["DEC"][i]), ("reason_new_episode", e["RNE"][i]),
+                ("reason_episode_ceased", given["REC"][i]), ("category_of_need", given["CIN"][i]),
+                ("placement_type", e["PLACE"][i]), ("placement_provider", given["PLACE_PROVIDER"][i]),
+                ("home_postcode", given["HOME_POST"][i]), ("placement_postcode", given["PL_POST"][i]),
+                ("placement_la", given["PL_LA"][i]), ("placed_in_area", given["PL_LOCATION"][i]),
+                ("distance_miles", given["PL_DISTANCE"][i]),
+            ):
+                columns[name].append(value)
+            rows.append(episodes.source_rows[i])
+        also = [t for t in (header, uasc_table) if t is not None]
+        return self.result(CHILDREN_IN_CARE, episodes, dict(columns), rows, also)
+
+    def missing(self) -> Table:
+        table = self.tables[MISSING.name]
+        c = table.columns
+        count: dict[str, int] = defaultdict(int)
+        ids = []
+        for child, start in zip(c["CHILD"], c["MIS_START"]):
+            base = f"903-{child}-{start:%Y%m%d}" if start else f"903-{child}"
+            count[base] += 1
+            ids.append(base if count[base] == 1 else f"{base}-{count[base]}")
+        midnight = [dt.datetime.combine(d, dt.time()) if d else None for d in c["MIS_START"]]
+        ended = [dt.datetime.combine(d, dt.time()) if d else None for d in table.column_or_blank("MIS_END")]
+        columns = {"episode_id": ids, "child_id": c["CHILD"], "in_care": [True] * len(table),
+                   "missing_from": midnight, "found_at": ended, "absence_type": c["MISSING"]}
+        return self.result(MISSING_EPISODES, table, columns, list(table.source_rows))
+
+    def health(self) -> Table:
+        table = self.tables[OC2.name]
+        columns: dict[str, list] = defaultdict(list)
+        rows = []
+        year_end = self.year.last_day
+        for i, child in enumerate(table.columns["CHILD"]):
+            entries = [(kind, table.column_or_blank(flag)[i], None) for kind, flag in OC2_FLAGS]
+            entries.append(("sdq", None, table.column_or_blank("SDQ_SCORE")[i]))
+            for kind, flag, score in entries:
+                if flag is None and score is None:
+                    continue
                 for name, v in (("child_id", child), ("assessment_type", kind), ("date_due", year_end),
-                                ("up_to_date", value), ("sdq_score", None)):
+                                ("up_to_date", flag), ("sdq_score", score)):
                     columns[name].append(v)
                 rows.append(table.source_rows[i])
-        score = table.column_or_blank("SDQ_SCORE")[i]
-        if score is not None:
-            for name, v in (("child_id", child), ("assessment_type", "sdq"), ("date_due", year_end),
-                            ("up_to_date", None), ("sdq_score", score)):
+        return self.result(HEALTH_ASSESSMENTS, table, dict(columns), rows)
+
+    def care_leavers(self) -> Table:
+        table = self.tables[OC3.name]
+        columns: dict[str, list] = defaultdict(list)
+        rows = []
+        for i, (child, born) in enumerate(zip(table.columns["CHILD"], table.columns["DOB"])):
+            birthday = birthday_in_year(born, self.year.last_day) if born else None
+            age = birthday.year - born.year if birthday else None
+            if birthday is None or not 17 <= age <= 21:
+                self.problem(table, "row-constraint", "the child's 17th to 21st birthdays do not fall in the "
+                             f"collection year {self.year}", row=table.source_rows[i], column="DOB")
+                continue
+            for name, v in (("child_id", child), ("date_of_birth", born), ("birthday", birthday),
+                            ("in_touch", table.columns["IN_TOUCH"][i]), ("activity", table.column_or_blank("ACTIV")[i]),
+                            ("accommodation", table.column_or_blank("ACCOM")[i])):
                 columns[name].append(v)
             rows.append(table.source_rows[i])
-    return _result(HEALTH_ASSESSMENTS, table, dict(columns), rows)
+        return self.result(CARE_LEAVERS, table, dict(columns), rows)
+
+    def check_dates(self) -> None:
+        """The return's dates against its year: nothing may start or end after 31 March;
+        an episode that ended before 1 April is not one the return should list."""
+        start, end = self.year.first_day, self.year.last_day
+        for name, (begins, ends) in _DATES.items():
+            table = self.tables.get(name)
+            if table is None:
+                continue
+            for column in (begins, ends):
+                for i, day in enumerate(table.column_or_blank(column)):
+                    if day is not None and day > end:
+                        self.problem(table, "date-after-year", f"{day:%d/%m/%Y} is after the end of the "
+                                     f"collection year {self.year} (31/03/{end.year})", row=table.source_rows[i],
+                                     column=column)
+            if name == EPISODES.name:
+                for i, day in enumerate(table.column_or_blank(ends)):
+                    if day is not None and day < start:
+                        self.problem(table, "date-before-year", f"the episode ended on {day:%d/%m/%Y}, before the "
+                                     f"collection year {self.year} began; a return lists the episodes open at "
+                                     "any time in its year", row=table.source_rows[i], column=ends,
+                                     severity=Severity.WARNING)
+
+
+def dates_suggest(tables: dict[str, Table]) -> CollectionYear | None:
+    """The collection year the return's latest episode or missing date falls in."""
+    days = [day for name, columns in _DATES.items() if name in tables
+            for column in columns for day in tables[name].column_or_blank(column) if day is not None]
+    return CollectionYear.of(max(days)) if days else None
 
 
 def birthday_in_year(born: dt.date, year_end: dt.date) -> dt.date | None:
@@ -208,47 +304,49 @@ def birthday_in_year(born: dt.date, year_end: dt.date) -> dt.date | None:
     return None
 
 
-def _care_leavers(table: Table, year_end: dt.date, problem: Callable[..., None]) -> Table:
-    columns: dict[str, list] = defaultdict(list)
-    rows = []
-    for i, (child, born) in enumerate(zip(table.columns["CHILD"], table.columns["DOB"])):
-        birthday = birthday_in_year(born, year_end) if born else None
-        age = birthday.year - born.year if birthday else None
-        if birthday is None or not 17 <= age <= 21:
-            problem(table, "row-constraint", "the child's 17th to 21st birthdays do not fall in the collection "
-                    f"year ending {year_end:%d/%m/%Y}", row=table.source_rows[i], column="DOB")
-            continue
-        for name, v in (("child_id", child), ("date_of_birth", born), ("birthday", birthday),
-                        ("in_touch", table.columns["IN_TOUCH"][i]), ("activity", table.column_or_blank("ACTIV")[i]),
-                        ("accommodation", table.column_or_blank("ACCOM")[i])):
-            columns[name].append(v)
-        rows.append(table.source_rows[i])
-    return _result(CARE_LEAVERS, table, dict(columns), rows)
+def to_datasets(tables: dict[str, Table], year: CollectionYear | None,
+                year_given_as: str = "--year") -> tuple[list[Table], list[Problem]]:
+    """Join one return's validated tables onto the scorecard's datasets for its year.
 
-
-def to_datasets(tables: dict[str, Table], period_end: dt.date) -> tuple[list[Table], list[Problem]]:
-    """Join validated 903 tables onto the scorecard's datasets."""
+    Without a year, nothing is joined: the problem names the year the dates suggest.
+    """
     problems: list[Problem] = []
-
-    def problem(source: Table, code: str, message: str, row: int | None = None, column: str | None = None,
-                severity: Severity = Severity.ERROR) -> None:
-        problems.append(Problem(code=code, message=message, file=source.file, sheet=source.sheet, row=row,
-                                column=column, severity=severity))
-
-    year_end = collection_year_end(period_end)
+    used = {name: t for name, t in tables.items() if not TABLES[name].ignored}
+    for name, table in tables.items():
+        if TABLES[name].ignored:
+            problems.append(Problem("ignored-table", f"this is the return's {TABLES[name].title} table, which the "
+                                    "scorecard does not use; it was not loaded", file=table.file,
+                                    sheet=table.sheet, severity=Severity.INFO))
+    if not used:
+        return [], problems
+    first = next(iter(used.values()))
+    suggested = dates_suggest(used)
+    if year is None:
+        hint = f" (its dates suggest {suggested}: --year {suggested})" if suggested else ""
+        problems.append(Problem("missing-year", "an SSDA903 return is for one collection year: give it with "
+                                f"--year, e.g. --year 2019-20{hint}", file=first.file, sheet=first.sheet))
+        return [], problems
+    joiner = _Joiner(used, year, problems)
+    if suggested is not None and suggested != year:
+        problems.append(Problem("wrong-year", f"the return's latest date is in {suggested}, not {year} as given by "
+                                f"{year_given_as}: check the year (--year {suggested}?)", file=first.file,
+                                sheet=first.sheet))
+    else:
+        joiner.check_dates()
     results: list[Table] = []
-    if EPISODES.name in tables:
-        cic = _children_in_care(tables, problem)
+    if EPISODES.name in used:
+        cic = joiner.children_in_care()
         if cic is not None:
             results.append(cic)
     else:
-        for name in SUPPORTING & tables.keys():
-            problem(tables[name], "missing-file", f"the {TABLES[name].title} file is only used together with the "
-                    "903 Episodes file, which is not in this upload; nothing was loaded from it")
-    if MISSING.name in tables:
-        results.append(_missing(tables[MISSING.name]))
-    if OC2.name in tables:
-        results.append(_health(tables[OC2.name], year_end))
-    if OC3.name in tables:
-        results.append(_care_leavers(tables[OC3.name], year_end, problem))
+        for name in SUPPORTING & used.keys():
+            joiner.problem(used[name], "missing-file", f"the {TABLES[name].title} file is only used together with the "
+                           "903 Episodes file, which is not in this upload; nothing was loaded from it")
+    if MISSING.name in used:
+        results.append(joiner.missing())
+    if OC2.name in used:
+        results.append(joiner.health())
+    if OC3.name in used:
+        results.append(joiner.care_leavers())
     return results, problems
+

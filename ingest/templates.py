@@ -30,7 +30,7 @@ def _code_lists(dataset: Dataset) -> list[str]:
 
 def write_workbook(path: Path, dataset: Dataset, rows: Iterable[Sequence[Any]] = (),
                    title_rows: Sequence[str] = ()) -> Path:
-    """Write `rows` (values in the order of `dataset.fields`) as a template workbook.
+    """Write `rows` (values in the order of `dataset.stored_fields`) as a template workbook.
 
     `title_rows` are written above the header, as some systems' exports do.
     """
@@ -47,11 +47,12 @@ def write_workbook(path: Path, dataset: Dataset, rows: Iterable[Sequence[Any]] =
     for r, text in enumerate(title_rows):
         data.write_string(r, 0, text)
     header_row = len(title_rows)
-    for c, f in enumerate(dataset.fields):
+    data_fields = dataset.stored_fields
+    for c, f in enumerate(data_fields):
         data.write_string(header_row, c, f.header, bold)
         data.set_column(c, c, max(12, min(30, len(f.header) + 4)), formats.get(f.kind))
     data.freeze_panes(header_row + 1, 0)
-    kinds = [f.kind for f in dataset.fields]
+    kinds = [f.kind for f in data_fields]
     for r, row in enumerate(rows, start=header_row + 1):
         for c, value in enumerate(row):
             if value is None:
@@ -72,6 +73,8 @@ def write_workbook(path: Path, dataset: Dataset, rows: Iterable[Sequence[Any]] =
         if f.kind is Kind.FLAG:
             allowed = "Y or N" + (" (empty means No)" if f.blank_means is False else "")
         required = "Yes" if f.required else "No"
+        if f.input_only:
+            required = "No: not a template column, accepted from exports that have it"
         for c, text in enumerate([f.header, f.name, f.meaning, f.describe_type(), required, allowed,
                                   ", ".join(f.headers[1:])]):
             notes.write_string(r, c, text, wrap)
@@ -95,7 +98,7 @@ def write_workbook(path: Path, dataset: Dataset, rows: Iterable[Sequence[Any]] =
     for c, width in enumerate([22, 8, 70, 18, 10, 10, 60]):
         codes_sheet.set_column(c, c, width)
     # Drop-downs guide typing but allow labels too: the loader accepts both.
-    for c, f in enumerate(dataset.fields):
+    for c, f in enumerate(data_fields):
         if f.codes:
             data.data_validation(header_row + 1, c, MAX_ROWS, c, {
                 "validate": "list", "source": ranges[f.codes], "error_type": "information",

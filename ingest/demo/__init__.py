@@ -26,10 +26,28 @@ The loader keeps the latest version of each record, so later files complete them
 Before the first month the county is simulated for `BURN_IN_MONTHS` unwritten
 months, so the first month already has long-staying children and care leavers.
 
+`generate_demo` also writes, from the same simulated children, the council's annual SSDA903
+return (the DfE's children-looked-after return) for each collection year, as the DfE's CSV
+files, so that figures from the monthly files and from the returns can be reconciled:
+
+    <out_dir>/903/<YYYY-YY>/header.csv      each child with an episode in the year: sex, birth, ethnicity
+                            episodes.csv    every episode open at any time in the year, as at 31 March
+                            uasc.csv        the unaccompanied asylum-seeking children among them
+                            missing.csv     missing and away episodes started in the year by children in care
+                            oc2.csv         children looked after 12 months at 31 March: health, dental, SDQ
+                            oc3.csv         care leavers with a 17th-21st birthday in the year
+
+The years are those wholly inside the written months, preceded by enough years of the
+burn-in that every episode of every child in care in the written months is in some return
+(so a period of care can be followed back to its start); the rules are in `returns`.
+Missing, OC2 and OC3 come from the monthly records, which exist only for the written
+months: years before them have a header-only missing.csv, and any year not wholly written
+a header-only oc2.csv and oc3.csv.
+
 The modules: `county` simulates the children's care (drawing from `tables`, with the
 records of `people` and the dates of `calendar`); `appointments` and `missing` add the
 visits, health assessments, missing episodes and return interviews; `extracts` turns it
-all into each month's rows and writes the workbooks.
+all into each month's rows and writes the workbooks; `returns` writes the annual 903 returns.
 
 Deliberate patterns, to check by eye on the scorecard. Dates are for the default
 window (36 months to March 2025); with another `last_period` every pattern keeps its
@@ -69,27 +87,56 @@ distance from the last month:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.demo.calendar import add_working_days, bank_holidays, is_working_day, periods_ending
 from ingest.demo.county import BURN_IN_MONTHS
 from ingest.demo.extracts import FILES, simulate, write_extracts
+from ingest.demo.returns import RETURN_FILES, history_years_needed, return_years, write_returns
 from ingest.demo.tables import COUNCIL, COUNCIL_NAME
 
-__all__ = ["BURN_IN_MONTHS", "COUNCIL", "COUNCIL_NAME", "FILES", "add_working_days", "bank_holidays", "generate",
-           "is_working_day", "periods_ending", "simulate"]
+__all__ = ["BURN_IN_MONTHS", "COUNCIL", "COUNCIL_NAME", "FILES", "RETURN_FILES", "DemoFiles", "add_working_days",
+           "bank_holidays", "generate", "generate_demo", "history_years_needed", "is_working_day", "periods_ending",
+           "return_years", "simulate", "write_returns"]
+
+RETURNS_FOLDER = "903"
 
 
-def generate(out_dir: Path, months: int = 36, last_period: str = "2025-03", seed: int = 2019, *,
-             workers: int | None = None) -> list[tuple[str, list[Path]]]:
-    """Write `months` months of the demo county's extracts, ending at `last_period`.
+@dataclass
+class DemoFiles:
+    """What `generate_demo` wrote, oldest first."""
+    months: list[tuple[str, list[Path]]]
+    """(period, its six workbooks), as `generate` returns them."""
+    returns: list[tuple[str, list[Path]]]
+    """(collection year, its six CSV files in RETURN_FILES order)."""
 
-    Returns [(period, [paths of its six files]), ...], oldest month first. The rows are
-    simulated in this process; writing the workbooks (most of the time: XlsxWriter does
-    about 100,000 cells a second) is shared between `workers` processes (default: one
-    per CPU, at most 4). The files' content does not depend on `workers`.
+
+def generate_demo(out_dir: Path, months: int = 36, last_period: str = "2025-03", seed: int = 2019, *,
+                  workers: int | None = None, return_history_years: int | None = None) -> DemoFiles:
+    """Write `months` months of the demo county's extracts, ending at `last_period`, into
+    <out_dir>/<YYYY-MM>/, and its SSDA903 returns into <out_dir>/903/<YYYY-YY>/.
+
+    The returns are for the collection years wholly inside those months and
+    `return_history_years` years before them (None: as many as it takes for every episode of
+    every child in care in the written months to be in some return). The rows are simulated
+    in this process; writing the workbooks (most of the time: XlsxWriter does about 100,000
+    cells a second) is shared between `workers` processes (default: one per CPU, at most 4).
+    The files' content does not depend on `workers`, and writing the returns draws nothing
+    from the generator, so the monthly files are the same with or without them.
     """
     if months < 1:
         raise ValueError("months must be at least 1")
     periods, extracts = simulate(months, last_period, seed)
-    return list(zip(periods, write_extracts(out_dir, periods, extracts, workers)))
+    month_files = list(zip(periods, write_extracts(out_dir, periods, extracts, workers)))
+    # After the monthly rows: OC3 repeats the care leavers' rows drawn as they were made.
+    history = history_years_needed(extracts) if return_history_years is None else return_history_years
+    returns = write_returns(Path(out_dir) / RETURNS_FOLDER, extracts, return_years(periods, history))
+    return DemoFiles(month_files, returns)
+
+
+def generate(out_dir: Path, months: int = 36, last_period: str = "2025-03", seed: int = 2019, *,
+             workers: int | None = None) -> list[tuple[str, list[Path]]]:
+    """Write the demo county as `generate_demo` does (the returns too); returns
+    [(period, [paths of its six files]), ...], oldest month first."""
+    return generate_demo(out_dir, months, last_period, seed, workers=workers).months

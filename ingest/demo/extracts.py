@@ -49,7 +49,7 @@ def flag(value: bool | None) -> str | None:
 
 
 def row(dataset: Dataset, values: dict[str, Any]) -> tuple:
-    return tuple(values.get(f.name) for f in dataset.fields)
+    return tuple(values.get(f.name) for f in dataset.stored_fields)
 
 
 class Extracts:
@@ -63,6 +63,9 @@ class Extracts:
         self.appointments = Appointments(county)
         self.missing = MissingRecords(county)
         self.by_birth_month: dict[int, list[Leaver]] = {m: [] for m in range(1, 13)}
+        self.care_leavers_made: list[list[tuple] | None] = [None] * county.n
+        """Each written month's care-leaver rows once made (None before): the annual returns'
+        OC3 is copied from them, because making them draws from the generator."""
 
     def build(self) -> None:
         c = self.county
@@ -181,6 +184,7 @@ class Extracts:
                                                "birthday": day, "in_touch": in_touch, "activity": activity,
                                                "accommodation": accommodation}))
         rows.sort(key=lambda r: (r[2], r[0]))
+        self.care_leavers_made[k] = rows
         return rows
 
 
