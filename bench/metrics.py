@@ -97,7 +97,7 @@ def current_query(council: str, dataset: str):
         if column.name != "id"
     ]
     return (
-        select(*columns, store.extracts.c.period.label("extract_period"))
+        select(*columns, cast(store.extracts.c.as_at, String).label("extract_as_at"))
         .join(store.extracts, store.extracts.c.id == table.c.extract_id)
         .where(store.extracts.c.council == council, store.extracts.c.dataset == dataset,
                store.extracts.c.status == store.CURRENT)

@@ -57,6 +57,7 @@ if str(HERE) not in sys.path:  # for national_events, when imported rather than 
     sys.path.insert(0, str(HERE))
 
 from scorecard import store  # noqa: E402
+from scorecard.periods import month_end as last_day_of  # noqa: E402
 from scorecard.metrics.calendar import years_between  # noqa: E402
 from national_events import (  # noqa: E402
     REGIONS, add_years, care_leavers_table, days, health_table, missing_tables, month_of, pick, ranges,
@@ -343,8 +344,11 @@ def write_store(engine, tables: dict[str, dict], window: Window, seed: int) -> N
             for dataset, table in tables.items():
                 order, bounds = by_month[dataset]
                 rows = order[bounds[k]:bounds[k + 1]]
+                # Each record is written once, in the month it belongs to: these files list
+                # what is new, not every record open in their month ("none" complete).
                 result = conn.execute(store.extracts.insert().values(
-                    upload_id=upload_id, council=COUNCIL, dataset=dataset, period=period, source_format="template",
+                    upload_id=upload_id, council=COUNCIL, dataset=dataset, first_month=period, last_month=period,
+                    as_at=last_day_of(period), complete_for="none", source_format="template",
                     source_file=f"national/{period}/{dataset}.xlsx",
                     sha256=hashlib.sha256(f"{seed}/{period}/{dataset}".encode()).hexdigest(),
                     row_count=len(rows), loaded_at=loaded_at, loaded_by="bench/national.py", status=store.CURRENT))

@@ -94,18 +94,21 @@ class Cohort:
     # a look-back over records that only monthly files carry (assessments done last
     # year). Without them the figure would be wrong, not just early.
     history: dict[str, int]
+    # Datasets for which the 903's status flags as at 31 March (OC2) answer the cohort's
+    # question; for any other, only extracts that list records count.
+    status_ok: frozenset[str] = frozenset()
 
 
 COHORTS: dict[str, Cohort] = {}
 
 
 def cohort(name: str, *, description: str, timing: str, datasets: tuple[str, ...], columns: set[str],
-           breakdowns: tuple[str, ...], history: dict[str, int] | None = None):
+           breakdowns: tuple[str, ...], history: dict[str, int] | None = None, status_ok: tuple[str, ...] = ()):
     """Register a cohort builder under the name metrics.yaml uses."""
     def register(build: Callable[[Context, Month], pd.DataFrame]):
         COHORTS[name] = Cohort(name, description, timing, datasets,
                                frozenset(columns) | {BREAKDOWNS[b].column for b in breakdowns}, breakdowns, build,
-                               history or {})
+                               history or {}, frozenset(status_ok))
         return build
     return register
 
@@ -136,6 +139,16 @@ CHILD_COLUMNS = {"child_id", "age", "uasc", "placed_in_area", "distance_miles", 
                  "placement_mix", "placements_last_12_months", "long_term_cohort", "same_placement_2_years",
                  "looked_after_12_months", "legal_group", "sex_group"}
 CHILD_BREAKDOWNS = ("area", "uasc", "age_band", "sex", "ethnicity", "legal_status", "placement_type", "district")
+# Columns that need a child's history, with the months of it they look back over. Each
+# has an `<column>_unknown` twin: True where the store does not hold enough to say.
+HISTORY_COLUMNS = {"placements_last_12_months": STABILITY_WINDOW_MONTHS, "long_term_cohort": LONG_TERM_CARE_MONTHS,
+                   "same_placement_2_years": LONG_TERM_PLACEMENT_MONTHS, "looked_after_12_months": 12}
+
+
+def at_least_months_before(day: np.datetime64, months: int) -> np.datetime64:
+    """The latest start that makes `months` months by `day`, counting the start day: in
+    care from 1 April 2023 is 12 months at 31 March 2024, as the DfE counts it."""
+    return same_day_months_before(day, months) + DAY
 
 
 @cohort("children_in_care_at_month_end",
@@ -158,24 +171,37 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     age = years_between(frame["date_of_birth"].to_numpy(), month.last)
     frame["age"] = age
     frame["age_band"] = text(_age_band(age), frame.index)
-    frame["placements_last_12_months"] = _placements_in_window(episodes, month, frame["child_number"].to_numpy())
+    placements, window_first = _placements_in_window(episodes, month, frame["child_number"].to_numpy())
+    frame["placements_last_12_months"] = placements
+    frame["placements_last_12_months_unknown"] = (frame["history_before_unknown"].to_numpy()
+                                                  & (frame["first_known_start"].to_numpy() > window_first)
+                                                  & (placements < 3))
     period_start = frame["period_start"].to_numpy()
-    frame["looked_after_12_months"] = period_start <= same_day_months_before(month.last, 12)
-    frame["long_term_cohort"] = (age < 16) & (period_start <= same_day_months_before(month.last, LONG_TERM_CARE_MONTHS))
-    frame["same_placement_2_years"] = (
-        (frame["placement_start"].to_numpy() <= same_day_months_before(month.last, LONG_TERM_PLACEMENT_MONTHS))
-        | (frame["placement_group"].to_numpy() == "adoption"))
-    return frame.drop(columns=["date_of_birth", "period_start", "placement_start"])
+    known = frame["period_start_known"].to_numpy(dtype=bool)
+    twelve = period_start <= at_least_months_before(month.last, 12)
+    frame["looked_after_12_months"] = twelve
+    frame["looked_after_12_months_unknown"] = ~known & ~twelve
+    long_term = period_start <= at_least_months_before(month.last, LONG_TERM_CARE_MONTHS)
+    frame["long_term_cohort"] = (age < 16) & long_term
+    frame["long_term_cohort_unknown"] = (age < 16) & ~known & ~long_term
+    same = ((frame["placement_start"].to_numpy() <= at_least_months_before(month.last, LONG_TERM_PLACEMENT_MONTHS))
+            | (frame["placement_group"].to_numpy() == "adoption"))
+    frame["same_placement_2_years"] = same
+    frame["same_placement_2_years_unknown"] = ~frame["placement_start_known"].to_numpy(dtype=bool) & ~same
+    return frame.drop(columns=["date_of_birth", "period_start", "placement_start", "period_start_known",
+                               "placement_start_known", "history_before_unknown", "first_known_start"])
 
 
 _EPISODE_COLUMNS = ["child_id", "extract_id", "uasc", "uasc_status", "placed_in_area", "area", "distance_miles",
                     "placement_group", "placement_mix", "placement_mix_label", "legal_group", "legal_label",
                     "sex_group", "sex_label", "ethnic_group", "district_label", "date_of_birth", "period_start",
-                    "placement_start", "child_number"]
+                    "placement_start", "child_number", "period_start_known", "placement_start_known",
+                    "history_before_unknown", "first_known_start"]
 
 
-def _placements_in_window(episodes: pd.DataFrame, month: Month, children: np.ndarray) -> np.ndarray:
-    """How many placements each child had at any time in the twelve months to the month end.
+def _placements_in_window(episodes: pd.DataFrame, month: Month, children: np.ndarray) -> tuple[np.ndarray, np.datetime64]:
+    """How many placements each child had at any time in the twelve months to the month
+    end, and the window's first day.
 
     A placement open when the window starts counts, as does each one begun in it; an
     episode that only changed the legal status is not a new placement.
@@ -193,7 +219,7 @@ def _placements_in_window(episodes: pd.DataFrame, month: Month, children: np.nda
         firsts = np.flatnonzero(np.r_[True, child[1:] != child[:-1]])
         lasts = np.r_[firsts[1:], child.size] - 1
         counts[child[firsts]] = placement[lasts] - placement[firsts] + 1
-    return counts[children]
+    return counts[children], first
 
 
 @cohort("looked_after_12_months_at_month_end",
@@ -201,10 +227,17 @@ def _placements_in_window(episodes: pd.DataFrame, month: Month, children: np.nda
         "their latest health assessment and dental check",
         timing="month_end", datasets=("children_in_care", "health_assessments"),
         columns=CHILD_COLUMNS | {"health_assessment_up_to_date", "dental_check_up_to_date"},
-        breakdowns=CHILD_BREAKDOWNS, history={"health_assessments": 12})
+        breakdowns=CHILD_BREAKDOWNS, history={"health_assessments": 12}, status_ok=("health_assessments",))
 def looked_after_12_months_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     children = ctx.cohort("children_in_care_at_month_end", month)
-    frame = children.loc[children["looked_after_12_months"]].reset_index(drop=True)
+    # The SSDA903's OC2 lists the children looked after 12 months at 31 March, with the
+    # DfE's up-to-date flags: being listed settles a start the store cannot see.
+    flags = ctx.once("status_flags", lambda: _status_flags(ctx)).get(np.datetime64(month.last, "s"), {})
+    listed = children["child_id"].isin(flags.get("listed", ())).to_numpy()
+    member = children["looked_after_12_months"].to_numpy() | listed
+    frame = children.loc[member].reset_index(drop=True)
+    # Children who may have been in care 12 months, whose start the store does not hold.
+    frame.attrs["undetermined_members"] = int((children["looked_after_12_months_unknown"].to_numpy() & ~listed).sum())
     year_before = same_day_months_before(month.last, 12)
     numbers = frame["child_number"].to_numpy()
     health_done, health_extract = _latest(ctx.once("health_checks", lambda: _completed(ctx, ["initial", "review"])),
@@ -214,11 +247,31 @@ def looked_after_12_months_at_month_end(ctx: Context, month: Month) -> pd.DataFr
     # "Within 12 months" means on or after the same date a year before (6 months for under-5s).
     since = np.where(frame["age"].to_numpy() < 5, same_day_months_before(month.last, 6),
                      same_day_months_before(month.last, 12)).astype("datetime64[s]")
-    frame["health_assessment_up_to_date"] = health_done >= since
-    frame["dental_check_up_to_date"] = dental_done >= year_before
-    frame["health_extract_id"] = health_extract
-    frame["dental_extract_id"] = dental_extract
+    ids = frame["child_id"]
+    review, dental = flags.get("review", {}), flags.get("dental", {})
+    frame["health_assessment_up_to_date"] = (health_done >= since) | ids.map(review).eq(True).to_numpy()
+    frame["dental_check_up_to_date"] = (dental_done >= year_before) | ids.map(dental).eq(True).to_numpy()
+    frame["health_extract_id"] = np.where(np.isnan(health_extract), ids.map(flags.get("review_extract", {})),
+                                          health_extract).astype(float)
+    frame["dental_extract_id"] = np.where(np.isnan(dental_extract), ids.map(flags.get("dental_extract", {})),
+                                          dental_extract).astype(float)
     return frame
+
+
+def _status_flags(ctx: Context) -> dict:
+    """The 903 OC2 flags by the day they are as at: the children listed, and each child's
+    review (annual health assessment) and dental flag with the extract it came from."""
+    health = ctx.records["health_assessments"]
+    flagged = health.loc[health["up_to_date"].notna(), ["child_id", "assessment_type", "due_or_done", "up_to_date",
+                                                        "extract_id"]]
+    found: dict = {}
+    for day, rows in flagged.groupby("due_or_done"):
+        entry = found.setdefault(np.datetime64(day, "s"), {"listed": set(rows["child_id"])})
+        for kind in ("review", "dental"):
+            chosen = rows[rows["assessment_type"] == kind]
+            entry[kind] = dict(zip(chosen["child_id"], chosen["up_to_date"].astype(bool)))
+            entry[f"{kind}_extract"] = dict(zip(chosen["child_id"], chosen["extract_id"].astype(float)))
+    return found
 
 
 def _completed(ctx: Context, kinds: list[str]) -> tuple[pd.DataFrame, int]:

@@ -15,13 +15,13 @@ import pandas as pd
 
 from scorecard.metrics.calendar import Month, months_between
 from scorecard.metrics.catalogue import Catalogue, Filter, Indicator, Op, Unit
-from scorecard.metrics.cohorts import BREAKDOWNS, COHORTS, Context
+from scorecard.metrics.cohorts import BREAKDOWNS, COHORTS, HISTORY_COLUMNS, Context
 from scorecard.metrics.records import Records
 from scorecard.metrics.reference import population_for
 
 TOTAL = "total"
 COLUMNS = ["indicator", "period", "breakdown", "group", "numerator", "denominator", "value", "extract_ids",
-           "note"]
+           "note", "incomplete", "history_note"]
 
 _OPS = {
     Op.EQ: np.equal,
@@ -87,25 +87,34 @@ def compute(records: Records, catalogue: Catalogue, indicators: Iterable[str] | 
 def _indicator_month(context: Context, indicator: Indicator, month: Month, breakdowns: bool) -> list[tuple]:
     records = context.records
     cohort = COHORTS[indicator.cohort]
-    absent = [d for d in cohort.datasets if not records.has_month(d, month.period)]
+    absent = [d for d in cohort.datasets if not records.has_month(d, month.period, d in cohort.status_ok)]
     if absent:
-        return [_no_value(indicator, month, f"no {', '.join(absent)} extract loaded for {month.period}")]
+        flags_only = [d for d in absent if records.has_month(d, month.period)]
+        note = f"no {', '.join(absent)} extract loaded for {month.period}"
+        if flags_only:
+            note = (f"no {', '.join(flags_only)} extract listing them covers {month.period}: the SSDA903 gives only "
+                    "the up-to-date flags at 31 March")
+        return [_no_value(indicator, month, note)]
     for dataset, months in cohort.history.items():
-        first = records.first_period(dataset)
-        if first > month.shift(1 - months).period:
+        missing = records.missing_months(dataset, [month.shift(-back).period for back in range(months - 1, -1, -1)])
+        if missing:
             return [_no_value(indicator, month, f"needs {months} months of {dataset} extracts up to "
-                              f"{month.period}; the first loaded is {first}")]
+                              f"{month.period}; none covers {_spans(missing)}")]
     frame = context.cohort(indicator.cohort, month)
-    month_extracts = np.array([i for d in cohort.datasets for i in records.extract_ids(d, month.period)])
+    month_extracts = np.array([i for d in cohort.datasets
+                               for i in records.extract_ids(d, month.period, d in cohort.status_ok)])
     denominator_spec = indicator.denominator
     in_denominator = matching(frame, denominator_spec.where) if denominator_spec else np.ones(len(frame), bool)
     in_numerator = in_denominator & matching(frame, indicator.numerator.where)
-    note = ""
+    note = _scope_note(records, cohort, month)
     population = None
     if denominator_spec is not None and denominator_spec.reference is not None:
         population, note = population_for(records.council, month)
         if population is None:
             return [_no_value(indicator, month, note)]
+    incomplete, history_note = _history(records, indicator, month, frame, in_denominator)
+    if not note and indicator.unit is not Unit.COUNT and population is None and not in_denominator.any() and len(frame):
+        note = _nothing_recorded(indicator, records.formats(cohort.datasets[0], month.period))
     rows = []
     groups = [(TOTAL, TOTAL, slice(None))]
     if breakdowns and population is None:
@@ -124,12 +133,94 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
             denominator = int(den_rows.sum())
         lineage = _lineage(part, den_rows | num_rows, month_extracts)
         rows.append((indicator.id, month.period, breakdown, group, numerator, denominator,
-                     ratio(indicator.unit, numerator, denominator), lineage, note))
+                     ratio(indicator.unit, numerator, denominator), lineage, note,
+                     incomplete if breakdown == TOTAL else None, history_note))
     return rows
 
 
 def _no_value(indicator: Indicator, month: Month, note: str) -> tuple:
-    return (indicator.id, month.period, TOTAL, TOTAL, None, None, None, (), note)
+    return (indicator.id, month.period, TOTAL, TOTAL, None, None, None, (), note, None, "")
+
+
+def _scope_note(records: Records, cohort, month: Month) -> str:
+    """Say so when the month's records cover only part of the population (the 903's
+    missing episodes are of children in care only)."""
+    for dataset in cohort.datasets:
+        only = records.only(dataset, month.period)
+        if only:
+            return f"{ONLY_WORDS.get(only, only.replace('_', ' ') + ' only')}: the file for {month.period} lists no others"
+    return ""
+
+
+ONLY_WORDS = {"in_care": "children in care only"}
+
+
+COLUMN_WORDS = {"placed_in_area": "placement area (in or out of the council's area)",
+                "distance_miles": "placement distance"}
+
+
+def _nothing_recorded(indicator: Indicator, formats: set[str]) -> str:
+    """Why a rate has no figure although its cohort has rows: nothing in it is recorded."""
+    unrecorded = [COLUMN_WORDS.get(f.column, f.column.replace("_", " ")) for f in indicator.denominator.where
+                  if f.op is Op.NOT_NULL] if indicator.denominator else []
+    if unrecorded:
+        why = " (the SSDA903 does not give it)" if formats == {"ssda903"} else ""
+        return f"not recorded: no {' or '.join(unrecorded)} in this month's data{why}"
+    return "no children or events in the denominator this month"
+
+
+def _spans(months: list[str]) -> str:
+    """'2018-04 to 2019-03' for consecutive months; several runs joined with commas."""
+    runs: list[list[str]] = []
+    for month in months:
+        if runs and Month.parse(runs[-1][-1]).shift(1).period == month:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]} to {run[-1]}" for run in runs)
+
+
+def history_columns(indicator: Indicator) -> set[str]:
+    """The columns of an indicator's filters that need the children's history."""
+    filters = [*indicator.numerator.where, *(indicator.denominator.where if indicator.denominator else ())]
+    return {f.column for f in filters} & set(HISTORY_COLUMNS)
+
+
+def _history(records: Records, indicator: Indicator, month: Month, frame: pd.DataFrame,
+             in_denominator: np.ndarray) -> tuple[int | None, str]:
+    """How many children the figure cannot place for want of history, and why, in words.
+
+    A child is counted when a filter the figure uses cannot be answered for them (their
+    care began before the earliest data loaded) and they pass, or might pass, the others;
+    and where months inside the look-back have no children in care extract at all.
+    """
+    columns = history_columns(indicator)
+    undetermined_members = int(frame.attrs.get("undetermined_members", 0))
+    if not columns and not undetermined_members:
+        return None, ""
+    possible = np.ones(len(frame), dtype=bool)
+    for where in indicator.denominator.where if indicator.denominator else ():
+        unknown = frame.get(f"{where.column}_unknown")
+        passes = matching(frame, [where])
+        possible &= passes | (unknown.to_numpy(dtype=bool) if unknown is not None else False)
+    unknown_any = np.zeros(len(frame), dtype=bool)
+    for column in columns:
+        if f"{column}_unknown" in frame:
+            unknown_any |= frame[f"{column}_unknown"].to_numpy(dtype=bool)
+    count = int((possible & unknown_any).sum()) + undetermined_members
+    notes = []
+    if count:
+        notes.append(f"history incomplete for {count:,} child{'ren' if count != 1 else ''}: their care began before "
+                     "the earliest children in care data loaded (load earlier SSDA903 returns, or a first extract "
+                     "with every episode of each child's period of care)")
+    lookback = max((HISTORY_COLUMNS[c] for c in columns), default=12)
+    window = [month.shift(-back).period for back in range(lookback, -1, -1)]
+    covered = records.all_covered("children_in_care")
+    gaps = [m for m in window if m not in covered and covered and m > min(covered)]
+    if gaps:
+        notes.append(f"no children in care extract covers {_spans(gaps)}, inside the {lookback} months this "
+                     "figure looks back over")
+    return count, "; ".join(notes)
 
 
 def _numerator(indicator: Indicator, frame: pd.DataFrame, rows: np.ndarray) -> float:

@@ -1,16 +1,25 @@
 """The stored records a council's metrics are computed from, one frame per dataset.
 
-The contract with the analysts (README, "Loading a month"): a month's file may repeat
-earlier records, corrected or completed, so each record is read in its latest version,
-by its key, across every current extract. A record that a later file leaves out is not
-deleted: files list what is open or due, not everything that ever happened.
+The contract with the analysts (README, "Which record wins"): a file may repeat earlier
+records, corrected or completed, so each record is read in its latest version, by its
+key, across every current extract: the version from the file as at the latest date (for
+the same date, the later load). A file says nothing about a field it does not have: the
+SSDA903 has no district, so a return's version of an episode keeps the district a monthly
+extract gave it; and a return's dates without times do not erase a time given for the
+same day. A record that a later file leaves out is ended or withdrawn only where that
+file lists every such record for its months (`scorecard.vocabulary.Completeness`).
 
-Each frame keeps `extract_id` (and `extract_period`) so every figure can name the files
+Facts about a child's history are derived here, from all of the child's current records
+whatever file or year they came from (`history.py`): periods of care, placements, and
+whether the store holds enough of the child's history to answer a question.
+
+Each frame keeps `extract_id` (and `extract_as_at`) so every figure can name the files
 it came from. Codes are turned into their groups here, once, from the same code lists
 the ingest validates against.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,18 +29,9 @@ from sqlalchemy.engine import Engine
 
 from scorecard import store
 from scorecard.codes import code_list
-
-# The key that identifies a record across monthly files. Health assessments are keyed
-# by their due date, not (as within one file) also by the date done: next month's file
-# completes this month's overdue assessment rather than adding a second one.
-RECORD_KEYS: dict[str, tuple[str, ...]] = {
-    "children_in_care": ("child_id", "episode_start"),
-    "visits": ("child_id", "date_due"),
-    "missing_episodes": ("episode_id",),
-    "return_interviews": ("episode_id",),
-    "health_assessments": ("child_id", "assessment_type", "due_or_done"),
-    "care_leavers": ("child_id", "birthday"),
-}
+from scorecard.metrics.history import derive_periods_of_care
+from scorecard.periods import months_between
+from scorecard.vocabulary import DATED, RECORD_KEYS, SPANS, STATUS, Completeness
 
 DATE_COLUMNS = {
     "children_in_care": ("date_of_birth", "period_start", "episode_start", "episode_end"),
@@ -43,10 +43,10 @@ DATETIME_COLUMNS = {
     "missing_episodes": ("missing_from", "found_at"),
     "return_interviews": ("offered_at", "held_at"),
 }
-
-# Reasons for a new episode that do not start a new placement: a change of legal status
-# only. Every other reason (started care, changed placement or carer) does.
-SAME_PLACEMENT_REASONS = frozenset({"L"})
+EXTRACT_COLUMNS = list(store.EXTRACT_COLUMNS)
+_VERSION_ORDER = ["extract_as_at", "extract_id", "source_row"]
+_RECORD_FIELDS = frozenset(c.name for t in store.RECORD_TABLES.values() for c in t.c) - {"id", "extract_id",
+                                                                                          "source_row"}
 
 
 @dataclass
@@ -55,45 +55,76 @@ class Records:
 
     council: str
     frames: dict[str, pd.DataFrame]
-    extracts: pd.DataFrame  # id, dataset, period, source_file, loaded_at
-    _by_month: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
-
-    _first: dict[str, str] = field(default_factory=dict, repr=False)
+    extracts: pd.DataFrame  # EXTRACT_COLUMNS
+    _covering: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
+    _status_months: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    _rules: dict[int, Completeness] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for extract_id, dataset, period in self.extracts[["id", "dataset", "period"]].itertuples(index=False):
-            self._by_month.setdefault((dataset, period), []).append(int(extract_id))
-            self._first[dataset] = min(period, self._first.get(dataset, period))
+        for row in self.extracts.itertuples(index=False):
+            rule = self._rules[int(row.id)] = Completeness.parse(row.complete_for)
+            for month in months_between(row.first_month, row.last_month):
+                self._covering.setdefault((row.dataset, month), []).append(int(row.id))
+            if rule.kind == STATUS:
+                self._status_months.add((row.dataset, row.last_month))
 
     def __getitem__(self, dataset: str) -> pd.DataFrame:
         return self.frames[dataset]
 
-    def has_month(self, dataset: str, period: str) -> bool:
-        """Whether a current extract of this dataset is loaded for the month."""
-        return (dataset, period) in self._by_month
+    def has_month(self, dataset: str, period: str, status_ok: bool = True) -> bool:
+        """Whether a current extract of this dataset covers the month; with `status_ok`
+        False, one listing records (not only the 903's status flags as at 31 March)."""
+        return bool(self.extract_ids(dataset, period, status_ok))
 
-    def extract_ids(self, dataset: str, period: str) -> list[int]:
-        return self._by_month.get((dataset, period), [])
+    def extract_ids(self, dataset: str, period: str, status_ok: bool = True) -> list[int]:
+        """The current extracts of a dataset that cover the month."""
+        found = self._covering.get((dataset, period), [])
+        return found if status_ok else [i for i in found if self._rules[i].kind != STATUS]
 
-    def first_period(self, dataset: str) -> str | None:
-        return self._first.get(dataset)
+    def formats(self, dataset: str, period: str) -> set[str]:
+        """The source formats ('template', 'ssda903') of the extracts covering a month."""
+        ids = set(self.extract_ids(dataset, period))
+        return set(self.extracts.loc[self.extracts["id"].isin(ids), "source_format"])
+
+    def only(self, dataset: str, period: str) -> str | None:
+        """The flag every extract covering the month narrows its records to (the 903 lists
+        the missing episodes of children in care only), or None when one lists them all."""
+        scopes = {self._rules[i].only for i in self.extract_ids(dataset, period, status_ok=False)}
+        return scopes.pop() if len(scopes) == 1 else None
+
+    def missing_months(self, dataset: str, months: Sequence[str]) -> list[str]:
+        """Which of these months no extract of the dataset covers. A status extract (the
+        903's OC2 flags as at 31 March) answers for the year to its month on its own."""
+        if months and (dataset, months[-1]) in self._status_months:
+            return []
+        return [m for m in months if (dataset, m) not in self._covering]
 
     def all_periods(self) -> list[str]:
-        return sorted(set(self.extracts["period"]))
+        return sorted({month for _, month in self._covering})
+
+    def all_covered(self, dataset: str) -> set[str]:
+        """Every month some current extract of the dataset covers."""
+        return {month for name, month in self._covering if name == dataset}
+
+    def as_at_days(self, period: str) -> list:
+        """The days the extracts covering a month are as at, earliest first."""
+        ids = {i for (dataset, month), found in self._covering.items() if month == period for i in found}
+        return sorted(set(self.extracts.loc[self.extracts["id"].isin(ids), "as_at"]))
 
 
-def load_records(engine: Engine, council: str) -> Records:
+def load_records(engine: Engine, council: str, source_formats: Sequence[str] | None = None) -> Records:
+    """The council's current records; `source_formats` keeps only extracts of those formats
+    ('template' for monthly extracts, 'ssda903' for returns), as `scorecard reconcile` does."""
     with store.read_connection(engine) as conn:
-        extracts = pd.DataFrame(store.current_extracts(conn, council),
-                                columns=["id", "dataset", "period", "source_file", "loaded_at"])
+        extracts = pd.DataFrame(store.current_extracts(conn, council, source_formats), columns=EXTRACT_COLUMNS)
         frames = {}
         for dataset in store.RECORD_TABLES:
-            names, rows = store.current_records(conn, council, dataset)
+            names, rows = store.current_records(conn, council, dataset, source_formats=source_formats)
             # Column by column: pandas inspects every row object it is given as a record,
             # which on SQLAlchemy rows costs more than the query.
             columns = zip(*rows) if rows else ([] for _ in names)
             frame = pd.DataFrame({name: _column(dataset, name, values) for name, values in zip(names, columns)})
-            frames[dataset] = prepare(dataset, frame)
+            frames[dataset] = prepare(dataset, frame, extracts)
     return Records(council=council, frames=frames, extracts=extracts)
 
 
@@ -101,21 +132,25 @@ def _column(dataset: str, name: str, values) -> pd.Series | list:
     # Text as plain Python strings from the start: pandas would otherwise build Arrow
     # strings, which cost more on the row selections the cohorts make every month.
     table = store.RECORD_TABLES[dataset]
-    if name == "extract_period" or (name in table.c and isinstance(table.c[name].type, String)):
+    if name == "extract_as_at" or (name in table.c and isinstance(table.c[name].type, String)):
         return pd.Series(values, dtype=object)
     return list(values)
 
 
-def prepare(dataset: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Types, latest version of each record, and the columns derived once per load."""
+def prepare(dataset: str, frame: pd.DataFrame, extracts: pd.DataFrame) -> pd.DataFrame:
+    """Types, latest version of each record, omissions, and the columns derived once per load."""
     for column in frame.columns:
         if column in DATE_COLUMNS.get(dataset, ()) or column in DATETIME_COLUMNS.get(dataset, ()):
             frame[column] = _parse(frame[column])
         elif frame[column].dtype == "str":  # records built in tests or by other callers
             frame[column] = frame[column].astype(object)
+    frame["extract_as_at"] = frame["extract_as_at"].astype(str).str.slice(0, 10)
     if dataset == "health_assessments":
         frame["due_or_done"] = frame["date_due"].fillna(frame["date_completed"])
-    frame = latest_versions(frame, RECORD_KEYS[dataset])
+    if dataset == "missing_episodes":
+        frame["episode_id"] = same_episode_ids(frame, extracts)
+    frame = latest_versions(frame, RECORD_KEYS[dataset], extracts)
+    frame = apply_omissions(dataset, frame, extracts)
     derive = _DERIVED.get(dataset)
     return derive(frame) if derive else frame
 
@@ -133,15 +168,127 @@ def _parse(column: pd.Series) -> pd.Series:
     return pd.Series(parsed, index=column.index)
 
 
-def latest_versions(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
-    """One row per key: the one from the latest month's extract (the latest load if two)."""
+def same_episode_ids(frame: pd.DataFrame, extracts: pd.DataFrame) -> pd.Series:
+    """A return's missing episode is the monthly extract's episode of the same child that
+    began the same day (the n-th of that day, in time order, if there are several): it
+    takes that episode's id, so the two are versions of one record. The 903 has no episode
+    ids; the ingest makes them from the child and the date."""
+    ids = frame["episode_id"]
+    returns = set(extracts.loc[extracts["source_format"] == "ssda903", "id"])
+    from_return = frame["extract_id"].isin(returns).to_numpy()
+    if not from_return.any() or from_return.all():
+        return ids
+    day = pd.Series(frame["missing_from"].to_numpy().astype("datetime64[D]"), index=frame.index)
+    keys = pd.DataFrame({"child_id": frame["child_id"], "day": day, "episode_id": ids,
+                         "moment": frame["missing_from"], "from_return": from_return})
+    monthly = keys.loc[~from_return].drop_duplicates("episode_id").sort_values(["moment", "episode_id"])
+    monthly["n"] = monthly.groupby(["child_id", "day"]).cumcount()
+    returned = keys.loc[from_return].drop_duplicates("episode_id").sort_values(["episode_id"])
+    returned["n"] = returned.groupby(["child_id", "day"]).cumcount()
+    matched = returned.merge(monthly, on=["child_id", "day", "n"], suffixes=("", "_monthly"))
+    renaming = dict(zip(matched["episode_id"], matched["episode_id_monthly"]))
+    return ids.map(lambda episode: renaming.get(episode, episode)).astype(object)
+
+
+def latest_versions(frame: pd.DataFrame, key: tuple[str, ...], extracts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per key: the one from the extract as at the latest date (the latest load if
+    two), with each field a file does not have taken from the latest version that has it."""
     repeated = frame.duplicated(list(key), keep=False).to_numpy()
     if not repeated.any():
         return frame.reset_index(drop=True)
     # Only records that appear more than once need sorting into their versions.
-    versions = frame.loc[repeated].sort_values(["extract_period", "extract_id", "source_row"], kind="stable")
-    latest = versions.drop_duplicates(list(key), keep="last")
+    versions = frame.loc[repeated].sort_values(_VERSION_ORDER, kind="stable")
+    latest = versions.drop_duplicates(list(key), keep="last").copy()
+    _fill_fields_not_carried(latest, versions, key, extracts)
+    _keep_times_of_day(latest, versions, key)
     return pd.concat([frame.loc[~repeated], latest], ignore_index=True)
+
+
+def _fill_fields_not_carried(latest: pd.DataFrame, versions: pd.DataFrame, key: tuple[str, ...],
+                             extracts: pd.DataFrame | None) -> None:
+    """A file says nothing about the fields it does not have: take those from the latest
+    version whose file has them (a monthly extract's district under a return's episode)."""
+    if extracts is None or "fields" not in extracts or not len(latest):
+        return
+    ids = versions["extract_id"].to_numpy(dtype=np.int64)
+    known = extracts[extracts["id"].isin(set(ids)) & extracts["fields"].notna()]
+    carried = {int(i): set(str(f).split(",")) for i, f in zip(known["id"], known["fields"])}
+    if not carried:
+        return
+    names = set.union(*carried.values()) - set.intersection(*carried.values())
+    size = int(max(ids.max(), latest["extract_id"].max())) + 1
+    for name in sorted(names & set(latest.columns) & _RECORD_FIELDS):
+        by_id = np.ones(size, dtype=bool)  # extracts saying nothing of their fields carry them all
+        for extract_id, fields in carried.items():
+            by_id[extract_id] = name in fields
+        lacking = ~by_id[latest["extract_id"].to_numpy(dtype=np.int64)]
+        having = versions.loc[by_id[ids]].drop_duplicates(list(key), keep="last")
+        if not lacking.any() or having.empty:
+            continue
+        values = having.set_index(list(key))[name]
+        wanted = latest.loc[lacking, list(key)]
+        found = values.reindex(pd.MultiIndex.from_frame(wanted) if len(key) > 1 else wanted[key[0]])
+        present = found.notna().to_numpy()
+        column = latest[name].to_numpy().copy() if latest[name].dtype != object else \
+            latest[name].to_numpy(dtype=object).copy()
+        column[np.flatnonzero(lacking)[present]] = found.to_numpy()[present]
+        latest[name] = pd.Series(column, index=latest.index, dtype=latest[name].dtype)
+
+
+def _keep_times_of_day(latest: pd.DataFrame, versions: pd.DataFrame, key: tuple[str, ...]) -> None:
+    """A later file giving a date without its time (the 903: midnight) keeps the time an
+    earlier file gave for the same day."""
+    for name in [c for c in latest.columns if str(latest[c].dtype).startswith("datetime64[s")]:
+        values = latest[name].to_numpy()
+        midnight = ~np.isnat(values) & (values == values.astype("datetime64[D]"))
+        if not midnight.any():
+            continue
+        timed = versions.loc[~np.isnat(versions[name].to_numpy())
+                             & (versions[name].to_numpy() != versions[name].to_numpy().astype("datetime64[D]"))]
+        if timed.empty:
+            continue
+        timed = timed.assign(_day=timed[name].to_numpy().astype("datetime64[D]"))
+        lookup = timed.drop_duplicates([*key, "_day"], keep="last").set_index([*key, "_day"])[name]
+        wanted = latest.loc[midnight, list(key)].assign(_day=values[midnight].astype("datetime64[D]"))
+        found = lookup.reindex(pd.MultiIndex.from_frame(wanted)).to_numpy()
+        keep = ~np.isnat(found)
+        values = values.copy()
+        values[np.flatnonzero(midnight)[keep]] = found[keep]
+        latest[name] = values
+
+
+def apply_omissions(dataset: str, frame: pd.DataFrame, extracts: pd.DataFrame) -> pd.DataFrame:
+    """Records a later complete file leaves out: ended by its first day, or withdrawn.
+
+    A record's latest version comes from the latest-dated file that lists it, so every
+    file dated later than that does not list it: each such file with a `spans` or
+    `dated` rule says the record was not in its months (`Completeness.apply_omission`).
+    """
+    own = extracts[(extracts["dataset"] == dataset) & extracts["complete_for"].notna()]
+    rules = [(row, Completeness.parse(row.complete_for)) for row in own.itertuples(index=False)]
+    rules = [(row, rule) for row, rule in rules if rule.kind in (SPANS, DATED)]
+    if not rules or frame.empty:
+        return frame
+    as_at = frame["extract_as_at"].to_numpy(dtype=object)
+    withdrawn = np.zeros(len(frame), dtype=bool)
+    ends: dict[str, np.ndarray] = {}
+    for row, rule in sorted(rules, key=lambda item: str(item[0].as_at)):
+        older = as_at < str(row.as_at)[:10]
+        if not older.any():
+            continue
+        columns = {name: (ends.get(name) if name in ends else frame[name].to_numpy()).astype("datetime64[D]")
+                   for name in (*rule.dates, *([rule.end] if rule.end else []))}
+        flags = frame[rule.only].fillna(False).to_numpy(dtype=bool) if rule.only else None
+        gone, ended, new_ends = rule.apply_omission(columns, flags, np.datetime64(row.first_month + "-01", "D"),
+                                                    np.datetime64(str(row.as_at)[:10], "D"))
+        withdrawn |= gone & older
+        if rule.end and (ended & older).any():
+            current = ends.get(rule.end, frame[rule.end].to_numpy().astype("datetime64[D]")).copy()
+            current[ended & older] = new_ends[ended & older]
+            ends[rule.end] = current
+    for name, values in ends.items():
+        frame[name] = values.astype("datetime64[s]")
+    return frame.loc[~withdrawn].reset_index(drop=True) if withdrawn.any() else frame
 
 
 def code_groups(codes: pd.Series, list_name: str, unknown: str = "unknown") -> pd.Series:
@@ -200,24 +347,14 @@ def placement_mix(placement_group: pd.Series, provider_group: pd.Series) -> pd.S
 
 
 def _derive_children_in_care(frame: pd.DataFrame) -> pd.DataFrame:
-    """Placements: a run of episodes that changed only the legal status is one placement.
-
-    `placement_start` is the start of the run an episode belongs to (for "same placement
-    for two years"); `placement_number` numbers a child's placements in order (for "three
-    or more placements in twelve months").
-    """
-    frame = frame.sort_values(["child_id", "episode_start"], kind="stable").reset_index(drop=True)
-    frame["child_number"] = pd.factorize(frame["child_id"])[0]
-    new_child = frame["child_id"].ne(frame["child_id"].shift())
-    new_placement = new_child | ~frame["reason_new_episode"].isin(SAME_PLACEMENT_REASONS)
-    frame["placement_number"] = new_placement.cumsum()
-    frame["placement_start"] = frame.groupby("placement_number")["episode_start"].transform("min")
+    """Periods of care and placements from the child's whole history (`history.py`), then
+    the groups and breakdown labels, once per load rather than once per month."""
+    frame = derive_periods_of_care(frame)
     frame["placement_group"] = code_groups(frame["placement_type"], "placement_type")
     frame["provider_group"] = code_groups(frame["placement_provider"], "placement_provider")
     frame["sex_group"] = code_groups(frame["sex"], "sex")
     frame["ethnic_group"] = code_groups(frame["ethnicity"], "ethnicity", unknown="Not known")
     frame["legal_group"] = code_groups(frame["legal_status"], "legal_status")
-    # Breakdown labels, once per load rather than once per month.
     frame["uasc"] = frame["uasc"].astype(bool)
     frame["uasc_status"] = text(np.where(frame["uasc"].to_numpy(), "UASC", "Not UASC"), frame.index)
     frame["placed_in_area"] = frame["placed_in_area"].astype("boolean")

@@ -20,11 +20,12 @@ from scorecard.metrics.cohorts import COHORTS
 from scorecard.metrics.comparators import Comparison, choose_benchmark, neighbour_average
 from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.formatting import format_value
-from scorecard.metrics.rating import direction, rate, suppressed
+from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate, suppressed
 from scorecard.metrics.records import load_records
 from scorecard.metrics.reference import ENGLAND, council
 
 COMPARATORS = [c.value for c in Comparator]
+RATED = (GREEN, AMBER, RED)
 MAX_BREAKDOWNS_KEPT = 512
 
 
@@ -59,10 +60,14 @@ class CouncilMetrics:
         return periods[-1] if periods else None
 
     def as_at(self, period: str) -> dict:
-        """What a page says the data is "as at": the month's last day, and when its
-        extracts were loaded (the latest of them)."""
-        loaded = self.records.extracts.loc[self.records.extracts["period"] == period, "loaded_at"]
-        return {"month_end": to_date(Month.parse(period).last), "loaded_at": loaded.max() if len(loaded) else None}
+        """What a page says the data is "as at": the month's last day, the days the extracts
+        covering it are as at (a return covering the year is as at 31 March), and when they
+        were loaded (the latest of them)."""
+        ids = {i for dataset in store.RECORD_TABLES for i in self.records.extract_ids(dataset, period)}
+        covering = self.records.extracts[self.records.extracts["id"].isin(ids)]
+        return {"month_end": to_date(Month.parse(period).last),
+                "extracts_as_at": sorted(set(covering["as_at"])),
+                "loaded_at": covering["loaded_at"].max() if len(covering) else None}
 
     def total(self, indicator: str, period: str) -> dict | None:
         return self._totals.get((indicator, period))
@@ -105,6 +110,8 @@ class CouncilMetrics:
         target = indicator.target_for(period)
         rating = rate(indicator, value, denominator, target, comparisons["england"],
                       comparisons["statistical_neighbours"], self.catalogue.min_denominator(indicator))
+        history_note = total.get("history_note") or ""
+        rating = _unless_incomplete(rating, history_note)
         row = {
             "indicator": indicator.id, "label": indicator.label, "unit": indicator.unit.value,
             "polarity": indicator.polarity.value, "period": period,
@@ -125,6 +132,8 @@ class CouncilMetrics:
                 row["statistical_neighbours_rank_of"] = comparison.rank_of
         row["extract_ids"] = tuple(total.get("extract_ids") or ())
         row["note"] = total.get("note") or ("" if total else f"not computed for {period}")
+        row["incomplete"] = _none_if_nan(total.get("incomplete"))
+        row["history_note"] = history_note
         return row
 
     def scorecard(self, period: str, framework: str | None = None, theme: str | None = None,
@@ -158,10 +167,10 @@ class CouncilMetrics:
         return pd.DataFrame(rows, columns=["indicator", "period", "value"])
 
     def extracts(self, extract_ids) -> pd.DataFrame:
-        """The extracts a figure came from: id, dataset, period, source file, when loaded."""
+        """The extracts a figure came from: id, dataset, months covered, as-at day, source file, when loaded."""
         wanted = {int(i) for i in extract_ids}
         table = self.records.extracts
-        return table[table["id"].isin(wanted)].sort_values(["dataset", "period", "id"]).reset_index(drop=True)
+        return table[table["id"].isin(wanted)].sort_values(["dataset", "first_month", "id"]).reset_index(drop=True)
 
     def commentary(self, indicator: str | None = None, up_to: str | None = None) -> list[dict]:
         """Officers' footnotes, newest month first; read fresh on every call (they are small,
@@ -210,8 +219,9 @@ class CouncilMetrics:
         table = table[table["period"].isin(periods)].reset_index(drop=True)
         # Each group is rated and trended like the whole: against the same target, with
         # the same small-number rule. Benchmarks are published for whole councils only.
-        ratings = [rate(indicator, _none_if_nan(r.value), _none_if_nan(r.denominator),
-                        indicator.target_for(r.period), None, None, self.catalogue.min_denominator(indicator))
+        ratings = [_unless_incomplete(rate(indicator, _none_if_nan(r.value), _none_if_nan(r.denominator),
+                                           indicator.target_for(r.period), None, None,
+                                           self.catalogue.min_denominator(indicator)), r.history_note)
                    for r in table.itertuples()]
         table["rag"] = [rating.rag for rating in ratings]
         table["rag_reason"] = [rating.reason for rating in ratings]
@@ -256,6 +266,13 @@ class CouncilMetrics:
             if self.hidden(indicator, _none_if_nan(earlier.get("numerator")), _none_if_nan(earlier.get("denominator"))):
                 row = dict(row, **{name: None, f"{name}_direction": None})
         return row
+
+
+def _unless_incomplete(rating: Rating, history_note: str) -> Rating:
+    """A figure that needs history the store does not hold is not judged."""
+    if history_note and rating.rag in RATED:
+        return Rating(NOT_RATED, f"not rated: {history_note}")
+    return rating
 
 
 def _numerator_denominator(values: pd.DataFrame, indicator_id: str, period: str) -> tuple:
