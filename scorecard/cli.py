@@ -1,4 +1,4 @@
-"""The `scorecard` command: load a month, write templates, list extracts, make the demo."""
+"""The `scorecard` command: load extracts and returns, write templates, list extracts, make the demo."""
 from __future__ import annotations
 
 import gc
@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from scorecard import settings
+from scorecard.cli_options import council_option
 
 MAX_PROBLEMS_SHOWN = 60
 
@@ -38,35 +39,50 @@ def main() -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--period", required=True, help="The month the extracts are as at, YYYY-MM (e.g. 2019-09).")
-@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@click.option("--period", default=None, help="The month monthly extracts are as at, YYYY-MM (e.g. 2019-09).")
+@click.option("--year", default=None, help="The collection year of an SSDA903 return, e.g. 2019-20 "
+              "(1 April 2019 to 31 March 2020); --period with any month of it also gives it.")
+@council_option
 @click.option("--dataset", default=None, help="Treat every file as this dataset instead of recognising it.")
 @click.option("--sheet", default=None, help="Read only this sheet of each workbook.")
-@click.option("--dry-run", is_flag=True, help="Validate and report, write nothing.")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change, write nothing.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
               help="Save every problem found to this .csv or .json file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(files, period, council, dataset, sheet, dry_run, report_path, quiet) -> None:
-    """Validate and load a month's extracts: all of them, or none.
+def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet) -> None:
+    """Validate and load extracts: all of them, or none.
 
     FILES are .xlsx or .csv files: the scorecard templates, your system's own exports
-    with the same columns, or the SSDA903 return's CSV files.
+    (map any column it words differently once with `scorecard mapping set`), or the
+    SSDA903 return's CSV files.
     """
     from ingest.readers import ReadAhead
 
     # Start parsing the files now: it goes on while the rest of the program is imported.
     ahead = ReadAhead(files)
-    from ingest.upload import period_end
-
-    try:
-        period_end(period)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--period") from exc
-    with _collector_paused():
-        status = _ingest(files, period, council or settings.default_council(), dataset, sheet, dry_run,
-                         report_path, quiet, ahead.get)
+    status = ingest_files(files, period, year, council, dataset=dataset, sheet=sheet, dry_run=dry_run,
+                          report_path=report_path, quiet=quiet, read=ahead.get)
     if status:
         sys.exit(status)
+
+
+def ingest_files(files, period: str | None, year: str | None, council: str, *, dataset: str | None = None,
+                 sheet: str | None = None, dry_run: bool = False, report_path: Path | None = None,
+                 quiet: bool = False, read=None, show_changes: bool = True) -> int:
+    """`scorecard ingest` as a function (the demo loads through it): 0 when loaded, 1 when not."""
+    from scorecard.periods import CollectionYear, normal_month
+
+    try:
+        period = normal_month(period) if period else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--period") from exc
+    try:
+        collection_year = CollectionYear.parse(year) if year else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--year") from exc
+    with _collector_paused():
+        return _ingest(files, period, collection_year, council, dataset, sheet, dry_run, report_path, quiet, read,
+                       show_changes)
 
 
 @contextmanager
@@ -80,8 +96,15 @@ def _collector_paused():
         gc.enable()
 
 
-def _ingest(files, period, council, dataset, sheet, dry_run, report_path, quiet, read) -> int:
+def _covered(upload) -> str:
+    if upload.year is not None and any(t.source_format == "ssda903" for t in upload.tables):
+        return f"the collection year {upload.year}"
+    return upload.period or ""
+
+
+def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet, read, show_changes) -> int:
     from ingest.load import load_upload
+    from ingest.readers import read_file
     from ingest.upload import validate_upload
     from scorecard import store
 
@@ -92,7 +115,7 @@ def _ingest(files, period, council, dataset, sheet, dry_run, report_path, quiet,
         item_show_func=lambda p: p.name if p else "",
     ) as bar:
         upload = validate_upload(files, period, council, conn=conn, dataset=dataset, sheet=sheet,
-                                 progress=lambda path: bar.update(1, path), read=read)
+                                 progress=lambda path: bar.update(1, path), read=read or read_file, year=year)
     report = upload.report
     _print_report(report)
     if report_path:
@@ -103,16 +126,22 @@ def _ingest(files, period, council, dataset, sheet, dry_run, report_path, quiet,
         reason = f"{count} error{'s' if count != 1 else ''}" if count else "no dataset recognised"
         click.echo(f"Nothing loaded: {reason} ({counts}); the store is unchanged.", err=True)
         return 1
+    for mapping in upload.mappings_used:
+        click.echo(f"Read {mapping.dataset} with {council}'s saved mapping, version {mapping.version}: "
+                   f"{'; '.join(mapping.describe())}")
+    for changes in upload.changes.values() if show_changes else ():
+        for line in changes.lines():
+            click.echo(line)
     count = len(report.warnings)
     warnings = f"; {count} warning{'s' if count != 1 else ''}" if count else ""
     if dry_run:
-        click.echo(f"Dry run: {counts} are valid for {council} {period}{warnings}; nothing written "
+        click.echo(f"Dry run: {counts} are valid for {council} {_covered(upload)}{warnings}; nothing written "
                    f"({time.perf_counter() - started:.1f} s).")
         return 0
     if not quiet:
         click.echo(f"Writing {upload.row_count:,} rows in one transaction...", err=True)
     ids = load_upload(engine, upload, settings.current_user())
-    click.echo(f"Loaded {counts} for {council} {period} as extracts {ids[0]}-{ids[-1]}{warnings} "
+    click.echo(f"Loaded {counts} for {council} {_covered(upload)} as extracts {ids[0]}-{ids[-1]}{warnings} "
                f"({time.perf_counter() - started:.1f} s).")
     return 0
 
@@ -131,17 +160,26 @@ def templates(out_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--council", default=None, help="Only this council's extracts.")
 def extracts(as_json: bool, council: str | None) -> None:
-    """List every extract loaded: what, from which file (SHA-256), when, by whom, and its status."""
+    """List every extract loaded: what, which months, from which file (SHA-256), with which
+    column mapping, when, by whom, and its status."""
     from scorecard import store
 
     with store.read_connection(store.engine()) as conn:
         rows = store.list_extracts(conn, council)
+        versions = {m["id"]: m["version"] for m in store.mapping_versions(conn)}
+    for row in rows:
+        row["mapping_version"] = versions.get(row["mapping_id"])
     if as_json:
+        for row in rows:
+            row["changes"] = json.loads(row["changes"]) if row["changes"] else None
         click.echo(json.dumps(rows, indent=2, default=str))
         return
     for row in rows:
-        click.echo(f"{row['id']:>5} {row['council']} {row['period']} {row['dataset']:<20} {row['status']:<10} "
-                   f"{row['row_count']:>7} rows  {row['source_file']}  {row['sha256'][:12]}  "
+        months = row["first_month"] if row["first_month"] == row["last_month"] else \
+            f"{row['first_month']}..{row['last_month']}"
+        mapping = f"  mapping v{row['mapping_version']}" if row["mapping_version"] else ""
+        click.echo(f"{row['id']:>5} {row['council']} {months:<17} {row['dataset']:<20} {row['status']:<10} "
+                   f"{row['row_count']:>7} rows  {row['source_file']}  {row['sha256'][:12]}{mapping}  "
                    f"{row['loaded_at']:%Y-%m-%d %H:%M} {row['loaded_by']}")
 
 
@@ -168,17 +206,13 @@ def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool,
     click.echo(f"Wrote {len(periods)} months of extracts to {out_dir}")
     if no_load:
         return
-    ctx = click.get_current_context()
     with click.progressbar(periods, label="Loading the demo county", item_show_func=lambda p: p[0] if p else "") as bar:
         for period, files in bar:
-            try:
-                ctx.invoke(ingest, files=files, period=period, council=COUNCIL, dataset=None, sheet=None,
-                           dry_run=False, report_path=None, quiet=True)
-            except SystemExit as exc:
-                if exc.code:
-                    raise
+            if ingest_files(files, period, None, COUNCIL, quiet=True, show_changes=False):
+                sys.exit(1)
 
 from scorecard.cli_commentary import commentary  # noqa: E402  (commands defined there)
+from scorecard.cli_mapping import mapping  # noqa: E402  (commands defined there)
 from scorecard.cli_metrics import benchmarks, metrics, report  # noqa: E402  (commands defined there)
 from scorecard.cli_packs import briefing, pack  # noqa: E402  (commands defined there)
 
@@ -188,6 +222,7 @@ main.add_command(report)
 main.add_command(commentary)
 main.add_command(pack)
 main.add_command(briefing)
+main.add_command(mapping)
 
 if __name__ == "__main__":
     main()

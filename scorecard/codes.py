@@ -4,12 +4,17 @@ Each list is `data/reference/codes/<name>.csv` with the columns
 code, label, aliases, group, first_year, last_year, source, notes.
 A value in an extract matches a code by the code itself, its label, or any alias,
 ignoring case, spaces and punctuation ("U4", "u4", "Foster placement with other foster
-carer - long term fostering" all mean U4).
+carer - long term fostering" all mean U4). Failing that, by its words (`word_match`):
+"Refused by parent" is "Refused by the parent or carer", while "Refused" alone, which
+could be the child or the parent, matches nothing.
 """
 from __future__ import annotations
 
 import csv
+import difflib
 import functools
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +26,49 @@ CODES_DIR = REFERENCE_DIR / "codes"
 def token(value: object) -> str:
     """The form used to compare headers and codes: lower case letters and digits only."""
     return "".join(ch for ch in str(value).lower() if ch.isalnum())
+
+
+# Words that carry no meaning in a code's label: "Refused by the parent or carer(s)" is
+# {refus, parent, carer}. Negations and prepositions that change a meaning ("not", "no",
+# "in", "out", "other") are not filler.
+FILLER_WORDS = frozenset({"a", "an", "the", "by", "of", "for", "to", "with", "at", "on", "from", "as", "is",
+                          "was", "were", "be", "been", "or", "and", "their", "his", "her", "its", "s", "only",
+                          "e", "g", "eg", "etc"})
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+_IRREGULAR = {"children": "child", "childrens": "child", "people": "person"}
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _stem(word: str) -> str:
+    """A word's stem, so that 'refused', 'refuses' and 'refuse' compare equal: one common
+    English suffix removed from words of five letters or more, leaving at least four."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.isalpha() and len(word) > 4:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: object) -> frozenset[str]:
+    """The stems of the words that carry meaning, ignoring case, punctuation and filler."""
+    return frozenset(_stem(w) for w in _WORD.findall(str(text).lower().replace("'", "")) if w not in FILLER_WORDS)
+
+
+def covers(written: frozenset[str], name: frozenset[str]) -> bool:
+    """Whether words written in a file match a code's name (label or alias), by the rule:
+
+    - every written word is one of the name's words (nothing is added, such as "not");
+    - a single written word matches only a single-word name (so "Parent" is not
+      "Parent refused");
+    - otherwise the written words are at least two, and at least half of the name's words.
+    """
+    if not written or not written <= name:
+        return False
+    if len(written) == 1:
+        return len(name) == 1
+    return len(written) >= max(2, -(-len(name) // 2))
 
 
 @dataclass(frozen=True)
@@ -38,10 +86,36 @@ class CodeList:
     codes: dict[str, Code]
     source: str
     _lookup: dict[str, str] = field(default_factory=dict, repr=False)
+    _names: list[tuple[str, frozenset[str], str]] = field(default_factory=list, repr=False)
+    """(code, content words, name as written) of every label and alias."""
 
-    def match(self, value: object) -> str | None:
-        """The code a written value stands for, or None."""
-        return self._lookup.get(token(value))
+    def match(self, value: object, aliases: Mapping[str, str] | None = None) -> str | None:
+        """The code a written value stands for, or None: the code, its label or an alias
+        (ignoring case, spaces and punctuation); then `aliases` (a council's own, by
+        token); then the label's words, where exactly one code matches (`word_match`)."""
+        key = token(value)
+        code = self._lookup.get(key)
+        if code is None and aliases:
+            code = aliases.get(key)
+        return code if code is not None else self.word_match(value)
+
+    def word_match(self, value: object) -> str | None:
+        """The one code whose label or an alias the value's words cover (see `covers`)."""
+        written = content_words(value)
+        matched = {code for code, words, _ in self._names if covers(written, words)}
+        return matched.pop() if len(matched) == 1 else None
+
+    def closest(self, value: object, count: int = 3) -> list[str]:
+        """The codes most like a value that matched none, as 'CODE (label)', best first."""
+        written = content_words(value)
+        text = token(value)
+        scores: dict[str, float] = {}
+        for code, words, name in self._names:
+            shared = len(written & words) / len(written | words) if written or words else 0.0
+            score = max(shared, difflib.SequenceMatcher(None, text, token(name)).ratio() * 0.9)
+            scores[code] = max(scores.get(code, 0.0), score)
+        best = sorted((c for c in scores if scores[c] >= 0.3), key=lambda c: -scores[c])[:count]
+        return [f"{c} ({self.codes[c].label})" for c in best]
 
     def group(self, code: str) -> str:
         return self.codes[code].group
@@ -79,7 +153,10 @@ def _read(path: Path) -> CodeList:
     # A code always means itself, even when another code's alias spells the same.
     for code in codes:
         lookup[token(code)] = code
-    return CodeList(name=path.stem, codes=codes, source="; ".join(sources), _lookup=lookup)
+    names = [(row["code"].strip(), content_words(name), name.strip())
+             for row in rows for name in [row["code"], row["label"], *(row.get("aliases") or "").split("|")]
+             if name.strip()]
+    return CodeList(name=path.stem, codes=codes, source="; ".join(sources), _lookup=lookup, _names=names)
 
 
 @functools.cache

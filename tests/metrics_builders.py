@@ -10,8 +10,10 @@ import itertools
 
 import pandas as pd
 
+from ingest.datasets import DATASETS
 from scorecard import store
-from scorecard.metrics.records import Records, prepare
+from scorecard.metrics.records import EXTRACT_COLUMNS, Records, prepare
+from scorecard.periods import month_end
 
 COUNCIL = "E10000099"
 MONTH = "2024-03"
@@ -20,28 +22,32 @@ MONTH = "2024-03"
 def make_records(rows: dict[str, list[dict]], month: str = MONTH, loaded: dict[str, list[str]] | None = None,
                  council: str = COUNCIL) -> Records:
     """Records from rows per dataset. A row's `period` (default `month`) is the month of
-    the extract it came from. `loaded` adds months whose extracts exist (perhaps empty)."""
+    the monthly extract it came from. `loaded` adds months whose extracts exist (perhaps empty)."""
     ids = itertools.count(1)
     extract_ids: dict[tuple[str, str], int] = {}
-    frames = {}
-    for dataset, table in store.RECORD_TABLES.items():
+    for dataset in store.RECORD_TABLES:
         months = {row.get("period", month) for row in rows.get(dataset, [])} | {month}
         months |= set((loaded or {}).get(dataset, []))
         for period in sorted(months):
             extract_ids[(dataset, period)] = next(ids)
+    extracts = pd.DataFrame(
+        [{"id": i, "dataset": d, "first_month": p, "last_month": p, "as_at": month_end(p),
+          "complete_for": DATASETS[d].completeness.code(), "source_format": "template", "fields": None,
+          "source_file": f"{d}-{p}.csv", "loaded_at": None}
+         for (d, p), i in extract_ids.items()], columns=EXTRACT_COLUMNS)
+    frames = {}
+    for dataset, table in store.RECORD_TABLES.items():
         names = [c.name for c in table.c if c.name != "id"]
         records = []
         for number, row in enumerate(rows.get(dataset, []), start=2):
             period = row.get("period", month)
             full = {name: None for name in names}
             full.update({k: v for k, v in row.items() if k != "period"})
-            full.update(extract_id=extract_ids[(dataset, period)], source_row=number, extract_period=period)
+            full.update(extract_id=extract_ids[(dataset, period)], source_row=number,
+                        extract_as_at=month_end(period).isoformat())
             records.append(full)
-        frame = pd.DataFrame.from_records(records, columns=[*names, "extract_period"])
-        frames[dataset] = prepare(dataset, frame)
-    extracts = pd.DataFrame(
-        [{"id": i, "dataset": d, "period": p, "source_file": f"{d}-{p}.csv", "loaded_at": None}
-         for (d, p), i in extract_ids.items()])
+        frame = pd.DataFrame.from_records(records, columns=[*names, "extract_as_at"])
+        frames[dataset] = prepare(dataset, frame, extracts)
     return Records(council=council, frames=frames, extracts=extracts)
 
 

@@ -79,6 +79,7 @@ def test_unknown_codes_say_what_is_allowed():
     values, problems = cells.convert_code(["U9"], code_list("placement_type"))
     assert values == [None]
     assert "not a known placement type code" in problems[0][1] and "Codes sheet" in problems[0][1]
+    assert "closest: U1 (" in problems[0][1]  # the codes most like it come first
     values, problems = cells.convert_code(["X"], code_list("missing_type"))
     assert "expected one of M, A" in problems[0][1]
 

@@ -292,7 +292,8 @@ def test_scorecard_demo_loads_through_ingest_once(engine, database_url, tmp_path
     assert result.exit_code == 0, result.output
     with engine.connect() as conn:
         extracts = store.list_extracts(conn, demo.COUNCIL)
-    assert len(extracts) == 12 and {e["period"] for e in extracts} == {"2024-03", "2024-04"}
+    assert len(extracts) == 12 and {e["first_month"] for e in extracts} == {"2024-03", "2024-04"}
+    assert all(e["first_month"] == e["last_month"] for e in extracts)
     assert all(e["status"] == "current" for e in extracts)
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0 and "already holds the demo county" in again.output

@@ -59,7 +59,7 @@ def test_a_messy_month_loads_whole_with_lineage(engine, database_url, tmp_path):
 
     # What was ignored is reported, not silently dropped.
     assert "column 'Social worker notes' is not part of the children in care template" in result.output
-    assert "row 10" in result.output and "looks like a total" in result.output
+    assert "row 10: row starts with 'Total': a total, footer or note, not data" in result.output
     assert "sheet 'Filters'" in result.output and "was ignored" in result.output
     # A visit done after the month end is loaded with a warning.
     assert "WARNING visits.xlsx, sheet 'Visits', row 4, column 'Actual Visit Date'" in result.output
@@ -71,8 +71,9 @@ def test_extracts_lists_lineage_as_json(engine, database_url, tmp_path):
     assert result.exit_code == 0
     listed = json.loads(result.output)
     assert {e["dataset"] for e in listed} == {"children_in_care", "missing_episodes", "return_interviews", "visits"}
-    assert set(listed[0]) >= {"dataset", "period", "source_file", "sha256", "row_count", "loaded_at", "loaded_by",
-                              "status"}
+    assert set(listed[0]) >= {"dataset", "first_month", "last_month", "as_at", "complete_for", "source_file", "sha256",
+                              "row_count", "mapping_version", "changes", "loaded_at", "loaded_by", "status"}
+    assert (listed[0]["first_month"], listed[0]["last_month"], listed[0]["as_at"]) == ("2019-09", "2019-09", "2019-09-30")
 
 
 def test_loading_the_same_month_again_supersedes_and_keeps_the_earlier_rows(engine, database_url, tmp_path):
@@ -89,8 +90,8 @@ def test_loading_the_same_month_again_supersedes_and_keeps_the_earlier_rows(engi
     # Another month is a new extract, not a supersession.
     assert ingest(files[1], "--period", "2019-10").exit_code == 0
     with engine.connect() as conn:
-        assert len(store.current_extract_ids(conn, "E10000099", "missing_episodes", "2019-09")) == 1
-        assert len(store.current_extract_ids(conn, "E10000099", "missing_episodes", "2019-10")) == 1
+        assert len(store.current_extracts_covering(conn, "E10000099", "missing_episodes", "2019-09", "2019-09")) == 1
+        assert len(store.current_extracts_covering(conn, "E10000099", "missing_episodes", "2019-10", "2019-10")) == 1
 
 
 def test_dry_run_validates_and_writes_nothing(engine, database_url, tmp_path):

@@ -253,8 +253,11 @@ def test_initial_health_assessments_due_in_the_month_in_20_working_days():
     assert total(april, "iha_in_timescale") == (1, 1, 1.0)  # i3, done before it was due
 
 
-def health(child, kind, done, period="2023-04"):
-    return {"child_id": child, "assessment_type": kind, "date_completed": done, "date_due": done, "period": period}
+def health(child, kind, done, period=None):
+    """An assessment done on its due date, in the file of the month it was due (each month's
+    file lists every assessment due in it)."""
+    return {"child_id": child, "assessment_type": kind, "date_completed": done, "date_due": done,
+            "period": period or done[:7]}
 
 
 def test_health_and_dental_checks_for_children_in_care_12_months():
@@ -315,7 +318,7 @@ def test_a_month_without_its_extract_has_no_figure_rather_than_zero():
 
 def test_every_value_names_the_extracts_it_came_from():
     records = make_records({"missing_episodes": MISSING, "return_interviews": INTERVIEWS})
-    ids = dict(zip(zip(records.extracts["dataset"], records.extracts["period"]), records.extracts["id"]))
+    ids = dict(zip(zip(records.extracts["dataset"], records.extracts["first_month"]), records.extracts["id"]))
     result = figures(records)
     # e7 came in February's file; the interviews in March's.
     assert set(result[("rhi_completed", TOTAL, TOTAL)].extract_ids) == {

@@ -20,12 +20,13 @@ def test_templates_command_writes_a_documented_workbook_per_dataset(tmp_path):
         workbook = CalamineWorkbook.from_path(str(tmp_path / f"{dataset.name}.xlsx"))
         assert workbook.sheet_names == [dataset.sheet_name, "Notes", "Codes"]
         header = workbook.get_sheet_by_name(dataset.sheet_name).to_python()[0]
-        assert header == [f.header for f in dataset.fields]
+        assert header == [f.header for f in dataset.stored_fields]  # input-only fields are not template columns
         notes = workbook.get_sheet_by_name("Notes").to_python()
         documented = {row[1]: row for row in notes[3:]}
         for f in dataset.fields:
             header_cell, _, meaning, kind, required = documented[f.name][:5]
-            assert (header_cell, meaning, required) == (f.header, f.meaning, "Yes" if f.required else "No")
+            assert (header_cell, meaning) == (f.header, f.meaning)
+            assert required == ("Yes" if f.required else "No") or f.input_only and required.startswith("No: ")
         codes = workbook.get_sheet_by_name("Codes").to_python()
         listed = {(row[0], row[1]) for row in codes[1:]}
         for f in dataset.fields:
@@ -43,6 +44,8 @@ def test_a_filled_template_validates_and_blank_ones_are_recognised(tmp_path):
     assert upload.tables[0].source_rows == [3]
     assert upload.tables[0].columns["missing_from"] == [dt.datetime(2019, 9, 3, 22, 15)]
 
+    # A blank template is a month with no missing episodes: an answer, not an error.
     blank = write_workbook(tmp_path / "blank.xlsx", missing)
     upload = validate_upload([blank], "2019-09", "E10000099")
-    assert [p.code for p in upload.report.errors] == ["empty-file"]
+    assert upload.report.errors == [] and [p.code for p in upload.report] == ["no-rows"]
+    assert len(upload.tables) == 1 and len(upload.tables[0]) == 0 and upload.tables[0].first_month == "2019-09"

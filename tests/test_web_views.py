@@ -99,7 +99,8 @@ def test_indicator_page(metrics):
     assert page.sources == ("Health assessments",)
     # The month's own extract, and later ones holding newer versions of the same records
     # (an IHA due in December and completed in January is in January's extract).
-    assert page.extracts[0].period == "2024-12" and all(e.period >= "2024-12" for e in page.extracts)
+    assert page.extracts[0].first_month == "2024-12" and all(e.first_month >= "2024-12" for e in page.extracts)
+    assert page.extracts[0].months_text == "December 2024"
     assert {e.dataset for e in page.extracts} == {"Health assessments"}
     assert len(page.extracts) == len(page.row.extract_ids)
     assert [c.period for c in page.comments] == sorted((c.period for c in page.comments), reverse=True)

@@ -25,12 +25,12 @@ dash.register_page(__name__, path_template="/indicator/<indicator_id>", title=ti
 
 
 def layout(indicator_id: str | None = None, period: str | None = None, breakdown: str | None = None, **_other):
-    try:
-        page = build_indicator(figures(settings.default_council()), indicator_id or "", period, breakdown)
-    except KeyError:
+    if (indicator_id or "") not in load_catalogue().by_id:
         return html.Div([html.H1("No such indicator"),
                          html.P([f"There is no indicator called \u201c{indicator_id}\u201d. ",
                                  html.A("Back to the scorecard", href="/")])])
+    try:
+        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown)
     except NoData:
         return no_data()
     controls = [choice("indicator-period", "Month", month_options(page.periods), page.period),

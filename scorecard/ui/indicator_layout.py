@@ -83,10 +83,10 @@ def definition_card(page: IndicatorPage) -> html.Section:
         facts.append(("Out of", page.denominator_text))
     facts += [("When it is measured", page.timescale_text), ("Which way is better", page.polarity_text),
               ("How it is rated", page.rag_rule_text), ("Source data", ", ".join(page.sources))]
-    extracts = [[e.dataset, month_label(e.period), e.source_file, e.loaded] for e in page.extracts]
+    extracts = [[e.dataset, e.months_text, e.source_file, e.loaded] for e in page.extracts]
     return _section("Definition and sources", "definition", dbc.Card(dbc.CardBody([
         html.Dl([part for term, value in facts for part in (html.Dt(term), html.Dd(value))], className="facts"),
-        simple_table(["Dataset", "Month", "File", "Loaded"], extracts,
+        simple_table(["Dataset", "Months covered", "File", "Loaded"], extracts,
                      f"The extracts this month's figure was computed from ({len(extracts)})", "extracts-table")
         if extracts else html.P("No extracts: there is no figure this month."),
     ])))

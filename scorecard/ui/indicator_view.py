@@ -12,6 +12,7 @@ from scorecard.ui.text import (
     date_label,
     direction_text,
     month_label,
+    months_text,
     rag_text,
     short_month,
     value_text,
@@ -74,7 +75,9 @@ class Breakdown:
 @dataclass(frozen=True)
 class Extract:
     dataset: str
-    period: str
+    first_month: str
+    last_month: str
+    months_text: str       # 'March 2025', or 'April 2019 to March 2020' for a return
     source_file: str
     loaded: str
 
@@ -124,8 +127,9 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
         trend=tuple(_point(r) for r in records), breakdown_names=offered,
         breakdown=_breakdown(metrics, indicator_id, period, chosen) if chosen else None,
         sources=tuple(DATASET_TITLES.get(d, d) for d in metrics.source_datasets(indicator_id)),
-        extracts=tuple(Extract(DATASET_TITLES.get(e.dataset, e.dataset), e.period, e.source_file,
-                               date_label(e.loaded_at)) for e in extracts.itertuples()),
+        extracts=tuple(Extract(DATASET_TITLES.get(e.dataset, e.dataset), e.first_month, e.last_month,
+                               months_text(e.first_month, e.last_month), e.source_file, date_label(e.loaded_at))
+                       for e in extracts.itertuples()),
         comments=tuple(comments_for(metrics, indicator_id, period)),
         periods=tuple(reversed(metrics.periods())))
 

@@ -8,22 +8,24 @@ import re
 from scorecard.metrics import describe, format_value
 from scorecard.metrics.calendar import Month
 from scorecard.ui.style import ARROWS, DIRECTION_WORDS, rag_style
+from scorecard.vocabulary import DATASET_TITLES
+
+__all__ = ["COMPARATOR_NAMES", "DATASET_TITLES", "acronym_parts", "comparator_text", "counts_text", "date_label",
+           "direction_text", "month_label", "months_text", "rag_text", "short_month", "value_text"]
 
 COMPARATOR_NAMES = {"statistical_neighbours": ("Statistical neighbours", "SN"),
                     "england": ("England", "England"), "region": ("Region", "Region")}
-DATASET_TITLES = {
-    "children_in_care": "Children in care",
-    "visits": "Statutory visits",
-    "missing_episodes": "Missing episodes",
-    "return_interviews": "Return home interviews",
-    "health_assessments": "Health assessments",
-    "care_leavers": "Care leavers",
-}
+
 
 
 def month_label(period: str) -> str:
     """'2025-03' -> 'March 2025'."""
     return short_month(period, "%B %Y")
+
+
+def months_text(first: str, last: str) -> str:
+    """'March 2025', or 'April 2019 to March 2020' for an extract covering several months."""
+    return month_label(first) if first == last else f"{month_label(first)} to {month_label(last)}"
 
 
 def short_month(period: str, pattern: str = "%b %Y") -> str:
