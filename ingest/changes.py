@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from ingest.parse import Table
 from scorecard import store
 from scorecard.periods import month_first
-from scorecard.vocabulary import DATASET_TITLES, RECORD_KEYS
+from scorecard.vocabulary import DATASET_TITLES, RECORD_KEYS, same_missing_episodes
 
 EXAMPLES = 5
 
@@ -104,7 +104,12 @@ def _normaliser(column_type):
 
 
 def _key_columns(dataset: str) -> tuple[str, ...]:
-    return tuple("date_due" if name == "due_or_done" else name for name in RECORD_KEYS[dataset])
+    """The stored columns a record's key is made of (the health key's date is the due date,
+    or with none the date done)."""
+    names = []
+    for name in RECORD_KEYS[dataset]:
+        names += ["date_due", "date_completed"] if name == "due_or_done" else [name]
+    return tuple(names)
 
 
 def _keyed(dataset: str, columns: dict[str, Sequence[Any]], names: Sequence[str], count: int) -> list[tuple]:
@@ -135,14 +140,16 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
     """What loading `table` would change in the council's current records of its dataset."""
     dataset = table.dataset.name
     record_table = store.RECORD_TABLES[dataset]
-    compared = [f.name for f in table.dataset.stored_fields if f.name in table.columns]
+    compared = table.fields  # a file says nothing about the fields it does not have
     changes = DatasetChanges(dataset=dataset, rows=len(table))
     extracts = {e["id"]: e for e in store.current_extracts(conn, council) if e["dataset"] == dataset}
     same_months = {i for i, e in extracts.items()
-                   if (e["first_month"], e["last_month"]) == (table.first_month, table.last_month)}
+                   if (e["first_month"], e["last_month"], e["source_format"]) ==
+                   (table.first_month, table.last_month, table.source_format)}
     changes.superseded = [{"id": i, "file": extracts[i]["source_file"],
                            "loaded": f"{extracts[i]['loaded_at']:%d/%m/%Y %H:%M}"} for i in sorted(same_months)]
-    wanted = sorted(set(compared) | set(_key_columns(dataset)) | _span_columns(table))
+    wanted = sorted(set(compared) | set(_key_columns(dataset)) | _span_columns(table)
+                    | ({"child_id", "missing_from"} if dataset == "missing_episodes" else set()))
     names, rows = store.current_records(conn, council, dataset, columns=wanted)
     if not rows and not same_months:
         changes.new = len(table)
@@ -162,7 +169,9 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
         rank = tuple(stored_columns[o][position] for o in order)
         if key not in latest or rank > latest[key][0]:
             latest[key] = (rank, position)
-    new_keys = _keyed(dataset, table.columns, list(table.columns), len(table))
+    new_columns = _as_monthly_episodes(table, stored_columns, extracts) if dataset == "missing_episodes" \
+        else table.columns
+    new_keys = _keyed(dataset, new_columns, list(new_columns), len(table))
     this_as_at = table.as_at.isoformat()
     for i, key in enumerate(new_keys):
         before = latest.get(key)
@@ -174,8 +183,8 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
         if position is None:
             changes.new += 1
             continue
-        differ = [name for name in compared
-                  if normal[name](table.columns[name][i]) != normal[name](stored_columns[name][position])]
+        differ = [name for name in compared if not _same(normal[name](new_columns[name][i]),
+                                                         normal[name](stored_columns[name][position]))]
         if differ:
             changes.updated += 1
             for name in differ:
@@ -189,6 +198,26 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
     _omissions(changes, table, stored_columns, [(key, position) for key, (rank, position) in latest.items()
                                                 if key not in listed and rank[0][:10] < this_as_at])
     return changes
+
+
+def _as_monthly_episodes(table: Table, stored: dict[str, list], extracts: dict[int, dict]) -> dict[str, list]:
+    """A return's missing episodes under the ids of the monthly extracts' episodes they are."""
+    if table.source_format != "ssda903" or "missing_from" not in stored:
+        return table.columns
+    returned = list(zip(table.columns["episode_id"], table.columns["child_id"], table.columns["missing_from"]))
+    monthly = {e: (e, c, m) for e, c, m, extract_id in zip(stored["episode_id"], stored["child_id"],
+                                                          stored["missing_from"], stored["extract_id"])
+               if extracts[extract_id]["source_format"] == "template"}
+    monthly = list(monthly.values())
+    renaming = same_missing_episodes(returned, monthly)
+    return {**table.columns, "episode_id": [renaming.get(e, e) for e in table.columns["episode_id"]]}
+
+
+def _same(new: str | None, stored: str | None) -> bool:
+    """Equal, or the same day given without its time (a return's dates keep the time an
+    earlier file gave: see `scorecard.metrics.records`)."""
+    return new == stored or (new is not None and stored is not None and len(new) == 19 and new.endswith("00:00:00")
+                             and new[:10] == stored[:10])
 
 
 def _day(iso: str) -> str:

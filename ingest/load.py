@@ -30,7 +30,7 @@ def _write_table(conn, upload: Upload, upload_id: str, table: Table, loaded_by: 
         complete_for=table.complete_for.code(), source_format=table.source_format,
         source_file=table.file, source_sheet=table.sheet, sha256=table.sha256,
         also_from=json.dumps(table.also_from) if table.also_from else None,
-        row_count=len(table), mapping_id=table.mapping.id if table.mapping else None,
+        row_count=len(table), fields=",".join(table.fields), mapping_id=table.mapping.id if table.mapping else None,
         loaded_at=now, loaded_by=loaded_by,
     ))
     changes = upload.changes.get(table.dataset.name)

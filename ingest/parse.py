@@ -55,6 +55,9 @@ class Table:
     """What it lists in full for those months; the dataset's own rule unless set."""
     mapping: ColumnMapping | None = None
     """The saved column mapping the file was read with, if any."""
+    carried: frozenset[str] | None = None
+    """The fields the file has (None: every column in `columns`). A file says nothing about
+    the others: a later version from it does not erase them."""
 
     def __len__(self) -> int:
         return len(self.source_rows)
@@ -65,6 +68,12 @@ class Table:
     @property
     def complete_for(self) -> Completeness:
         return self.completeness or self.dataset.completeness
+
+    @property
+    def fields(self) -> list[str]:
+        """The stored fields the file carries, in the dataset's order."""
+        carried = self.carried if self.carried is not None else frozenset(self.columns)
+        return [f.name for f in self.dataset.stored_fields if f.name in carried]
 
 
 def _converter(f: Field, aliases: dict[str, str] | None = None):

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ingest.datasets import CARE_LEAVERS, CHILDREN_IN_CARE, HEALTH_ASSESSMENTS, MISSING_EPISODES
@@ -160,7 +160,10 @@ class _Joiner:
                                      column=column, severity=severity))
 
     def result(self, dataset: Dataset, source: Table, columns: dict[str, list], rows: list[int],
-               also: list[Table] = ()) -> Table:
+               also: list[Table] = (), lacking: Iterable[str] = ()) -> Table:
+        """The joined table; `lacking` names the fields the return does not give, which it
+        leaves empty and says nothing about."""
+        carried = frozenset(columns) - set(lacking)
         for f in dataset.stored_fields:  # an empty table still has every column
             columns.setdefault(f.name, [None] * len(rows))
         first, last = (self.year.last_month,) * 2 if dataset is HEALTH_ASSESSMENTS else \
@@ -169,7 +172,7 @@ class _Joiner:
                      source_rows=rows, headers={name: name for name in columns},
                      also_from=[{"file": t.file, "sha256": t.sha256} for t in also], source_format=FORMAT,
                      first_month=first, last_month=last, as_at=self.year.last_day,
-                     completeness=_COMPLETE[dataset.name])
+                     completeness=_COMPLETE[dataset.name], carried=carried)
 
     def children_in_care(self) -> Table | None:
         episodes = self.tables[EPISODES.name]
@@ -208,7 +211,9 @@ class _Joiner:
                 columns[name].append(value)
             rows.append(episodes.source_rows[i])
         also = [t for t in (header, uasc_table) if t is not None]
-        return self.result(CHILDREN_IN_CARE, episodes, dict(columns), rows, also)
+        derived = {"PL_LA": "placement_la", "PL_LOCATION": "placed_in_area", "PL_DISTANCE": "distance_miles"}
+        lacking = ["period_start", *(name for column, name in derived.items() if column not in episodes.columns)]
+        return self.result(CHILDREN_IN_CARE, episodes, dict(columns), rows, also, lacking)
 
     def missing(self) -> Table:
         table = self.tables[MISSING.name]

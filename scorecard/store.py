@@ -75,14 +75,17 @@ extracts = Table(
     Column("loaded_by", String(120), nullable=False),
     Column("status", String(12), nullable=False),
     Column("superseded_by", Integer, ForeignKey("extracts.id")),
-    # At most one current extract per council, dataset and span of months: a second load
-    # racing the first fails instead of leaving two "current" versions.
+    # At most one current extract per council, dataset, span of months and format: a
+    # second load racing the first fails instead of leaving two "current" versions. (A
+    # return's OC2 flags for March and March's monthly health file are not versions of
+    # one another.)
     Index(
         "one_current_extract",
         "council",
         "dataset",
         "first_month",
         "last_month",
+        "source_format",
         unique=True,
         sqlite_where=Column("status") == CURRENT,
         postgresql_where=Column("status") == CURRENT,
@@ -381,13 +384,13 @@ def _bind_processor(column_type, dialect):
 
 def add_extract(conn: Connection, row: Mapping[str, Any]) -> tuple[int, list[int]]:
     """Add a current extract (every column but id, status and superseded_by), superseding
-    the current extract of the same council, dataset and span of months: the store's one
-    versioning rule. The superseded extract and its records are kept, never deleted.
-    Returns the new id and the ids it superseded."""
+    the current extract of the same council, dataset, span of months and format: the
+    store's one versioning rule. The superseded extract and its records are kept, never
+    deleted. Returns the new id and the ids it superseded."""
     earlier = list(conn.scalars(select(extracts.c.id).where(
         extracts.c.council == row["council"], extracts.c.dataset == row["dataset"],
         extracts.c.first_month == row["first_month"], extracts.c.last_month == row["last_month"],
-        extracts.c.status == CURRENT)))
+        extracts.c.source_format == row["source_format"], extracts.c.status == CURRENT)))
     if earlier:
         conn.execute(update(extracts).where(extracts.c.id.in_(earlier)).values(status=SUPERSEDED))
     new_id = conn.execute(extracts.insert().values(**row, status=CURRENT)).inserted_primary_key[0]

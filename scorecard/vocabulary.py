@@ -129,3 +129,22 @@ class Completeness:
 
 
 SPANS_OF_EPISODES = Completeness(SPANS, ("episode_start",), "episode_end")
+
+
+def same_missing_episodes(returned: list[tuple[str, str, object]],
+                          monthly: list[tuple[str, str, object]]) -> dict[str, str]:
+    """Which missing episode of a monthly extract each of a return's is: the 903 has no
+    episode ids (the ingest makes them from the child and the date), so a return's episode
+    is the monthly extract's episode of the same child that began the same day, the n-th
+    of that day in time order if there are several. Takes (episode id, child, start) of
+    each side (start: a date or a date-time, sorted here) and returns {return's id: monthly id}."""
+    def numbered(episodes):
+        seen: dict[tuple, int] = {}
+        found = {}
+        for episode_id, child, start in sorted(episodes, key=lambda e: (str(e[2]), e[0])):
+            day = str(start)[:10]
+            n = seen[(child, day)] = seen.get((child, day), -1) + 1
+            found[(child, day, n)] = episode_id
+        return found
+    theirs = numbered(monthly)
+    return {episode_id: theirs[key] for key, episode_id in numbered(returned).items() if key in theirs}

@@ -31,7 +31,7 @@ from scorecard import store
 from scorecard.codes import code_list
 from scorecard.metrics.history import derive_periods_of_care
 from scorecard.periods import months_between
-from scorecard.vocabulary import DATED, RECORD_KEYS, SPANS, STATUS, Completeness
+from scorecard.vocabulary import DATED, RECORD_KEYS, SPANS, STATUS, Completeness, same_missing_episodes
 
 DATE_COLUMNS = {
     "children_in_care": ("date_of_birth", "period_start", "episode_start", "episode_end"),
@@ -169,24 +169,16 @@ def _parse(column: pd.Series) -> pd.Series:
 
 
 def same_episode_ids(frame: pd.DataFrame, extracts: pd.DataFrame) -> pd.Series:
-    """A return's missing episode is the monthly extract's episode of the same child that
-    began the same day (the n-th of that day, in time order, if there are several): it
-    takes that episode's id, so the two are versions of one record. The 903 has no episode
-    ids; the ingest makes them from the child and the date."""
+    """A return's missing episodes take the ids of the monthly extracts' episodes they are
+    (`scorecard.vocabulary.same_missing_episodes`), so the two are versions of one record."""
     ids = frame["episode_id"]
     returns = set(extracts.loc[extracts["source_format"] == "ssda903", "id"])
     from_return = frame["extract_id"].isin(returns).to_numpy()
     if not from_return.any() or from_return.all():
         return ids
-    day = pd.Series(frame["missing_from"].to_numpy().astype("datetime64[D]"), index=frame.index)
-    keys = pd.DataFrame({"child_id": frame["child_id"], "day": day, "episode_id": ids,
-                         "moment": frame["missing_from"], "from_return": from_return})
-    monthly = keys.loc[~from_return].drop_duplicates("episode_id").sort_values(["moment", "episode_id"])
-    monthly["n"] = monthly.groupby(["child_id", "day"]).cumcount()
-    returned = keys.loc[from_return].drop_duplicates("episode_id").sort_values(["episode_id"])
-    returned["n"] = returned.groupby(["child_id", "day"]).cumcount()
-    matched = returned.merge(monthly, on=["child_id", "day", "n"], suffixes=("", "_monthly"))
-    renaming = dict(zip(matched["episode_id"], matched["episode_id_monthly"]))
+    sides = [list(zip(ids[mask], frame["child_id"][mask], frame["missing_from"][mask].astype(str)))
+             for mask in (from_return, ~from_return)]
+    renaming = same_missing_episodes(*(list({e[0]: e for e in side}.values()) for side in sides))
     return ids.map(lambda episode: renaming.get(episode, episode)).astype(object)
 
 
