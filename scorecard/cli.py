@@ -191,9 +191,13 @@ def extracts(as_json: bool, council: str | None) -> None:
 @click.option("--seed", default=2019, show_default=True)
 @click.option("--no-load", is_flag=True, help="Only write the files.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the store already holds the demo county.")
-def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool, if_empty: bool) -> None:
-    """Generate the fictional demo county and load it month by month through `ingest`."""
-    from ingest.demo import COUNCIL, generate
+@click.option("--with-returns", is_flag=True, help="Also load the county's SSDA903 returns (written under "
+              "OUT/903/), so that `scorecard reconcile` has both routes to compare.")
+def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool, if_empty: bool,
+         with_returns: bool) -> None:
+    """Generate the fictional demo county (monthly extracts and SSDA903 returns) and load it
+    month by month through `ingest`."""
+    from ingest.demo import COUNCIL, generate_demo
 
     if if_empty:
         from scorecard import store
@@ -202,18 +206,24 @@ def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool,
             if store.list_extracts(conn, COUNCIL):
                 click.echo("The store already holds the demo county's extracts; not loading it again.")
                 return
-    periods = generate(out_dir, months=months, last_period=last_period, seed=seed)
-    click.echo(f"Wrote {len(periods)} months of extracts to {out_dir}")
+    written = generate_demo(out_dir, months=months, last_period=last_period, seed=seed)
+    click.echo(f"Wrote {len(written.months)} months of extracts and {len(written.returns)} SSDA903 returns "
+               f"({written.returns[0][0]} to {written.returns[-1][0]}) to {out_dir}" if written.returns else
+               f"Wrote {len(written.months)} months of extracts to {out_dir}")
     if no_load:
         return
-    with click.progressbar(periods, label="Loading the demo county", item_show_func=lambda p: p[0] if p else "") as bar:
-        for period, files in bar:
-            if ingest_files(files, period, None, COUNCIL, quiet=True, show_changes=False):
+    loads = [(period, files, None) for period, files in written.months]
+    if with_returns:
+        loads += [(None, files, year) for year, files in written.returns]
+    with click.progressbar(loads, label="Loading the demo county",
+                           item_show_func=lambda load: (load[0] or load[2]) if load else "") as bar:
+        for period, files, year in bar:
+            if ingest_files(files, period, year, COUNCIL, quiet=True, show_changes=False):
                 sys.exit(1)
 
 from scorecard.cli_commentary import commentary  # noqa: E402  (commands defined there)
 from scorecard.cli_mapping import mapping  # noqa: E402  (commands defined there)
-from scorecard.cli_metrics import benchmarks, metrics, report  # noqa: E402  (commands defined there)
+from scorecard.cli_metrics import benchmarks, metrics, reconcile, report  # noqa: E402  (commands defined there)
 from scorecard.cli_packs import briefing, pack  # noqa: E402  (commands defined there)
 
 main.add_command(metrics)
@@ -223,6 +233,7 @@ main.add_command(commentary)
 main.add_command(pack)
 main.add_command(briefing)
 main.add_command(mapping)
+main.add_command(reconcile)
 
 if __name__ == "__main__":
     main()

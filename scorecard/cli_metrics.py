@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from scorecard import settings
+from scorecard.cli_options import council_option
 
 
 def _catalogue():
@@ -92,3 +93,57 @@ def report(period, output, council, framework, breakdowns, public) -> None:
                               indent=1, default=str))
     else:
         click.echo(table.to_csv(index=False), nl=False)
+
+
+@click.command()
+@council_option
+@click.option("--period", "periods", multiple=True, help="Only these months, YYYY-MM (repeatable); default: every "
+              "month both the monthly extracts and the returns cover.")
+@click.option("--format", "output", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True)
+def reconcile(council: str, periods: tuple[str, ...], output: str) -> None:
+    """The monthly extracts' figures against the SSDA903 returns', side by side, month by month."""
+    from scorecard import store
+    from scorecard.metrics.reconcile import reconcile as reconcile_figures
+
+    result = reconcile_figures(store.engine(), council, _catalogue(), list(periods) or None)
+    if output == "csv":
+        click.echo(result.table.to_csv(index=False), nl=False)
+        return
+    if output == "json":
+        click.echo(json.dumps({"council": council, "months": result.months,
+                               "figures": result.table.astype(object).where(result.table.notna(), None)
+                               .to_dict("records")}, indent=2, default=str))
+        return
+    for line in reconcile_lines(result):
+        click.echo(line)
+
+
+def reconcile_lines(result) -> list[str]:
+    """The reconciliation as a person reads it: what agrees, what differs and by how much,
+    and what cannot be compared and why."""
+    from scorecard.metrics import format_value
+
+    if not result.months:
+        return [f"Nothing to reconcile for {result.council}: no month is covered both by monthly children in care "
+                "extracts and by an SSDA903 return."]
+    table = result.table
+    lines = [f"{result.council}: monthly extracts against SSDA903 returns, {len(result.months)} months both cover "
+             f"({result.months[0]} to {result.months[-1]})."]
+    for label, rows in table.groupby("label", sort=False):
+        compared = rows[rows["agree"].notna()]
+        differ = rows[rows["agree"].eq(False)]
+        part = f" ({rows['compared_as'].iloc[0]})" if rows["compared_as"].iloc[0] != "all" else ""
+        if compared.empty:
+            lines.append(f"- {label}: not comparable: {rows['note'].iloc[0]}")
+            continue
+        lines.append(f"- {label}{part}: agree in {len(compared) - len(differ)} of {len(compared)} months")
+        for row in differ.itertuples():
+            lines.append(f"    {row.period}: monthly {format_value(row.unit, row.monthly_value)} "
+                         f"({_counts(row.monthly_numerator, row.monthly_denominator)}), return "
+                         f"{format_value(row.unit, row.return_value)} ({_counts(row.return_numerator, row.return_denominator)})"
+                         + (f"; {row.note}" if row.note else ""))
+    return lines
+
+
+def _counts(numerator, denominator) -> str:
+    return f"{numerator:,.0f}" if denominator is None else f"{numerator:,.0f} of {denominator:,.0f}"

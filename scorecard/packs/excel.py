@@ -142,7 +142,8 @@ def _write_row(sheet, formats: _Formats, index: int, row: Row, themes: str) -> N
     cells = [(themes, wrap), (row.label, formats.get(text_wrap=True, bold=True))]
     cells.append((row.value, formats.number(row.unit, bold=True)) if row.value is not None
                  else (row.value_text, formats.text))
-    cells += [(row.counts_text, formats.text), (row.rag_text, formats.rag(row.rag)),
+    cells += [("; ".join(t for t in (row.counts_text, row.caveat) if t), formats.text),
+              (row.rag_text, formats.rag(row.rag)),
               (row.month_direction_text, formats.text), (row.year_direction_text, formats.text),
               (row.last_month_text, formats.text), (row.last_year_text, formats.text)]
     cells.append((row.target, formats.number(row.unit)) if row.target is not None else (row.target_text, formats.text))

@@ -210,6 +210,8 @@ def figures_table(row: Row, breaks: dict[int, tuple[str, str]]) -> Table:
     figure = f"{escape(row.value_text)}"
     if row.counts_text:
         figure += f" <font name='{FONT}' size=8 color='{MUTED}'>{escape(row.counts_text)}</font>"
+    if row.caveat:
+        figure += f"<br/><font name='{FONT}' size=8><b>{escape(row.caveat)}</b></font>"
     data = [[Paragraph(figure, BIG), ""],
             [para("Rating", CELL_LABEL), rag_paragraph(row.rag, CELL)]]
     commands = [("SPAN", (0, 0), (1, 0)),

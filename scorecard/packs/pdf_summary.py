@@ -85,7 +85,8 @@ def scorecard_table(card: Scorecard, size: float) -> Table:
 
 def _cells(row: Row, cell, value) -> list:
     rag_cell = rag_paragraph(row.rag, cell)
-    return [para(row.label, cell), para(row.value_text, value), para(row.counts_text, cell), rag_cell,
+    counts = "; ".join(t for t in (row.counts_text, row.caveat) if t)
+    return [para(row.label, cell), para(row.value_text, value), para(counts, cell), rag_cell,
             para(row.month_direction_text, cell), para(row.year_direction_text, cell),
             para(row.target_text if row.target is not None else "–", cell),
             *(para(c.text, cell) for c in row.comparators)]

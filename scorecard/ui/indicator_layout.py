@@ -18,7 +18,8 @@ def _section(heading: str, section_id: str, *children) -> html.Section:
 def headline(page: IndicatorPage) -> html.Section:
     row = page.row
     facts = [("This month", [html.Strong(row.value_text, className="value-large"),
-                             html.Span(f" ({row.counts_text})" if row.counts_text else "")]),
+                             html.Span(f" ({row.counts_text})" if row.counts_text else ""),
+                             *([html.Br(), html.Span(row.caveat, className="caveat")] if row.caveat else [])]),
              ("Rating", [rag_badge(row.rag, row.rag_reason), html.Span(f" {row.rag_reason}", className="muted")]),
              ("Since last month", f"{row.month_direction_text or 'No comparison'} (was {row.last_month_text})"),
              ("Since a year ago", f"{row.year_direction_text or 'No comparison'} (was {row.last_year_text})"),

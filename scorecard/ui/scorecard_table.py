@@ -45,6 +45,8 @@ def row_cells(row: Row, period: str) -> html.Tr:
     value = [html.Strong(row.value_text, className="value")]
     if row.counts_text:
         value += [html.Br(), html.Span(row.counts_text, className="muted")]
+    if row.caveat:
+        value += [html.Br(), html.Span(row.caveat, className="caveat", title=row.note or None)]
     return html.Tr([
         html.Th(indicator_link(row, period), scope="row"),
         html.Td(value),

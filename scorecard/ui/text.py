@@ -10,7 +10,8 @@ from scorecard.metrics.calendar import Month
 from scorecard.ui.style import ARROWS, DIRECTION_WORDS, rag_style
 from scorecard.vocabulary import DATASET_TITLES
 
-__all__ = ["COMPARATOR_NAMES", "DATASET_TITLES", "acronym_parts", "comparator_text", "counts_text", "date_label",
+__all__ = ["COMPARATOR_NAMES", "DATASET_TITLES", "acronym_parts", "caveat_text", "comparator_text", "counts_text",
+           "date_label",
            "direction_text", "month_label", "months_text", "rag_text", "short_month", "value_text"]
 
 COMPARATOR_NAMES = {"statistical_neighbours": ("Statistical neighbours", "SN"),
@@ -48,6 +49,20 @@ def value_text(unit: str, value, note: str = "") -> str:
     if note.startswith("suppressed"):
         return "Hidden (small number)"
     return "No figure"
+
+
+def caveat_text(record: dict) -> str:
+    """What a reader must know before reading a figure, in a few words beside it: that the
+    store lacks some children's history, or that the data covers children in care only.
+    The note (on the indicator page, in the packs) gives the full reason."""
+    if record.get("history_note"):
+        count = record.get("incomplete")
+        if isinstance(count, (int, float)) and count == count and count > 0:
+            return f"Incomplete history: {count:,.0f} {'child' if count == 1 else 'children'}"
+        return "Incomplete history"
+    if (record.get("note") or "").startswith("children in care only"):
+        return "Children in care only"
+    return ""
 
 
 def counts_text(unit: str, numerator, denominator) -> str:

@@ -16,6 +16,7 @@ from scorecard.metrics import CouncilMetrics, metrics_for
 from scorecard.metrics.reference import council as council_details
 from scorecard.ui.text import (
     COMPARATOR_NAMES,
+    caveat_text,
     comparator_text,
     counts_text,
     date_label,
@@ -75,6 +76,7 @@ class Row:
     commentary: Comment | None
     note: str
     extract_ids: tuple[int, ...]
+    caveat: str = ""           # 'Incomplete history: 180 children' / 'Children in care only', beside the value
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,9 @@ def choose_period(metrics: CouncilMetrics, period: str | None) -> str:
 def as_at_text(metrics: CouncilMetrics, period: str) -> str:
     as_at = metrics.as_at(period)
     text = f"Data as at {date_label(as_at['month_end'])}"
+    later = [day for day in as_at.get("extracts_as_at", ()) if str(day)[:10] > str(as_at["month_end"])]
+    if later:  # a return covering the year, as at its 31 March
+        text += f", from files as at {' and '.join(date_label(day) for day in later)}"
     if as_at["loaded_at"] is not None:
         text += f" (loaded {date_label(as_at['loaded_at'])})"
     return text
@@ -177,7 +182,7 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
 def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
     unit = record["unit"]
     value = _none(record["value"])
-    note = record.get("note") or ""
+    note = "; ".join(n for n in (record.get("note") or "", record.get("history_note") or "") if n)
     comparators = tuple(
         ComparatorCell(name, *COMPARATOR_NAMES[name], _none(record.get(f"{name}_value")),
                        comparator_text(unit, _none(record.get(f"{name}_value")), _none(record.get(f"{name}_period")),
@@ -202,7 +207,8 @@ def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
         target=target, target_text=value_text(unit, target) if target is not None else "No target",
         comparators=comparators, sparkline=tuple(sparkline),
         commentary=_comment(comment), note=note,
-        extract_ids=tuple(int(i) for i in (record.get("extract_ids") or ())))
+        extract_ids=tuple(int(i) for i in (record.get("extract_ids") or ())),
+        caveat=caveat_text(record))
 
 
 def _going_well(row: Row) -> bool:

@@ -1,0 +1,59 @@
+"""The one door to the database: engines, tables, the store's rules, and the operations on it.
+
+Every table lives here and every statement is SQLAlchemy Core with bound parameters, so
+the same code runs on the embedded SQLite file and on PostgreSQL. Ingest is the only
+writer of records; it writes through `write_transaction` (one transaction per upload),
+`add_extract` (the versioning rule: an extract supersedes the current one of the same
+council, dataset, months and format, whose rows stay) and `insert_columns`. Readers use
+`read_connection`. The schema is made, or migrated from an earlier release with its data
+kept, on first use (`migrate.py`, Alembic).
+
+Rows are never updated or deleted except an extract's status and load summary, and a
+mapping's status: every version of everything is kept.
+"""
+from scorecard.store.bulk import insert_columns
+from scorecard.store.connections import _tune_sqlite, create_all, engine, read_connection, write_transaction
+from scorecard.store.queries import (
+    EXTRACT_COLUMNS,
+    add_extract,
+    benchmark_rows,
+    commentary_rows,
+    councils_with_data,
+    current_extracts,
+    current_extracts_covering,
+    current_mapping,
+    current_records,
+    distinct_values,
+    dump,
+    insert_commentary,
+    list_extracts,
+    mapping_versions,
+    save_mapping,
+    set_extract_changes,
+    store_version,
+)
+from scorecard.store.tables import (
+    CURRENT,
+    RECORD_TABLES,
+    SUPERSEDED,
+    benchmarks,
+    care_leavers,
+    children_in_care,
+    column_mappings,
+    commentary,
+    extracts,
+    health_assessments,
+    metadata,
+    missing_episodes,
+    return_interviews,
+    visits,
+)
+
+__all__ = [
+    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "add_extract", "benchmark_rows",
+    "benchmarks", "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
+    "councils_with_data", "create_all", "current_extracts", "current_extracts_covering", "current_mapping",
+    "current_records", "distinct_values", "dump", "engine", "extracts", "health_assessments", "insert_columns",
+    "insert_commentary", "list_extracts", "mapping_versions", "metadata", "missing_episodes", "read_connection",
+    "return_interviews", "save_mapping", "set_extract_changes", "store_version", "visits", "write_transaction",
+]
