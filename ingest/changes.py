@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import numpy as np
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer
 from sqlalchemy.engine import Connection
 
@@ -234,6 +233,7 @@ def _omissions(changes: DatasetChanges, table: Table, stored: dict[str, list], c
     rule = table.complete_for
     if not candidates or rule.kind not in ("spans", "dated"):
         return
+    import numpy as np  # here: most loads never get this far, and numpy adds to every start-up
     positions = [position for _, position in candidates]
     columns = {name: np.array([_as_day(stored[name][p]) for p in positions], dtype="datetime64[D]")
                for name in (*rule.dates, *([rule.end] if rule.end else []))}

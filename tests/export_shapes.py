@@ -150,10 +150,17 @@ class Header:
     known: bool
     """The product must recognise it as written (README, "Loading a month"); False: the
     analyst maps it once with `scorecard mapping set`."""
+    reordered: bool = False
+    """Known only as the words of an accepted header in another order ("Located Date")."""
 
 
 def known(*texts: str) -> tuple[Header, ...]:
     return tuple(Header(text, True) for text in texts)
+
+
+def reordered(*texts: str) -> tuple[Header, ...]:
+    """Accepted headers' words in another order: the product must recognise them too."""
+    return tuple(Header(text, True, reordered=True) for text in texts)
 
 
 def unknown(*texts: str) -> tuple[Header, ...]:
@@ -196,19 +203,19 @@ MISSING_SPECS = (
          + unknown("Missing Episode No", "Episode Ref", "Missing Incident ID"), required=True),
     CHILD_ID,
     Spec("in_care", FLAG, known("In Care", "Looked After", "CLA", "LAC", "Child in Care", "Is CLA",
-                                "Looked After Child", "In Care at Start", "Child Looked After")
+                                "Looked After Child", "In Care at Start") + reordered("Child Looked After")
          + unknown("Looked After Status", "CLA Flag"), required=True),
     Spec("missing_from", DATETIME, known("Missing From", "MIS_START", "Date Missing", "Missing Date",
-                                         "Date Reported Missing", "Reported Missing Date", "Missing Start Date/Time",
-                                         "Date/Time Missing", "Start Date Missing", "Date Went Missing")
+                                         "Date Reported Missing", "Missing Start Date/Time", "Date/Time Missing",
+                                         "Date Went Missing") + reordered("Reported Missing Date", "Start Date Missing")
          + unknown("Date Went AWOL", "Missing Episode Start"), required=True,
          split=(known("Date Missing", "Time Missing"), known("Missing Date", "Missing Time"),
                 known("Missing Start Date", "Missing Start Time"), known("Missing From Date", "Missing From Time"),
                 known("Date Went Missing", "Time Went Missing"), unknown("Date Went AWOL", "Time Went AWOL")),
          time_field="missing_time"),
     Spec("found_at", DATETIME, known("Found", "MIS_END", "Date Found", "Found Date", "Date Returned",
-                                     "Missing End Date/Time", "Date Located", "Located Date", "Returned Date",
-                                     "Date/Time Found", "Missing To")
+                                     "Missing End Date/Time", "Date Located", "Date/Time Found", "Missing To")
+         + reordered("Located Date", "Returned Date")
          + unknown("Date Child Found", "Date Recovered"),
          split=(known("Date Found", "Time Found"), known("Found Date", "Found Time"), known("Return Date", "Return Time"),
                 known("Missing End Date", "Missing End Time"), known("Date Located", "Time Located"),
@@ -240,14 +247,14 @@ RHI_SPECS = (
                 "not_completed": ("Not completed", "Not done", "Not held", "Not complete")},
          ambiguous={"refused_child": ("Refused", "Declined"), "refused_parent": ("Refused", "Declined")}),
     Spec("offered_at", DATETIME, known("Date Offered", "Offered", "RHI Offered", "Date RHI Offered", "Offer Date",
-                                       "Offered Date", "Date Interview Offered")
+                                       "Date Interview Offered") + reordered("Offered Date")
          + unknown("Offer Made On"),
          split=(known("Date Offered", "Time Offered"), known("Offer Date", "Offer Time"),
                 known("RHI Offer Date", "RHI Offer Time")),
          time_field="offered_time"),
     Spec("held_at", DATETIME, known("Date Held", "Interview Date", "RHI Date", "Date RHI Held", "Date of RHI",
-                                    "Date of Interview", "RHI Held Date", "Date Interview Held", "Held Date",
-                                    "Completed Date", "RHI Date/Time")
+                                    "Date of Interview", "RHI Held Date", "Date Interview Held", "RHI Date/Time")
+         + reordered("Held Date", "Completed Date")
          + unknown("RHI Completed On", "Date Interview Took Place"),
          split=(known("Date Held", "Time Held"), known("Interview Date", "Interview Time"), known("RHI Date", "RHI Time"),
                 known("Date of Interview", "Time of Interview"), unknown("Date Interview Took Place", "Time Of Day")),
@@ -256,11 +263,11 @@ RHI_SPECS = (
 
 VISIT_SPECS = (
     CHILD_ID,
-    Spec("date_due", DATE, known("Date Due", "Due Date", "Visit Due Date", "Visit Due", "Next Visit Due",
-                                 "Date Visit Due")
+    Spec("date_due", DATE, known("Date Due", "Due Date", "Visit Due Date", "Visit Due", "Next Visit Due")
+         + reordered("Date Visit Due")
          + unknown("Statutory Visit Due", "Due By Date"), required=True),
     Spec("date_done", DATE, known("Date Done", "Visit Date", "Date of Visit", "Actual Visit Date", "Date Visited",
-                                  "Visited Date", "Completed Date", "Date Completed")
+                                  "Completed Date") + reordered("Visited Date", "Date Completed")
          + unknown("Date Child Seen", "Visit Completed On")),
     Spec("team", TEXT, known("Team", "Allocated Team", "Social Worker Team", "Locality", "District")
          + unknown("Worker Team")),
@@ -295,10 +302,10 @@ CIC_SPECS = (
                                      "Date Looked After", "CLA Start Date", "POC_START", "Care Start Date")
          + unknown("Period of Care Start Date", "Date Became CLA"), required=True),
     Spec("episode_start", DATE, known("Episode Start", "DECOM", "Episode Start Date", "Placement Start Date",
-                                      "Date Episode Commenced", "Start Date", "Date Episode Start")
+                                      "Date Episode Commenced", "Start Date") + reordered("Date Episode Start")
          + unknown("Episode Commenced On", "Episode Begin Date"), required=True),
     Spec("episode_end", DATE, known("Episode End", "DEC", "Episode End Date", "Placement End Date",
-                                    "Date Episode Ceased", "End Date", "Date Episode End")
+                                    "Date Episode Ceased", "End Date") + reordered("Date Episode End")
          + unknown("Episode Ceased On"), needed=lambda records: any(r["reason_episode_ceased"] for r in records)),
     Spec("reason_new_episode", CODE, known("Reason for New Episode", "RNE", "Reason Episode Started", "Start Reason")
          + unknown("New Episode Reason"),
@@ -352,8 +359,8 @@ HEALTH_SPECS = (
     Spec("date_due", DATE, known("Date Due", "Due Date", "Assessment Due") + unknown("Assessment Due Date"),
          needed=lambda records: any(r["date_completed"] is None for r in records)),
     Spec("date_completed", DATE, known("Date Completed", "Completed", "Assessment Date", "Date of Assessment",
-                                       "Completed Date", "Date Done", "Done Date")
-         + unknown("Date Assessment Completed")),
+                                       "Completed Date", "Date Done") + reordered("Done Date")
+         + unknown("Date Assessment Completed"), needed=lambda records: any(r["date_due"] is None for r in records)),
     Spec("placed_in_area", FLAG, IN_AREA, flags=AREA_FLAGS),
     Spec("host_la", TEXT, known("Host LA", "Host Authority", "Host Council", "Host Local Authority")
          + unknown("Host Area")),
@@ -493,6 +500,11 @@ class Column:
     """The stored field whose values it holds (a time column carries part of a date and time)."""
     cell: Callable[[dict], Any]
     form: str
+    style: str = ""
+    """How the header is written: as is, upper, snake, note, ..."""
+    reordered: bool = False
+    codes: dict[str, str] = field(default_factory=dict)
+    """For a coded field: the wording written for each code."""
 
     @property
     def needs_mapping(self) -> bool:
@@ -661,9 +673,11 @@ def _columns_for(rng: random.Random, spec: Spec, shape: Shape, xlsx: bool, mappi
     or the age reached instead of a birthday."""
     records = shape.records
 
-    def column(header: Header, kind: str, field_name: str, carries: str, write: Callable, form: str) -> Column:
+    def column(header: Header, kind: str, field_name: str, carries: str, write: Callable, form: str,
+               codes: dict | None = None) -> Column:
         text, style = _header_text(rng, header, kind, xlsx)
-        return Column(text, field_name, header.known, carries, write, f"{form}; header {style}")
+        return Column(text, field_name, header.known, carries, write, f"{form}; header {style}", style,
+                      header.reordered, codes or {})
 
     if spec.split and rng.random() < 0.35:
         date_header, time_header = rng.choice([p for p in spec.split if p[0].known or rng.random() < mapping_rate]
@@ -678,7 +692,8 @@ def _columns_for(rng: random.Random, spec: Spec, shape: Shape, xlsx: bool, mappi
         return _age_columns(rng, spec, shape, xlsx, mapping_rate, column)
     form, write = _value_writer(rng, spec, records, xlsx, shape)
     header = _pick_header(rng, spec.headers, mapping_rate)
-    return [column(header, spec.kind, spec.name, spec.name, lambda r: write(r[spec.name]), form)]
+    codes = {code: write(code) for code in {r[spec.name] for r in records} - {None}} if spec.kind == CODE else None
+    return [column(header, spec.kind, spec.name, spec.name, lambda r: write(r[spec.name]), form, codes)]
 
 
 def _age_columns(rng, spec, shape, xlsx, mapping_rate, column) -> list[Column]:
@@ -768,7 +783,7 @@ def _titles(rng: random.Random, spec_set: Dataset) -> list[str | None]:
     return rng.sample(pool, rng.randint(0, 3))
 
 
-def plain_shape(dataset: str, seed: int = 0) -> Shape:
+def plain_shape(dataset: str, seed: int = 0, records: Sequence[dict] | None = None) -> Shape:
     """The dataset's export as the template writes it: first headers, codes, dd/mm/yyyy
     text, Y/N, no titles nor trailer. For files a test needs beside the one it varies."""
     writers = {DATE: lambda v: v.strftime("%d/%m/%Y"), DATETIME: lambda v: v.strftime("%d/%m/%Y %H:%M"),
@@ -776,7 +791,8 @@ def plain_shape(dataset: str, seed: int = 0) -> Shape:
     columns = [Column(spec.headers[0].text, spec.name, True, spec.name,
                       lambda r, n=spec.name, w=writers.get(spec.kind, str): None if r[n] is None else w(r[n]), "plain")
                for spec in DATASETS[dataset].specs]
-    return Shape(seed=seed, dataset=dataset, records=[dict(r) for r in DATASETS[dataset].records], columns=columns,
+    records = DATASETS[dataset].records if records is None else records
+    return Shape(seed=seed, dataset=dataset, records=[dict(r) for r in records], columns=columns,
                  file_format="csv", choices=["plain"])
 
 

@@ -218,9 +218,9 @@ def _rows(year: str, repeat_open_episode: bool, stories: tuple[Story, ...]) -> d
                                                "AB1 2CD", "AB3 4EF", ""))
             if episodes and year in story.duc:
                 tables["uasc.csv"].append((child, story.sex, story.born, story.duc[year]))
-            for kind, started, ended in story.missing:
-                if first <= day(started) <= last:
-                    tables["missing.csv"].append((child, story.born, kind, started, ended))
+            for kind, went, found in story.missing:
+                if first <= day(went) <= last:
+                    tables["missing.csv"].append((child, story.born, kind, went, found))
             if year in story.oc2:
                 health, teeth = story.oc2[year]
                 age = _age_on(story.born, last)

@@ -32,7 +32,6 @@ MIXED = ("2019-20", "2017-18", "2020-21", "2018-19")
 
 ALL_MONTHS = tuple(f"{y}-{m:02d}" for start in range(2017, 2021)
                    for y, m in [(start, m) for m in range(4, 13)] + [(start + 1, m) for m in range(1, 4)])
-CHECKED_MONTHS = tuple(m for m in ALL_MONTHS if m[5:] in ("04", "09", "03"))  # April, September, March
 
 # --- Hand working -----------------------------------------------------------------------
 #
@@ -58,35 +57,46 @@ CHILDREN_IN_CARE_FROM = {
 }
 
 # Three or more placements in the 12 months to the month end (a legal-status-only
-# change, RNE L, is not a placement): only C, whose placements began 01/07/2018,
-# 01/11/2018 and 01/02/2019. The window starts the day after the same day a year before:
-#   2019-03: from 01/04/2018, all three;  2019-04: from 01/05/2018, all three;
-#   2019-09: from 01/10/2018, the first ended 01/11/2018, inside it: all three;
-#   2020-03: from 01/04/2019, the third only.
-# Others stay below 3: B, E and N have 2 in their busiest windows (N's L on 01/11/2019
-# would make a third if it were counted, at 2020-03); A and M have 1 each (their L
-# episodes are not placements); D's first period ended before any window holding
-# his second.
-SHORT_TERM_NUMERATOR = {"2019-03": 1, "2019-04": 1, "2019-09": 1}
+# change, RNE L, is not a placement). The window starts the day after the same day a
+# year before. Only C gets there: placements from 01/07/2018, 01/11/2018 and 01/02/2019,
+# so 3 from February 2019 until October 2019, whose window starts on 01/11/2018, the day
+# the first placement ended (it still touches the window); from November 2019, 2.
+# Nobody else reaches 3: B, E and N have 2 at most (N's L on 01/11/2019 would make a
+# third if it were counted), A and M have 1 (their L episodes are not placements), and
+# D's first period (to 15/02/2018) and second (from 01/10/2018) make 2 until February
+# 2019.
+SHORT_TERM_NUMERATOR = {m: 1 for m in ("2019-02", "2019-03", "2019-04", "2019-05", "2019-06", "2019-07",
+                                       "2019-08", "2019-09", "2019-10")}
 
 # Long-term stability: under 16 at the month end, in care since on or before the same day
 # 30 months earlier plus one day (T30), and in the same placement since on or before the
-# same day 24 months earlier plus one day (T24), or placed for adoption.
-#   2020-03: T30 01/10/2017, T24 01/04/2018. In care long enough: A x6 (15/05/2017),
-#     B x2 (01/06/2017), M (15/06/2017), E (01/09/2017), H (20/04/2017, aged 15) = 11.
-#     Not: L (20/11/2017), C (2018), D (his current period began 01/10/2018; the first,
-#     from 01/08/2017, ended), N, F (17), G and J (gone).
-#     Same placement: A, M (their L changes are not moves), H; E is placed for adoption;
-#     B moved on 01/03/2020 = 9.
-#   2020-04: T30 31/10/2017, T24 01/05/2018: the same 11 and 9.
-#   2020-09: T30 31/03/2018, T24 01/10/2018: + L x3 (20/11/2017); - E (adopted on
-#     30/09/2020, not in care that day) = 13; same placement: A, H, L, M = 11.
-#   2021-03: T30 01/10/2018, T24 01/04/2019: + C (01/07/2018, placed 01/02/2019),
-#     + D (01/10/2018: exactly 30 months counting the first day), - H (16 on
-#     15/11/2020) = 14; same placement: A, C, D, L, M = 12 (not B).
-#   Every earlier month: nobody has been in care 30 months (the earliest start is J's,
-#   10/04/2017, and J left at 18).
-LONG_TERM = {"2020-03": (9, 11), "2020-04": (9, 11), "2020-09": (11, 13), "2021-03": (12, 14)}
+# same day 24 months earlier plus one day (T24), or placed for adoption (A3-A6).
+#   up to 2019-09 (T30 31/03/2017 or earlier): nobody; the first start is J's, 10/04/2017.
+#   2019-10 (T30 01/05/2017, T24 01/11/2017): H (20/04/2017, aged 14), settled: 1 of 1.
+#   2019-11 (T30 31/05/2017): + A x6 (15/05/2017; their L on 01/07/2017 is not a move):
+#     7 of 7.
+#   2019-12 (T30 01/07/2017, T24 01/01/2018): + B x2 (01/06/2017), M (15/06/2017; his L
+#     on 01/09/2019 is not a move): 10 of 10.
+#   2020-01 (T30 01/08/2017), 2020-02 (T30 30/08/2017): the same 10. Not D: his current
+#     period began 01/10/2018 (the first, from 01/08/2017, ended on 15/02/2018).
+#   2020-03 (T30 01/10/2017, T24 01/04/2018): + E (01/09/2017, placed for adoption on
+#     01/12/2019: counts as settled) = 11; B moved on 01/03/2020: 9 of 11.
+#   2020-04 (T30 31/10/2017): 9 of 11.
+#   2020-05 to 2020-08 (T30 01/12/2017 to 01/03/2018, T24 01/06/2018 to 01/09/2018):
+#     + L x3 (20/11/2017), settled: 12 of 14.
+#   2020-09 (T30 31/03/2018): - E, adopted on 30/09/2020, not in care that day: 11 of 13.
+#   2020-10 (T30 01/05/2018): 11 of 13.
+#   2020-11 (T30 31/05/2018): - H, 16 on 15/11/2020: 10 of 12.
+#   2020-12 (T30 01/07/2018, T24 01/01/2019): + C (01/07/2018, exactly 30 months counting
+#     the first day), placed on 01/02/2019, after T24: 10 of 13.
+#   2021-01 (T30 01/08/2018, T24 01/02/2019): C's placement is now 24 months old counting
+#     its first day: 11 of 13.  2021-02 (T24 01/03/2019): 11 of 13.
+#   2021-03 (T30 01/10/2018, T24 01/04/2019): + D (01/10/2018, exactly 30 months), settled:
+#     12 of 14 (all but B x2).
+LONG_TERM = {"2019-10": (1, 1), "2019-11": (7, 7), "2019-12": (10, 10), "2020-01": (10, 10), "2020-02": (10, 10),
+             "2020-03": (9, 11), "2020-04": (9, 11), "2020-05": (12, 14), "2020-06": (12, 14), "2020-07": (12, 14),
+             "2020-08": (12, 14), "2020-09": (11, 13), "2020-10": (11, 13), "2020-11": (10, 12),
+             "2020-12": (10, 13), "2021-01": (11, 13), "2021-02": (11, 13), "2021-03": (12, 14)}
 
 # OC2 at 31 March: children in care that day whose period began on or before 1 April of
 # the year before, with their HEALTH_ASSESSMENT and TEETH_CHECK flags (the table in
@@ -198,7 +208,7 @@ def row_of(path, child: str) -> int:
         return next(n for n, row in enumerate(csv.reader(handle), start=1) if row[0] == child)
 
 
-def assert_hand_figures(months=CHECKED_MONTHS) -> None:
+def assert_hand_figures(months=ALL_MONTHS) -> None:
     """The report's figures for these months against the hand working above."""
     for month in months:
         figures = report(month)
@@ -242,23 +252,18 @@ def test_each_return_loads_with_its_header_only_tables(engine, database_url, ret
     assert counts(report("2017-09")["uasc_percent"]) == (0, 13)
 
 
-def test_every_month_of_every_year_has_its_children_in_care(engine, database_url, returns):
-    """A return covers each month of its year, not only 31 March."""
-    load(returns, OLDEST_FIRST)
-    for month in ALL_MONTHS:
-        assert counts(report(month)["children_in_care"])[0] == children_in_care(month), month
-
-
 @pytest.mark.parametrize("order", [OLDEST_FIRST, NEWEST_FIRST, MIXED], ids=["oldest-first", "newest-first", "mixed"])
 def test_all_returns_give_the_hand_figures_in_any_order(engine, database_url, returns, order):
     """With every return loaded, each child's period of care is known from its RNE S
     episode, whichever return holds it and whenever it was loaded: the figures are the
-    hand figures, complete, and long-term stability is rated."""
+    hand figures for every month of every year, complete, and long-term stability is
+    rated wherever 10 or more children are in its cohort."""
     load(returns, order)
     assert_hand_figures()
-    for month in LONG_TERM:
+    for month, (_, cohort) in LONG_TERM.items():
         long_term = report(month)["placement_stability_long"]
-        assert long_term["rag"] == "green", (month, long_term["rag_reason"])  # 9/11 to 12/14: over 70%
+        # From 9 of 11 (81.8%) to 10 of 13 (76.9%): above the 70% target, green.
+        assert long_term["rag"] == ("green" if cohort >= 10 else "too_few"), (month, long_term["rag_reason"])
 
 
 def test_newest_first_gives_exactly_the_same_figures_as_oldest_first(engine, database_url, returns):
@@ -451,3 +456,16 @@ def test_the_reporters_returns_do_not_drop_children_from_care(engine, database_u
 def test_a_later_return_does_not_end_again_a_child_already_gone(engine, database_url, returns):
     outputs = load(returns, OLDEST_FIRST)
     assert "G1" not in outputs["2020-21"], outputs["2020-21"]
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: figures are cached by store URL and a version made of the highest "
+                   "extract id and row counts, which a store emptied and loaded again repeats: a long-running "
+                   "process (a web worker) goes on showing the old store's figures")
+def test_figures_follow_a_store_emptied_and_loaded_again(engine, database_url, returns, tmp_path):
+    load(returns, ["2019-20"])
+    assert counts(report("2019-09")["children_in_care"])[0] == 18
+    store.metadata.drop_all(engine)  # the store is rebuilt; the process, like a web worker, carries on
+    store.create_all(engine)
+    smaller = write_return(tmp_path / "smaller", "2019-20", stories=(STORY["A"], STORY["N"]))
+    assert ingest(smaller, "--year", "2019-20").exit_code == 0  # four extracts again, like the first store
+    assert counts(report("2019-09")["children_in_care"])[0] == 7  # A x6 and N

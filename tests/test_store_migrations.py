@@ -74,6 +74,7 @@ def test_a_first_release_store_is_upgraded_with_its_data(engine):
 
 
 def test_a_new_store_is_made_at_the_newest_revision(engine):
+    assert migrate.HEAD == migrate.head()  # the constant the start-up check reads
     with engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head()
     store.create_all(engine)  # again: nothing to do
