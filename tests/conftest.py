@@ -33,6 +33,8 @@ def engine(request, tmp_path):
             pytest.skip("no PostgreSQL server: run `make test` (starts one) or set TEST_POSTGRES_URL")
         eng = create_engine(url)
         store.metadata.drop_all(eng)
+        with eng.begin() as conn:  # Alembic's version table too: the next store starts new
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     store.create_all(eng)
     yield eng
     eng.dispose()

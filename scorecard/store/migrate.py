@@ -56,8 +56,8 @@ def upgrade(eng: Engine) -> None:
     on_file = eng.url.get_backend_name() == "sqlite" and eng.url.database not in (None, "", ":memory:")
     if on_file:
         Path(eng.url.database).parent.mkdir(parents=True, exist_ok=True)
-    with eng.connect() as conn:  # the usual case, a store at the newest revision: one query
-        if current_revision(conn) == HEAD:
+    with eng.connect() as conn:  # the usual case, a store at the newest revision: two queries
+        if current_revision(conn) == HEAD and inspect(conn).has_table("extracts"):
             return
     if on_file:
         # SQLite alters a table by copying it, which its foreign-key checks would refuse
