@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from ingest.parse import Table
 from scorecard import store
 from scorecard.periods import month_first
-from scorecard.vocabulary import DATASET_TITLES, RECORD_KEYS, same_missing_episodes
+from scorecard.vocabulary import DATASET_TITLES, RECORD_KEYS, Completeness, same_missing_episodes
 
 EXAMPLES = 5
 
@@ -147,7 +147,8 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
                    (table.first_month, table.last_month, table.source_format)}
     changes.superseded = [{"id": i, "file": extracts[i]["source_file"],
                            "loaded": f"{extracts[i]['loaded_at']:%d/%m/%Y %H:%M}"} for i in sorted(same_months)]
-    wanted = sorted(set(compared) | set(_key_columns(dataset)) | _span_columns(table)
+    rules = [table.complete_for, *(Completeness.parse(e["complete_for"]) for e in extracts.values())]
+    wanted = sorted(set(compared) | set(_key_columns(dataset)) | set().union(*map(_rule_columns, rules))
                     | ({"child_id", "missing_from"} if dataset == "missing_episodes" else set()))
     names, rows = store.current_records(conn, council, dataset, columns=wanted)
     if not rows and not same_months:
@@ -156,17 +157,19 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
     stored_columns = {name: [row[i] for row in rows] for i, name in enumerate(names)}
     stored_keys = _keyed(dataset, stored_columns, names, len(rows))
     normal = {name: _normaliser(record_table.c[name].type) for name in compared}
-    # The latest stored version of each key, apart from the load being superseded.
+    # The version of each key that wins now (`winner`), and the latest apart from the load
+    # being superseded (`latest`), which is what this file's version competes with.
     latest: dict[tuple, tuple] = {}
+    winner: dict[tuple, tuple] = {}
     superseded_keys: dict[tuple, int] = {}
     order = ["extract_as_at", "extract_id", "source_row"]
     for position, key in enumerate(stored_keys):
-        extract_id = stored_columns["extract_id"][position]
-        if extract_id in same_months:
-            superseded_keys.setdefault(key, position)
-            continue
         rank = tuple(stored_columns[o][position] for o in order)
-        if key not in latest or rank > latest[key][0]:
+        if key not in winner or rank > winner[key][0]:
+            winner[key] = (rank, position)
+        if stored_columns["extract_id"][position] in same_months:
+            superseded_keys.setdefault(key, position)
+        elif key not in latest or rank > latest[key][0]:
             latest[key] = (rank, position)
     new_columns = _as_monthly_episodes(table, stored_columns, extracts) if dataset == "missing_episodes" \
         else table.columns
@@ -178,7 +181,7 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
             changes.older += 1
             changes.older_than = max(changes.older_than, _day(before[0][0]))
             continue
-        position = before[1] if before is not None else superseded_keys.get(key)
+        position = winner[key][1] if key in winner else None
         if position is None:
             changes.new += 1
             continue
@@ -194,8 +197,9 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
     dropped = [key for key in superseded_keys if key not in listed and key not in latest]
     changes.dropped = len(dropped)
     changes.dropped_examples = [_describe_key(dataset, key) for key in dropped[:EXAMPLES]]
+    earlier = [e for i, e in extracts.items() if i not in same_months]
     _omissions(changes, table, stored_columns, [(key, position) for key, (rank, position) in latest.items()
-                                                if key not in listed and rank[0][:10] < this_as_at])
+                                                if key not in listed and rank[0][:10] < this_as_at], earlier)
     return changes
 
 
@@ -223,29 +227,50 @@ def _day(iso: str) -> str:
     return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}"
 
 
-def _span_columns(table: Table) -> set[str]:
-    rule = table.complete_for
+def _rule_columns(rule: Completeness) -> set[str]:
     return {*rule.dates, *([rule.end] if rule.end else []), *([rule.only] if rule.only else [])}
 
 
-def _omissions(changes: DatasetChanges, table: Table, stored: dict[str, list], candidates: list[tuple]) -> None:
-    """The stored records this complete file's omission ends or withdraws."""
+def _omissions(changes: DatasetChanges, table: Table, stored: dict[str, list], candidates: list[tuple],
+               earlier: list[dict]) -> None:
+    """The stored records this complete file's omission ends or withdraws, beyond what the
+    files already stored ended or withdrew (as the metrics read them: see
+    `scorecard.metrics.records.apply_omissions`)."""
     rule = table.complete_for
     if not candidates or rule.kind not in ("spans", "dated"):
         return
     import numpy as np  # here: most loads never get this far, and numpy adds to every start-up
+
     positions = [position for _, position in candidates]
+    as_at = np.array([str(stored["extract_as_at"][p])[:10] for p in positions], dtype=object)
+    rules = [rule, *(Completeness.parse(e["complete_for"]) for e in earlier)]
+    date_names = {*(d for r in rules for d in r.dates), *(r.end for r in rules if r.end)}
     columns = {name: np.array([_as_day(stored[name][p]) for p in positions], dtype="datetime64[D]")
-               for name in (*rule.dates, *([rule.end] if rule.end else []))}
-    flags = None
-    if rule.only:
-        flags = np.array([str(stored[rule.only][p]).lower() in ("1", "true", "t") for p in positions])
-    first, last = np.datetime64(month_first(table.first_month)), np.datetime64(table.as_at)
-    withdrawn, ended, _ = rule.apply_omission(columns, flags, first, last)
-    ended, gone = np.flatnonzero(ended), np.flatnonzero(withdrawn)
+               for name in date_names if name in stored}
+    flags = {r.only: np.array([str(stored[r.only][p]).lower() in ("1", "true", "t") for p in positions])
+             for r in rules if r.only and r.only in stored}
+
+    def apply(applied: Completeness, first_month: str, as_at_day) -> tuple:
+        return applied.apply_omission(
+            {n: columns[n] for n in (*applied.dates, *([applied.end] if applied.end else []))},
+            flags.get(applied.only) if applied.only else None, np.datetime64(month_first(first_month)),
+            np.datetime64(str(as_at_day)[:10]))
+
+    gone_before = np.zeros(len(positions), dtype=bool)
+    for extract in sorted(earlier, key=lambda e: str(e["as_at"])):
+        before = Completeness.parse(extract["complete_for"])
+        if before.kind not in ("spans", "dated") or not all(n in columns for n in before.dates):
+            continue
+        older = as_at < str(extract["as_at"])[:10]
+        gone, ended, new_ends = apply(before, extract["first_month"], extract["as_at"])
+        gone_before |= gone & older
+        if before.end and (ended & older).any():
+            columns[before.end] = np.where(ended & older, new_ends, columns[before.end])
+    withdrawn, ended, _ = apply(rule, table.first_month, table.as_at)
+    ended, gone = np.flatnonzero(ended & ~gone_before), np.flatnonzero(withdrawn & ~gone_before)
     keys = [key for key, _ in candidates]
     changes.ended = int(ended.size)
-    changes.ended_by = _day(str(first)) if ended.size else ""
+    changes.ended_by = f"{month_first(table.first_month):%d/%m/%Y}" if ended.size else ""
     changes.ended_examples = [_describe_key(changes.dataset, keys[i]) for i in ended[:EXAMPLES]]
     changes.withdrawn = int(gone.size)
     changes.withdrawn_examples = [_describe_key(changes.dataset, keys[i]) for i in gone[:EXAMPLES]]

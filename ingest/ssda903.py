@@ -280,16 +280,48 @@ class _Joiner:
                                      f"collection year {self.year} (31/03/{end.year})", row=table.source_rows[i],
                                      column=column)
             if name == EPISODES.name:
-                for i, day in enumerate(table.column_or_blank(ends)):
-                    if day is not None and day < start:
-                        self.problem(table, "date-before-year", f"the episode ended on {day:%d/%m/%Y}, before the "
-                                     f"collection year {self.year} began; a return lists the episodes open at "
-                                     "any time in its year", row=table.source_rows[i], column=ends,
-                                     severity=Severity.WARNING)
+                self._check_open_in_year(table, ends)
+
+    def _check_open_in_year(self, table: Table, ends: str) -> None:
+        """A return lists the episodes open at any time in its year (as the DfE validator
+        requires): one that ended before the year began means the wrong year or file."""
+        start = self.year.first_day
+        early = [i for i, day in enumerate(table.column_or_blank(ends)) if day is not None and day < start]
+        for i in early:
+            self.problem(table, "date-before-year", f"the episode ended on {table.columns[ends][i]:%d/%m/%Y}, before "
+                         f"the collection year {self.year} began; a return lists the episodes open at any time in "
+                         "its year", row=table.source_rows[i], column=ends)
+        if early:
+            latest = max(table.columns[ends][i] for i in early)
+            self.problem(table, "wrong-year", f"{len(early)} episodes ended before the collection year {self.year} "
+                         f"began (the latest on {latest:%d/%m/%Y}): is this the {CollectionYear.of(latest)} return "
+                         f"(--year {CollectionYear.of(latest)}?)")
+
+    def check_first_episodes(self) -> None:
+        """A child's first episode in the year that continues a period of care (RNE not S)
+        but begins inside the year: the episode open on 1 April is not in the return (the
+        DfE validator's rule 357). The child was in care meanwhile: the metrics carry the
+        period over from the earlier return's episode; without it, those months miss them."""
+        table = self.tables.get(EPISODES.name)
+        if table is None:
+            return
+        first: dict[str, int] = {}
+        for i, (child, start) in enumerate(zip(table.columns["CHILD"], table.columns["DECOM"])):
+            if start is not None and (child not in first or start < table.columns["DECOM"][first[child]]):
+                first[child] = i
+        for child, i in first.items():
+            reason, start = table.columns["RNE"][i], table.columns["DECOM"][i]
+            if reason not in (None, "S") and start > self.year.first_day:
+                self.problem(table, "first-episode-continues", f"child '{child}' starts the year with an episode "
+                             f"that continues a period of care (RNE {reason}) from {start:%d/%m/%Y}, but the episode "
+                             f"open on {self.year.first_day:%d/%m/%Y} is not in the return: the child is counted in "
+                             "care before then only from an earlier return", row=table.source_rows[i],
+                             column="DECOM", severity=Severity.WARNING)
 
 
 def dates_suggest(tables: dict[str, Table]) -> CollectionYear | None:
-    """The collection year the return's latest episode or missing date falls in."""
+    """The collection year the return's latest episode or missing date falls in: the
+    return's own year, unless nothing began, ended or went missing in it."""
     days = [day for name, columns in _DATES.items() if name in tables
             for column in columns for day in tables[name].column_or_blank(column) if day is not None]
     return CollectionYear.of(max(days)) if days else None
@@ -327,17 +359,18 @@ def to_datasets(tables: dict[str, Table], year: CollectionYear | None,
     first = next(iter(used.values()))
     suggested = dates_suggest(used)
     if year is None:
-        hint = f" (its dates suggest {suggested}: --year {suggested})" if suggested else ""
+        hint = f" (its latest date is in {suggested}: --year {suggested}?)" if suggested else ""
         problems.append(Problem("missing-year", "an SSDA903 return is for one collection year: give it with "
                                 f"--year, e.g. --year 2019-20{hint}", file=first.file, sheet=first.sheet))
         return [], problems
     joiner = _Joiner(used, year, problems)
-    if suggested is not None and suggested != year:
-        problems.append(Problem("wrong-year", f"the return's latest date is in {suggested}, not {year} as given by "
-                                f"{year_given_as}: check the year (--year {suggested}?)", file=first.file,
-                                sheet=first.sheet))
+    if suggested is not None and suggested > year:
+        problems.append(Problem("wrong-year", f"the return has dates in {suggested}, after the collection year "
+                                f"{year} given by {year_given_as}: check the year (--year {suggested}?)",
+                                file=first.file, sheet=first.sheet))
     else:
         joiner.check_dates()
+        joiner.check_first_episodes()
     results: list[Table] = []
     if EPISODES.name in used:
         cic = joiner.children_in_care()

@@ -8,8 +8,8 @@ is cut from those stories by the DfE's rule (every episode open at any time in t
 year, with its original DECOM and RNE), so a continuing child's first episode in a later
 year is the episode open on 1 April, started in an earlier year, exactly as real
 returns carry it. `repeat_open_episode=False` writes the later years as the issue
-reporter's files seem to be written instead: a child who moved during the year starts the
-year with the new episode (RNE P or B), and the episode open on 1 April is left out.
+reporter's files seem to be written instead: a child with a new episode during the year
+starts the year with it (RNE P, B or L), and the episode open on 1 April is left out.
 
 The children (dates dd/mm/yyyy; "xN" is how many identical children share the story, so
 that cohorts reach the 10 children the scorecard needs before it rates a figure):

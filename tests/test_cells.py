@@ -125,3 +125,79 @@ def test_whole_columns_of_one_clean_shape_convert_the_same_as_cell_by_cell():
 ])
 def test_text_is_tidied_whether_or_not_the_column_looks_clean(column, expected):
     assert cells.convert_text(column)[0] == expected
+
+
+# -- codes written in words: the rule, on matches and on near-misses that must not match --
+
+@pytest.mark.parametrize(("codes", "written", "code"), [
+    ("rhi_outcome", "Refused by parent", "refused_parent"),            # two of the label's three words
+    ("rhi_outcome", "Parent/Carer refused", "refused_parent"),         # any order, punctuation ignored
+    ("rhi_outcome", "Declined (parent)", "refused_parent"),            # an alias's words
+    ("rhi_outcome", "child refused", "refused_child"),
+    ("rhi_outcome", "Exempted", "exempt"),                             # one word: the whole (one-word) label
+    ("in_touch", "Refuses contact", "REFU"),
+    ("in_touch", "young person refused contact", "REFU"),             # refused / refuses: the same stem
+    ("placement_type", "children's home", "K2"),
+])
+def test_a_code_written_in_words_matches_where_one_code_has_them(codes, written, code):
+    assert code_list(codes).match(written) == code
+
+
+@pytest.mark.parametrize(("codes", "written", "why"), [
+    ("rhi_outcome", "Refused", "the child or the parent?"),
+    ("rhi_outcome", "Parent", "one word matches only a one-word label"),
+    ("rhi_outcome", "Completed late", "a word the label does not have"),
+    ("rhi_outcome", "Not refused", "'not' is not filler"),
+    ("rhi_outcome", "Refused by the child's parent", "words of two codes"),
+    ("in_touch", "Touch", "one word of a longer label"),
+    ("in_touch", "no contact", "'no' is not filler, and 'contact' alone is not enough"),
+    ("placement_type", "Long term fostering with other foster carer", "U4 and U6 ('not long term') both have them"),
+    ("missing_type", "Away from home", "'home' is not in 'Away from placement without authorisation'"),
+])
+def test_near_misses_do_not_match(codes, written, why):
+    assert code_list(codes).match(written) is None, why
+
+
+def test_a_near_miss_names_the_closest_codes_and_a_council_alias_settles_it():
+    outcomes = code_list("rhi_outcome")
+    values, problems = cells.convert_code(["Refused"], outcomes)
+    assert values == [None] and "closest: refused_child" in problems[0][1] and "refused_parent" in problems[0][1]
+    values, problems = cells.convert_code(["Refused", "Parent said no"], outcomes,
+                                          {"refused": "refused_child", "parentsaidno": "refused_parent"})
+    assert values == ["refused_child", "refused_parent"] and problems == []
+
+
+def test_content_words_drop_filler_and_stem():
+    from scorecard.codes import content_words
+
+    assert content_words("Refused by the parent or carer(s)") == {"refus", "parent", "carer"}
+    assert content_words("Children's homes") == {"child", "home"}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (dt.time(14, 30), dt.time(14, 30)), ("14:30", dt.time(14, 30)), ("9.05", dt.time(9, 5)),
+    ("2.30pm", dt.time(14, 30)), ("12:15 am", dt.time(0, 15)), ("1430", dt.time(14, 30)),
+    (0.5, dt.time(12, 0)), (dt.datetime(1899, 12, 30, 23, 59, 59, 999_000), dt.time(0, 0)),
+    ("07:45:10", dt.time(7, 45, 10)),
+])
+def test_times_of_day_in_the_forms_exports_write_them(raw, expected):
+    values, problems = cells.convert_time([raw])
+    assert problems == [] and values == [expected]
+
+
+@pytest.mark.parametrize("raw", ["25:00", "13.30pm", "noon", "14:3", 1.5])
+def test_bad_times_are_reported(raw):
+    values, problems = cells.convert_time([raw])
+    assert values == [None] and "is not a time of day" in problems[0][1]
+
+
+@pytest.mark.parametrize(("raw", "age"), [(18, 18), (18.0, 18), ("18", 18), ("18th", 18), ("21st birthday", 21),
+                                          ("Age 19", 19)])
+def test_a_birthday_may_be_written_as_the_age_reached(raw, age):
+    values, problems = cells.convert_date_or_age([raw])
+    assert problems == [] and values[0].age == age
+
+
+def test_a_birthday_date_stays_a_date():
+    values, _ = cells.convert_date_or_age(["01/05/2019", dt.datetime(2019, 5, 1)])
+    assert values == [dt.date(2019, 5, 1)] * 2

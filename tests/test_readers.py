@@ -56,3 +56,19 @@ def test_a_dataset_can_be_forced(tmp_path):
     upload = validate_upload([path], "2019-09", "E10000099", dataset="missing_episodes")
     assert [p.code for p in upload.report.errors] == ["unknown-dataset"]
     assert "no sheet has the column headers" in upload.report.errors[0].message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_recognised(tmp_path, encoding):
+    path = write_missing(tmp_path, encoding=encoding)  # Python's utf-16-le/be write no BOM
+    assert not path.read_bytes().startswith((b"\xff\xfe", b"\xfe\xff"))
+    upload = validate_upload([path], "2019-09", "E10000099")
+    assert upload.report.errors == [] and upload.tables[0].columns["district"][2] == "Sévérn"
+
+
+def test_a_binary_file_named_csv_is_refused_with_the_reason(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"PK\x03\x04\x00\x00\x08\x00" + bytes(range(256)) * 4)
+    upload = validate_upload([path], "2019-09", "E10000099")
+    message = upload.report.errors[0].message
+    assert upload.report.errors[0].code == "file-error" and "zero bytes" in message and "CSV UTF-8" in message

@@ -263,6 +263,7 @@ def apply_omissions(dataset: str, frame: pd.DataFrame, extracts: pd.DataFrame) -
         return frame
     as_at = frame["extract_as_at"].to_numpy(dtype=object)
     withdrawn = np.zeros(len(frame), dtype=bool)
+    clipped = np.zeros(len(frame), dtype=bool)
     ends: dict[str, np.ndarray] = {}
     for row, rule in sorted(rules, key=lambda item: str(item[0].as_at)):
         older = as_at < str(row.as_at)[:10]
@@ -278,9 +279,36 @@ def apply_omissions(dataset: str, frame: pd.DataFrame, extracts: pd.DataFrame) -
             current = ends.get(rule.end, frame[rule.end].to_numpy().astype("datetime64[D]")).copy()
             current[ended & older] = new_ends[ended & older]
             ends[rule.end] = current
+            clipped |= ended & older
+    if dataset == "children_in_care" and "episode_end" in ends:
+        ends["episode_end"] = _bridge_to_continuations(frame, ends["episode_end"], clipped)
     for name, values in ends.items():
         frame[name] = values.astype("datetime64[s]")
     return frame.loc[~withdrawn].reset_index(drop=True) if withdrawn.any() else frame
+
+
+def _bridge_to_continuations(frame: pd.DataFrame, ends: np.ndarray, clipped: np.ndarray) -> np.ndarray:
+    """An episode a later file left out, taken as ended by that file's first day, ends
+    instead when the child's next episode begins, where that episode continues the period
+    of care (RNE not S) and begins later: a return that starts a child's year with a
+    continuing episode from inside the year has left out the one open on 1 April, and the
+    child was in care, in the earlier placement, until the new one began."""
+    if not clipped.any():
+        return ends
+    order = np.lexsort((frame["episode_start"].to_numpy(), frame["child_id"].to_numpy(dtype=object)))
+    child = frame["child_id"].to_numpy(dtype=object)[order]
+    start = frame["episode_start"].to_numpy().astype("datetime64[D]")[order]
+    reason = frame["reason_new_episode"].to_numpy(dtype=object)[order]
+    original = frame["episode_end"].to_numpy().astype("datetime64[D]")[order]
+    ends = ends.copy()
+    for position in np.flatnonzero(clipped[order][:-1]):
+        following = position + 1
+        row = order[position]
+        if (child[following] == child[position] and reason[following] not in (None, "S")
+                and start[following] > ends[row]
+                and (np.isnat(original[position]) or start[following] <= original[position])):
+            ends[row] = start[following]
+    return ends
 
 
 def code_groups(codes: pd.Series, list_name: str, unknown: str = "unknown") -> pd.Series:

@@ -137,12 +137,16 @@ def store_version(conn: Connection) -> tuple:
     """Changes whenever an upload, a benchmark release or commentary is loaded: a cache key.
 
     Loads only ever add rows (superseding marks an extract, and adds its successor),
-    so the highest ids and the row counts say whether anything has changed.
+    so the highest ids and the row counts say whether anything has changed; the latest
+    load's time tells a store emptied and loaded again, to the same counts, from the
+    one before (a web worker lives through both).
     """
     extract_state = conn.execute(select(func.max(extracts.c.id), func.count(), func.sum(
-        case((extracts.c.status == CURRENT, 1), else_=0)))).one()
-    benchmark_state = conn.execute(select(func.max(benchmarks.c.id), func.count()).select_from(benchmarks)).one()
-    commentary_state = conn.execute(select(func.max(commentary.c.id), func.count()).select_from(commentary)).one()
+        case((extracts.c.status == CURRENT, 1), else_=0)), func.max(extracts.c.loaded_at))).one()
+    benchmark_state = conn.execute(select(func.max(benchmarks.c.id), func.count(),
+                                          func.max(benchmarks.c.loaded_at))).one()
+    commentary_state = conn.execute(select(func.max(commentary.c.id), func.count(),
+                                           func.max(commentary.c.loaded_at))).one()
     return tuple(extract_state) + tuple(benchmark_state) + tuple(commentary_state)
 
 
