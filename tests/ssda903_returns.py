@@ -67,17 +67,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "header.csv": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
-    "episodes.csv": ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-                     "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"),
-    "uasc.csv": ("CHILD", "SEX", "DOB", "DUC"),
-    "missing.csv": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
-    "oc2.csv": ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
-                "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
-                "INTERVENTION_OFFERED"),
-    "oc3.csv": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
-}
+from ingest.demo.returns import COLUMNS  # the DfE's column layout of each file, in its order
 """Each table's DfE columns, in the DfE's order; one CSV file per table."""
 
 YEARS = ("2017-18", "2018-19", "2019-20", "2020-21")

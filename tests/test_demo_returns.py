@@ -22,7 +22,8 @@ from ingest.datasets import CARE_LEAVERS, CHILDREN_IN_CARE, HEALTH_ASSESSMENTS, 
 from ingest.demo.calendar import add_months, add_years, age_on, month_last
 from ingest.demo.extracts import write_extracts
 from ingest.demo.people import Episode, Placement
-from ingest.demo.returns import CollectionYear, looked_after_12_months
+from ingest.demo.returns import looked_after_12_months
+from scorecard.periods import CollectionYear
 from ingest.demo.tables import as_written
 
 SEED = 2019
@@ -136,7 +137,7 @@ def test_return_years():
 
 def test_looked_after_12_months_is_the_dfe_rule():
     """In care on 31 March, in a period of care begun on or before 1 April of the year."""
-    year = CollectionYear.named("2023-24")
+    year = CollectionYear.parse("2023-24")
     place = Placement("U6", "PR1", True, demo.COUNCIL, 2.0, "XS1", dt.date(2023, 4, 1))
 
     def episode(period_start, start, end=None):

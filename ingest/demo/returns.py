@@ -35,10 +35,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +45,7 @@ from ingest.demo.calendar import add_months, age_on, birthday, collection_year
 from ingest.demo.extracts import Extracts
 from ingest.demo.people import Child, Episode, MissingEpisode
 from ingest.demo.tables import as_written
+from scorecard.periods import CollectionYear
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "header.csv": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -72,32 +71,6 @@ LOOK_BACK_MONTHS = 12
 Row = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class CollectionYear:
-    """A DfE collection year, 1 April to 31 March."""
-    first: int
-    """The calendar year it starts in: 2023 for 2023-24."""
-
-    @classmethod
-    def named(cls, name: str) -> CollectionYear:
-        match = re.fullmatch(r"(\d{4})-(\d{2})", name) if isinstance(name, str) else None
-        if match is None or (int(match[1]) + 1) % 100 != int(match[2]):
-            raise ValueError(f"collection year {name!r} is not written like 2023-24")
-        return cls(int(match[1]))
-
-    @property
-    def name(self) -> str:
-        return f"{self.first}-{(self.first + 1) % 100:02d}"
-
-    @property
-    def start(self) -> dt.date:
-        return dt.date(self.first, 4, 1)
-
-    @property
-    def end(self) -> dt.date:
-        return dt.date(self.first + 1, 3, 31)
-
-
 def _year_span(periods: Sequence[str]) -> tuple[int, int]:
     """The first calendar years of (the first collection year starting on or after the first
     written month, the last collection year ending by the last written month)."""
@@ -118,7 +91,7 @@ def return_years(periods: Sequence[str], history_years: int = 0) -> list[str]:
     # Without a whole year, the history years count back from the last one that ends in time.
     history_end = min(first_whole, last_whole + 1)
     firsts = [*range(history_end - history_years, history_end), *range(first_whole, last_whole + 1)]
-    return [CollectionYear(first).name for first in firsts]
+    return [str(CollectionYear(first)) for first in firsts]
 
 
 def history_years_needed(extracts: Extracts) -> int:
@@ -134,7 +107,7 @@ def history_years_needed(extracts: Extracts) -> int:
 
 
 def _open_in(episode: Episode, year: CollectionYear) -> bool:
-    return episode.start <= year.end and (episode.end is None or episode.end >= year.start)
+    return episode.start <= year.last_day and (episode.end is None or episode.end >= year.first_day)
 
 
 def _in_care_on(episode: Episode, day: dt.date) -> bool:
@@ -146,18 +119,18 @@ def looked_after_12_months(episode: Episode, year: CollectionYear) -> bool:
     """Whether the child of `episode` was looked after continuously for at least 12 months at
     the year's 31 March (the DfE's OC2 cohort): the episode is open that day, in a period of
     care that began on or before 1 April, the year's first day."""
-    return _in_care_on(episode, year.end) and episode.period_start <= year.start
+    return _in_care_on(episode, year.last_day) and episode.period_start <= year.first_day
 
 
 def _sex(child: Child, year: CollectionYear) -> str:
-    if year.first >= SEX_AS_LETTERS_FROM:
+    if year.start >= SEX_AS_LETTERS_FROM:
         return "M" if child.male else "F"
     return "1" if child.male else "2"
 
 
 def _by_or_blank(day: dt.date | None, year: CollectionYear) -> dt.date | None:
     """`day` if it is known at the year's 31 March, else blank."""
-    return day if day is not None and day <= year.end else None
+    return day if day is not None and day <= year.last_day else None
 
 
 class Returns:
@@ -185,16 +158,16 @@ class Returns:
 
     def written_whole(self, year: CollectionYear) -> bool:
         """Whether every month of `year` is a written month."""
-        return self.county.window_first <= year.start and year.end <= self.county.window_last
+        return self.county.window_first <= year.first_day and year.last_day <= self.county.window_last
 
     def check(self, year: CollectionYear) -> None:
         """Refuse a year the simulation cannot give as at its 31 March."""
         simulated_from = self.county.bounds[0][0]
-        if year.end < simulated_from or year.end > self.county.window_last:
-            raise ValueError(f"collection year {year.name} is outside the simulated months "
+        if year.last_day < simulated_from or year.last_day > self.county.window_last:
+            raise ValueError(f"collection year {str(year)} is outside the simulated months "
                              f"({simulated_from:%d/%m/%Y} to {self.county.window_last:%d/%m/%Y})")
         if self.written_whole(year):
-            first = self.county.written_index(year.start)
+            first = self.county.written_index(year.first_day)
             for k in range(first, first + 12):
                 if self.care_leavers_made[k] is None:
                     raise RuntimeError(
@@ -221,11 +194,11 @@ class Returns:
     def episode_row(child: Child, episode: Episode, year: CollectionYear) -> Row:
         ended = _by_or_blank(episode.end, year)
         place = episode.place
-        return (child.cid, episode.start, episode.rne, episode.ls, child.cin, as_written(place.ptype, year.first),
+        return (child.cid, episode.start, episode.rne, episode.ls, child.cin, as_written(place.ptype, year.start),
                 place.provider, ended, episode.rec if ended else None, None, child.home_pc, place.postcode, None)
 
     def missing_rows(self, year: CollectionYear) -> list[Row]:
-        episodes = sorted(self.missing_by_year[year.first], key=lambda e: (e.child.cid, e.start, e.eid))
+        episodes = sorted(self.missing_by_year[year.start], key=lambda e: (e.child.cid, e.start, e.eid))
         return [(e.child.cid, e.child.dob, e.absence, e.start.date(), _by_or_blank(e.found.date(), year))
                 for e in episodes]
 
@@ -235,11 +208,11 @@ class Returns:
         for child, episode in episodes:
             if not looked_after_12_months(episode, year):
                 continue
-            under_five = age_on(child.dob, year.end) < 5
+            under_five = age_on(child.dob, year.last_day) < 5
             months = UNDER_FIVES_LOOK_BACK_MONTHS if under_five else LOOK_BACK_MONTHS
-            assessed = self.done_between(child, HEALTH_ASSESSMENT_KINDS, add_months(year.end, -months), year.end)
-            dental = self.done_between(child, ("dental",), add_months(year.end, -LOOK_BACK_MONTHS), year.end)
-            sdqs = sorted(self.done_in(child, ("sdq",), year.start, year.end), key=lambda done: done[1])
+            assessed = self.done_between(child, HEALTH_ASSESSMENT_KINDS, add_months(year.last_day, -months), year.last_day)
+            dental = self.done_between(child, ("dental",), add_months(year.last_day, -LOOK_BACK_MONTHS), year.last_day)
+            sdqs = sorted(self.done_in(child, ("sdq",), year.first_day, year.last_day), key=lambda done: done[1])
             assessment = "1" if assessed else "0"
             rows.append((child.cid, child.dob, sdqs[-1][2] if sdqs else None, None, "0",
                          assessment if under_five else None, None, "1" if dental else "0", assessment, "0",
@@ -257,7 +230,7 @@ class Returns:
     def oc3_rows(self, year: CollectionYear) -> list[Row]:
         names = [f.name for f in CARE_LEAVERS.stored_fields]
         rows = []
-        first = self.county.written_index(year.start)
+        first = self.county.written_index(year.first_day)
         for k in range(first, first + 12):
             for values in self.care_leavers_made[k]:
                 leaver = dict(zip(names, values))
@@ -292,13 +265,13 @@ def write_returns(out_dir: Path, extracts: Extracts, years: Sequence[str]) -> li
     anything is written.
     """
     returns = Returns(extracts)
-    chosen = [CollectionYear.named(name) for name in years]
+    chosen = [CollectionYear.parse(name) for name in years]
     for year in chosen:
         returns.check(year)
     written = []
     for year in chosen:
         tables = returns.tables(year)
-        folder = Path(out_dir) / year.name
-        written.append((year.name, [write_table(folder / name, COLUMNS[name], tables[name])
+        folder = Path(out_dir) / str(year)
+        written.append((str(year), [write_table(folder / name, COLUMNS[name], tables[name])
                                     for name in RETURN_FILES]))
     return written
