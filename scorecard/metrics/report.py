@@ -120,9 +120,13 @@ class CouncilMetrics:
             "target": target.green if target else None, "target_amber": target.amber if target else None,
         }
         for name, shift in (("last_month", -1), ("last_year", -12)):
-            earlier = _none_if_nan((self.total(indicator.id, month.shift(shift).period) or {}).get("value"))
+            before = self.total(indicator.id, month.shift(shift).period) or {}
+            earlier = _none_if_nan(before.get("value"))
             row[name] = earlier
-            row[f"{name}_direction"] = direction(indicator, value, earlier, self.catalogue.no_change_within(indicator))
+            # A movement between figures either of which lacks history says nothing.
+            moved = None if history_note or before.get("history_note") else \
+                direction(indicator, value, earlier, self.catalogue.no_change_within(indicator))
+            row[f"{name}_direction"] = moved
         for name, comparison in comparisons.items():
             comparison = comparison or Comparison(name, None)
             row.update({f"{name}_{field}": getattr(comparison, field)

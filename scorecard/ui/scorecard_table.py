@@ -79,6 +79,7 @@ def summary(card: Scorecard) -> dbc.Row:
     """Success as visible as concern: what is going well beside what needs attention."""
     def listing(title: str, rows, empty: str, css: str, heading_id: str) -> dbc.Col:
         items = [html.Li([html.A(row.label, href=indicator_href(row.id, card.period)), ": ", row.value_text, " ",
+                          *([html.Span(f"({row.caveat})", className="caveat"), " "] if row.caveat else []),
                           rag_badge(row.rag, row.rag_reason), " ", html.Span(row.year_direction_text)])
                  for row in rows]
         return dbc.Col(html.Section([
