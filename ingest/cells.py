@@ -43,7 +43,7 @@ _MONTHS = {
     )
     for name in names
 }
-_TIME = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_TIME = r"(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}|\s*([AaPp])\.?[Mm]\.?)?)?"
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME + r"$")
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME + r"$")
 _DMONY = re.compile(r"(\d{1,2})[ \-]([A-Za-z]{3,9})[ \-,]+(\d{4}|\d{2})" + _TIME + r"$")
@@ -66,15 +66,16 @@ def _year(text: str) -> int:
 
 def _datetime_from_text(text: str) -> dt.datetime | None:
     text = text.strip()
+    meridiem = None
     match = _ISO.match(text)
     if match:
-        y, m, d, hh, mm, ss = match.groups()
+        y, m, d, hh, mm, ss, meridiem = match.groups()
         year, month, day = int(y), int(m), int(d)
     elif match := _DMY.match(text):
-        d, m, y, hh, mm, ss = match.groups()
+        d, m, y, hh, mm, ss, meridiem = match.groups()
         year, month, day = _year(y), int(m), int(d)
     elif match := _DMONY.match(text):
-        d, mon, y, hh, mm, ss = match.groups()
+        d, mon, y, hh, mm, ss, meridiem = match.groups()
         month = _MONTHS.get(mon.lower())
         if month is None:
             return None
@@ -84,8 +85,13 @@ def _datetime_from_text(text: str) -> dt.datetime | None:
         year, month, day, hh, mm, ss = int(y), int(m), int(d), None, None, None
     else:
         return None
+    hour = int(hh or 0)
+    if meridiem:  # 09:30 PM; a 12-hour clock reads 1 to 12
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
     try:
-        return dt.datetime(year, month, day, int(hh or 0), int(mm or 0), int(ss or 0))
+        return dt.datetime(year, month, day, hour, int(mm or 0), int(ss or 0))
     except ValueError:
         return None
 
@@ -347,7 +353,7 @@ class AgeReached(int):
         return f"AgeReached({int(self)})"
 
 
-_AGE_TEXT = re.compile(r"(?:age\s*)?(\d{1,2})(?:st|nd|rd|th)?(?:\s*birthday)?$", re.IGNORECASE)
+_AGE_TEXT = re.compile(r"(?:age\s*)?(\d{1,2})(?:\.0+)?(?:st|nd|rd|th)?(?:\s*birthday)?$", re.IGNORECASE)
 
 
 def _date_or_age_cell(value: Any) -> dt.date | AgeReached | _Bad:
@@ -361,3 +367,15 @@ def _date_or_age_cell(value: Any) -> dt.date | AgeReached | _Bad:
 
 convert_date_or_age = _memoised(_date_or_age_cell)
 """A birthday given as a date or as the age reached; ages become dates with the date of birth."""
+
+
+_NUMBER_AS_TEXT = re.compile(r"\d+\.0+")
+
+
+def convert_identifier(cells: Sequence[Any]) -> tuple[list[Any], list[Problem]]:
+    """Identifiers as text; one a system wrote as a number ("100101.0" in a CSV, 100101.0 in
+    a workbook) is the id "100101"."""
+    values, problems = convert_text(cells)
+    if any(v.__class__ is str and v.endswith("0") and "." in v for v in set(values)):
+        values = [v[: v.index(".")] if v.__class__ is str and _NUMBER_AS_TEXT.fullmatch(v) else v for v in values]
+    return values, problems

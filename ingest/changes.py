@@ -175,11 +175,12 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
         else table.columns
     new_keys = _keyed(dataset, new_columns, list(new_columns), len(table))
     this_as_at = table.as_at.isoformat()
+    latest_day = ""
     for i, key in enumerate(new_keys):
         before = latest.get(key)
         if before is not None and before[0][0][:10] > this_as_at:
             changes.older += 1
-            changes.older_than = max(changes.older_than, _day(before[0][0]))
+            latest_day = max(latest_day, before[0][0][:10])
             continue
         position = winner[key][1] if key in winner else None
         if position is None:
@@ -193,6 +194,7 @@ def changes_for(conn: Connection, council: str, table: Table) -> DatasetChanges:
                 changes.updated_fields[name] = changes.updated_fields.get(name, 0) + 1
         else:
             changes.unchanged += 1
+    changes.older_than = _day(latest_day) if latest_day else ""
     listed = set(new_keys)
     dropped = [key for key in superseded_keys if key not in listed and key not in latest]
     changes.dropped = len(dropped)

@@ -125,7 +125,8 @@ MISSING_EPISODES = Dataset(
     "other children. Include episodes that started in the month and earlier episodes updated in the month.",
     fields=(
         Field("episode_id", Kind.TEXT, "Identifier of the missing episode.", ("Episode ID", "Missing Episode ID",
-              "Missing ID", "Episode Reference", "Missing Episode Reference", "Episode Number"), required=True),
+              "Missing ID", "Episode Reference", "Missing Episode Reference", "Episode Number"), required=True,
+              identifier=True),
         CHILD_ID,
         Field("in_care", Kind.FLAG, "The child was in care (looked after) when the episode started.",
               ("In Care", "In Care at Start", "Looked After", "CLA", "LAC", "Child in Care", "Is CLA",
@@ -166,7 +167,7 @@ RETURN_INTERVIEWS = Dataset(
     "declined.",
     fields=(
         Field("episode_id", Kind.TEXT, "The missing episode the interview follows.", ("Missing Episode ID",
-              "Episode ID", "Missing ID", "Episode Reference"), required=True),
+              "Episode ID", "Missing ID", "Episode Reference"), required=True, identifier=True),
         CHILD_ID,
         Field("outcome", Kind.CODE, "Outcome of the interview.", ("Outcome", "RHI Outcome", "Interview Outcome",
               "Status", "RHI Status"), required=True, codes="rhi_outcome"),

@@ -79,6 +79,8 @@ class Table:
 def _converter(f: Field, aliases: dict[str, str] | None = None):
     if f.accepts_age:
         return cells.convert_date_or_age
+    if f.identifier:
+        return cells.convert_identifier
     if f.kind is Kind.DATE:
         return cells.convert_date
     if f.kind is Kind.DATETIME:
@@ -283,7 +285,7 @@ def _check_duplicate_headers(match: HeaderMatch, raw_columns: list, source_rows:
                          f"{mapping_command(council, match.dataset.name, name, written)}", column=other)
 
 
-def _missing_column(f: Field, match: HeaderMatch, council: str) -> str:
+def missing_column_message(f: Field, match: HeaderMatch, council: str) -> str:
     message = (f"the required column '{f.header}' ({f.meaning}) is missing; accepted headers: "
                f"{', '.join(f.headers)}")
     closest = match.closest_headers(f)
@@ -333,7 +335,7 @@ def parse_table(
     dataset = match.dataset
     problems = _Problems(file, sheet)
     for f in match.missing:
-        problems.add("missing-column", _missing_column(f, match, council))
+        problems.add("missing-column", missing_column_message(f, match, council))
     for _, written in match.extra:
         problems.add("extra-column", f"column '{written}' is not part of the {dataset.title.lower()} template "
                      "and was ignored", column=written, severity=Severity.INFO)

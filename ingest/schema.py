@@ -48,6 +48,8 @@ class Field:
     accepts_age: bool = False
     """A birthday that may be written as the age reached (18, '18th'): worked out from
     the date of birth."""
+    identifier: bool = False
+    """An id: "100101.0" is "100101" (systems write ids as numbers)."""
 
     @property
     def header(self) -> str:
@@ -179,7 +181,7 @@ CHILD_ID = Field(
     "child_id", Kind.TEXT, "The child's identifier in the case-management system (never a name).",
     ("Child ID", "CHILD", "Child Identifier", "Person ID", "Client ID", "LCS ID", "Mosaic ID", "Eclipse ID",
      "ID", "Child Number"),
-    required=True,
+    required=True, identifier=True,
 )
 DISTRICT = Field(
     "district", Kind.TEXT, "District or team responsible for the child.",

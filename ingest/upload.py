@@ -24,7 +24,7 @@ from ingest.changes import DatasetChanges, changes_for
 from ingest.datasets import DATASETS
 from ingest.locate import HEADER_SEARCH_ROWS, HeaderMatch, locate
 from ingest.mappings import ColumnMapping, current_mappings
-from ingest.parse import Table, parse_table
+from ingest.parse import Table, missing_column_message, parse_table
 from ingest.problems import Problem, Report, Severity
 from ingest.readers import ReadError, SourceFile, read_file
 from ingest.schema import TEMPLATE_SHEETS, Dataset
@@ -61,10 +61,12 @@ class Upload:
         return list({t.mapping.id: t.mapping for t in self.tables if t.mapping is not None}.values())
 
 
-def _closest(source: SourceFile, candidates: Sequence[Dataset], mappings: dict) -> HeaderMatch | None:
-    matches = [locate(sheet.head(HEADER_SEARCH_ROWS), candidates, min_share=0, min_columns=0, mappings=mappings)
-               for sheet in source.sheets]
-    return max((m for m in matches if m is not None), key=HeaderMatch.score, default=None)
+def _closest(source: SourceFile, candidates: Sequence[Dataset], mappings: dict) -> tuple[HeaderMatch | None, str | None]:
+    """The dataset a file comes closest to, however poorly, and the sheet it is on."""
+    matches = [(locate(sheet.head(HEADER_SEARCH_ROWS), candidates, min_share=0, min_columns=0, mappings=mappings),
+                sheet.name) for sheet in source.sheets]
+    matches = [(m, name) for m, name in matches if m is not None]
+    return max(matches, key=lambda pair: pair[0].score(), default=(None, None))
 
 
 @dataclass
@@ -127,14 +129,16 @@ def _tables_in_file(source: SourceFile, candidates: Sequence[Dataset], sheet_nam
     if not recognised:
         names = ", ".join(d.title.lower() for d in candidates if d.source_format == "template")
         message = f"no sheet has the column headers of a dataset ({names}, or the SSDA903 tables)"
-        closest = _closest(source, candidates, context.mapped_headers)
+        closest, sheet = _closest(source, candidates, context.mapped_headers)
         if closest is not None and closest.columns:
             missing = ", ".join(f"'{f.header}'" for f in closest.missing)
             message += f"; the closest is {closest.dataset.title.lower()}, which also needs {missing}"
-            if closest.dataset.source_format == "template":
-                message += (f" (if the export words them differently, map each once with `scorecard mapping set "
-                            f"--dataset {closest.dataset.name} --field FIELD --header 'AS WRITTEN'`)")
+            message += f" (sheet '{sheet}')" if sheet and len(source.sheets) > 1 else ""
         problem("unknown-dataset", message)
+        if closest is not None and closest.columns and closest.dataset.source_format == "template":
+            for f in closest.missing:  # what to map, header by header, if it is that dataset
+                problem("missing-column", f"if this is {closest.dataset.title.lower()}: "
+                        + missing_column_message(f, closest, context.council), sheet=sheet)
     return tables
 
 

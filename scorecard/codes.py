@@ -100,10 +100,28 @@ class CodeList:
         return code if code is not None else self.word_match(value)
 
     def word_match(self, value: object) -> str | None:
-        """The one code whose label or an alias the value's words cover (see `covers`)."""
+        """The one code whose label or an alias has exactly the value's words; else the one
+        whose label or an alias the value's words cover (see `covers`)."""
         written = content_words(value)
+        if not written:
+            return None
+        exact = {code for code, words, _ in self._names if words == written}
+        if exact:
+            return exact.pop() if len(exact) == 1 else None
         matched = {code for code, words, _ in self._names if covers(written, words)}
-        return matched.pop() if len(matched) == 1 else None
+        if len(matched) == 1:
+            return matched.pop()
+        return None if matched else self._parts_match(value)
+
+    def _parts_match(self, value: object) -> str | None:
+        """A code written with its label or an alias beside it ("U4 - Foster placement ...",
+        "Initial health assessment (IHA)"): the parts between dashes, colons and brackets
+        name one code between them, and none names another."""
+        parts = [p for p in re.split(r"\s+[-–:]\s+|[()\[\]]", str(value)) if p.strip()]
+        if len(parts) < 2:
+            return None
+        named = {self._lookup.get(token(part)) or self.word_match(part) for part in parts} - {None}
+        return named.pop() if len(named) == 1 else None
 
     def closest(self, value: object, count: int = 3) -> list[str]:
         """The codes most like a value that matched none, as 'CODE (label)', best first."""

@@ -235,7 +235,7 @@ RHI_SPECS = (
          + unknown("Missing Episode No", "Episode Ref"), required=True),
     CHILD_ID,
     Spec("outcome", CODE, known("Outcome", "RHI Outcome", "Interview Outcome", "Status", "RHI Status")
-         + unknown("Outcome of Interview", "Return Interview Result"), required=True,
+         + reordered("Outcome of Interview") + unknown("Return Interview Result"), required=True,
          codes={"completed": ("Completed", "Done", "Held", "Yes", "RHI completed", "COMPLETED", "Complete"),
                 "refused_child": ("Refused by the child", "Child refused", "Declined by child", "Refused by child",
                                   "Refused - child", "Child refuses"),
@@ -264,8 +264,8 @@ RHI_SPECS = (
 VISIT_SPECS = (
     CHILD_ID,
     Spec("date_due", DATE, known("Date Due", "Due Date", "Visit Due Date", "Visit Due", "Next Visit Due")
-         + reordered("Date Visit Due")
-         + unknown("Statutory Visit Due", "Due By Date"), required=True),
+         + reordered("Date Visit Due", "Due By Date")
+         + unknown("Statutory Visit Due"), required=True),
     Spec("date_done", DATE, known("Date Done", "Visit Date", "Date of Visit", "Actual Visit Date", "Date Visited",
                                   "Completed Date") + reordered("Visited Date", "Date Completed")
          + unknown("Date Child Seen", "Visit Completed On")),
@@ -308,7 +308,7 @@ CIC_SPECS = (
                                     "Date Episode Ceased", "End Date") + reordered("Date Episode End")
          + unknown("Episode Ceased On"), needed=lambda records: any(r["reason_episode_ceased"] for r in records)),
     Spec("reason_new_episode", CODE, known("Reason for New Episode", "RNE", "Reason Episode Started", "Start Reason")
-         + unknown("New Episode Reason"),
+         + reordered("New Episode Reason") + unknown("Episode Start Reason Code"),
          codes={"S": ("Started to be looked-after", "Started", "Entered care"),
                 "P": ("Change of placement and carer(s) only", "Placement change", "Change of placement and carer"),
                 "L": ("Change of legal status only", "Legal status change")}),
@@ -319,13 +319,13 @@ CIC_SPECS = (
                        "Change of episode"),
                 "E4A": ("Returned home (planned)", "Return home planned")}),
     Spec("placement_type", CODE, known("Placement Type", "PLACE", "Placement Code", "Placement")
-         + unknown("Placement Type Code", "Type of Placement"), required=True,
+         + reordered("Type of Placement") + unknown("Placement Type Code"), required=True,
          codes={"U4": ("Foster placement with other foster carer(s) - long term fostering", "Long term foster care",
                        "Foster placement with other foster carer - long term fostering"),
                 "U6": ("Foster placement with other foster carer(s) - not long term or fostering for adoption/"
                        "concurrent planning", "Foster care", "Mainstream foster care"),
                 "K2": ("Children's Homes subject to Children's Homes Regulations", "Children's home",
-                       "Residential children's home"),
+                       "Residential children's home", "Children’s home"),  # a curly apostrophe, as Word and Excel type
                 "A5": ("Placed for adoption with placement order with current foster carer(s) (s21 Adoption and "
                        "Children Act 2002) or with a freeing order where consent was dispensed with",),
                 "H5": ("Semi-independent living accommodation not subject to children's homes regulations",
@@ -346,7 +346,7 @@ CIC_SPECS = (
 HEALTH_SPECS = (
     CHILD_ID,
     Spec("assessment_type", CODE, known("Assessment Type", "Type", "Health Assessment Type", "Assessment")
-         + unknown("Health Check Type", "Type of Assessment"), required=True,
+         + reordered("Type of Assessment") + unknown("Health Check Type"), required=True,
          codes={"initial": ("Initial health assessment", "IHA", "Initial Health Assessment", "Initial assessment",
                             "Health assessment - initial"),
                 "review": ("Review health assessment", "RHA", "Annual health assessment", "Review assessment",
@@ -373,9 +373,9 @@ LEAVER_SPECS = (
          required=True),
     Spec("birthday", DATE, known("Birthday", "Relevant Birthday", "Birthday Date", "Date of Birthday",
                                  "Date of Relevant Birthday", "Birthday in Period", "Birthday (17th-21st)")
-         + unknown("Relevant Birthday Date"), required=True,
+         + reordered("Relevant Birthday Date") + unknown("Birthday Milestone Date"), required=True,
          ages=known("Age at Birthday", "Age", "Birthday Age", "Relevant Age", "Age Reached", "Age at Relevant Birthday")
-         + unknown("Age on Birthday")),
+         + reordered("Age on Birthday") + unknown("Age at Milestone")),
     Spec("in_touch", CODE, known("In Touch", "IN_TOUCH", "Contact") + unknown("In Touch Status", "Keeping in Touch"),
          required=True,
          codes={"YES": ("Yes - in touch", "Y", "Yes", "In touch", "LA in touch", "Yes, in touch", "In touch - yes"),
@@ -418,9 +418,6 @@ class Dataset:
     extras: tuple[tuple[str, tuple[Any, ...]], ...]
     """Columns the product does not use: header and the values they hold."""
 
-    def spec(self, name: str) -> Spec:
-        return next(s for s in self.specs if s.name == name)
-
 
 PEOPLE = ("J Smith", "A Patel", "K O'Brien", "Zoë Ellis", None)
 NOTES = ("Settled", "See case file", None, "Placement stable", None)
@@ -451,7 +448,7 @@ def serial(moment: dt.date) -> float:
     return (moment - EXCEL_EPOCH).total_seconds() / 86400
 
 
-# name -> (formats text?, in xlsx only?, writer). Text forms go to both xlsx and CSV.
+# name -> (a text form, so written in CSV files too?, writer). The others are xlsx cells.
 DATE_FORMS: dict[str, tuple[bool, Callable[[dt.date], Any]]] = {
     "cell": (False, lambda v: v),
     "serial": (False, lambda v: int(serial(v))),
@@ -469,6 +466,7 @@ DATETIME_FORMS: dict[str, tuple[bool, Callable[[dt.datetime], Any]]] = {
     "dd/mm/yyyy hh:mm:ss": (True, lambda v: v.strftime("%d/%m/%Y %H:%M:%S")),
     "iso": (True, lambda v: v.isoformat(sep=" ")),
     "iso T": (True, lambda v: v.strftime("%Y-%m-%dT%H:%M")),
+    "iso with milliseconds": (True, lambda v: v.strftime("%Y-%m-%d %H:%M:%S.000")),  # SQL Server reports
     "d Mon yyyy hh:mm": (True, lambda v: v.strftime("%d %b %Y %H:%M")),
 }
 TIME_FORMS: dict[str, tuple[bool, Callable[[dt.time], Any]]] = {
@@ -577,7 +575,8 @@ class Shape:
 def _header_text(rng: random.Random, header: Header, kind: str, xlsx: bool) -> tuple[str, str]:
     """The header as one export writes it: any case, punctuation, a note in brackets."""
     text = header.text
-    styles = ["as is", "as is", "upper", "lower", "snake", "padded"] + (["line break"] if xlsx and " " in text else [])
+    styles = ["as is", "as is", "upper", "lower", "snake", "padded", "non-breaking spaces"] \
+        + (["line break"] if xlsx and " " in text else [])
     if "(" not in text:  # one note in brackets at most, and no colon after one
         styles += ["note", "colon"]
     style = rng.choice(styles)
@@ -595,6 +594,8 @@ def _header_text(rng: random.Random, header: Header, kind: str, xlsx: bool) -> t
         text = f"{text}:"
     elif style == "line break":
         text = text.replace(" ", "\n", 1)
+    elif style == "non-breaking spaces":  # reports saved from a web page
+        text = text.replace(" ", "\xa0")
     return text, style
 
 
@@ -696,16 +697,21 @@ def _columns_for(rng: random.Random, spec: Spec, shape: Shape, xlsx: bool, mappi
     return [column(header, spec.kind, spec.name, spec.name, lambda r: write(r[spec.name]), form, codes)]
 
 
-def _age_columns(rng, spec, shape, xlsx, mapping_rate, column) -> list[Column]:
+def _age_columns(rng: random.Random, spec: Spec, shape: Shape, xlsx: bool, mapping_rate: float,
+                 column: Callable[..., Column]) -> list[Column]:
     """A care leaver's birthday as the age reached: in the birthday column itself
     ('18', '18th', 'Age 18'), or in an 'Age at birthday' column instead of the birthday."""
     def age(r: dict) -> int:
         return r["birthday"].year - r["date_of_birth"].year
 
-    written = rng.choice(["number", "18th", "Age 18"])
+    def nth(r: dict) -> str:
+        return f"{age(r)}{'st' if age(r) == 21 else 'th'}"
+
+    written = rng.choice(["number", "18th", "Age 18", "18th birthday"])
     write = {"number": (lambda r: age(r)) if xlsx else (lambda r: str(age(r))),
-             "18th": lambda r: f"{age(r)}th",
-             "Age 18": lambda r: f"Age {age(r)}"}[written]
+             "18th": nth,
+             "Age 18": lambda r: f"Age {age(r)}",
+             "18th birthday": lambda r: f"{nth(r)} birthday"}[written]
     if rng.random() < 0.5:
         header = _pick_header(rng, spec.headers, mapping_rate)
         return [column(header, INTEGER, "birthday", "birthday", write, f"birthday as the age reached, {written}")]
@@ -735,25 +741,44 @@ def make_shape(dataset: str, seed: int, *, mapping_rate: float = 0.15, empty: bo
     """A seeded shape of one dataset's export. `mapping_rate`: how often a field is worded
     so that the analyst must map it; `empty`: a header-only export (None: sometimes)."""
     rng = random.Random(f"{dataset}-{seed}")
-    spec_set = DATASETS[dataset]
     xlsx = rng.random() < 0.5
-    shape = Shape(seed=seed, dataset=dataset, records=[], columns=[], file_format="xlsx" if xlsx else "csv")
+    shape = Shape(seed=seed, dataset=dataset, records=_records(rng, dataset, empty), columns=[],
+                  file_format="xlsx" if xlsx else "csv")
+    shape.columns = _all_columns(rng, shape, xlsx, mapping_rate)
+    _arrange(rng, shape)
+    if xlsx:
+        shape.sheet = rng.choice(["Sheet1", "Report", "Data", "Export", DATASETS[dataset].titles[0][:25]])
+        if rng.random() < 0.3:
+            shape.other_sheets = (rng.choice(["Filters", "Parameters", "Summary"]),)
+    else:
+        shape.encoding = rng.choice(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252"])
+        shape.delimiter = rng.choice([",", ",", ";", "\t"])
+    return shape
+
+
+def _records(rng: random.Random, dataset: str, empty: bool | None) -> list[dict]:
+    """The canonical records, one or two now and then left out, in the export's own order."""
     if empty is None:
         empty = rng.random() < 0.08
-    records = [] if empty else [dict(r) for r in spec_set.records]
+    records = [] if empty else [dict(r) for r in DATASETS[dataset].records]
     if records and rng.random() < 0.5:
         for _ in range(rng.randint(1, 2)):
             records.pop(rng.randrange(len(records)))
     rng.shuffle(records)
-    shape.records = records
+    return records
+
+
+def _all_columns(rng: random.Random, shape: Shape, xlsx: bool, mapping_rate: float) -> list[Column]:
+    """Every field's column(s) (optional ones now and then left out), sometimes the child
+    id twice with the same values, columns the product does not use, in any order."""
+    spec_set = DATASETS[shape.dataset]
     columns: list[Column] = []
     for spec in spec_set.specs:
-        is_needed = spec.required or (spec.needed is not None and spec.needed(spec_set.records))
-        if not is_needed and rng.random() < 0.2:
+        if not (spec.required or (spec.needed and spec.needed(spec_set.records))) and rng.random() < 0.2:
             shape.choices.append(f"no {spec.name} column")
             continue
         columns += _columns_for(rng, spec, shape, xlsx, mapping_rate)
-    if rng.random() < 0.15:  # the same field twice, holding the same values: harmless
+    if rng.random() < 0.15:
         first = next(c for c in columns if c.field == "child_id")
         other = next(h for h in CHILD_ID.headers if h.known and h.text.lower() not in first.header.lower())
         columns.append(Column(other.text, "child_id", True, None, first.cell, "child id again, same values"))
@@ -762,20 +787,17 @@ def make_shape(dataset: str, seed: int, *, mapping_rate: float = 0.15, empty: bo
         columns.append(Column(header, None, True, None, lambda r, v=values: v[sum(map(ord, str(r))) % len(v)],
                               "extra"))
     rng.shuffle(columns)
-    shape.columns = columns
+    return columns
+
+
+def _arrange(rng: random.Random, shape: Shape) -> None:
+    """What surrounds the data: a blank margin column, title rows, blank rows between
+    records, totals, footers and notes below."""
     shape.margin = 1 if rng.random() < 0.2 else 0
-    shape.titles = _titles(rng, spec_set)
-    shape.blank_before = {i for i in range(1, len(records)) if rng.random() < 0.15}
+    shape.titles = _titles(rng, DATASETS[shape.dataset])
+    shape.blank_before = {i for i in range(1, len(shape.records)) if rng.random() < 0.15}
     shape.blank_style = rng.choice(["empty", "delimiters"])
-    shape.trailer = _trailer(rng, shape, len(columns))
-    if xlsx:
-        shape.sheet = rng.choice(["Sheet1", "Report", "Data", "Export", f"{spec_set.titles[0][:25]}"])
-        if rng.random() < 0.3:
-            shape.other_sheets = (rng.choice(["Filters", "Parameters", "Summary"]),)
-    else:
-        shape.encoding = rng.choice(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252"])
-        shape.delimiter = rng.choice([",", ",", ";", "\t"])
-    return shape
+    shape.trailer = _trailer(rng, shape, len(shape.columns))
 
 
 def _titles(rng: random.Random, spec_set: Dataset) -> list[str | None]:

@@ -389,7 +389,9 @@ def care_leavers_with_birthday_in_last_12_months(ctx: Context, month: Month) -> 
     first = month.shift(1 - CARE_LEAVER_WINDOW_MONTHS).first
     birthday = leavers["birthday"].to_numpy()
     rows = leavers.loc[(birthday >= first) & (birthday <= month.last)]
-    age = years_between(rows["date_of_birth"].to_numpy(), rows["birthday"].to_numpy())
+    # The age reached at the birthday: a 29 February child's 19th, on 28 February, is 19.
+    age = (rows["birthday"].to_numpy().astype("datetime64[Y]").astype(int)
+           - rows["date_of_birth"].to_numpy().astype("datetime64[Y]").astype(int))
     frame = rows[["child_id", "extract_id"]].reset_index(drop=True)
     frame["age"] = age
     frame["age_label"] = text([f"Aged {a}" for a in age], frame.index)
