@@ -80,3 +80,11 @@ def test_a_new_store_is_made_at_the_newest_revision(engine):
     store.create_all(engine)  # again: nothing to do
     with engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.head()
+
+
+def test_a_store_with_todays_tables_but_no_version_table_is_stamped_not_migrated(engine):
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
+    store.create_all(engine)  # the tables are already today's: nothing to migrate, and no error
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) == migrate.HEAD

@@ -87,5 +87,8 @@ def _make_or_upgrade(conn: Connection) -> None:
     from alembic import command
 
     if revision is None:
-        command.stamp(_config(conn), FIRST_RELEASE)
+        # No version table: the first release's store (extracts had a `period`), or one
+        # made by this release's tables before it was stamped.
+        made_by_first = "period" in {c["name"] for c in inspect(conn).get_columns("extracts")}
+        command.stamp(_config(conn), FIRST_RELEASE if made_by_first else HEAD)
     command.upgrade(_config(conn), "head")
