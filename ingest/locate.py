@@ -191,6 +191,7 @@ def _word_lookup(dataset: Dataset) -> dict[frozenset[str], Field | None]:
     return lookup
 
 
+@functools.lru_cache(maxsize=100_000)
 def field_for_header(written: str, dataset: Dataset) -> Field | None:
     """The field a header names without any mapping, or None."""
     lookup = _header_lookup(dataset)
@@ -241,10 +242,10 @@ def locate(head: Sequence[Sequence[Any]], candidates: Sequence[Dataset],
     best: HeaderMatch | None = None
     mappings = mappings or {}
     for index, cells in enumerate(head[:HEADER_SEARCH_ROWS]):
-        written = [" ".join(str(c).split()) for c in cells if c is not None and str(c).strip()]
-        claimed = {dataset.name: frozenset(w for w in written if any(
-            field_for_header(w, other) is not None for other in candidates if other is not dataset))
-            for dataset in candidates} if written else {}
+        written = {" ".join(str(c).split()) for c in cells if c is not None and str(c).strip()}
+        naming = {w: {d.name for d in candidates if field_for_header(w, d) is not None} for w in written}
+        claimed = {dataset.name: frozenset(w for w, names in naming.items() if names - {dataset.name})
+                   for dataset in candidates}
         for dataset in candidates:
             match = match_header(cells, dataset, index, mappings.get(dataset.name), claimed.get(dataset.name,
                                                                                                 frozenset()))

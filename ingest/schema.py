@@ -28,7 +28,7 @@ class Kind(str, Enum):
     TIME = "time of day"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per field: compared and hashed by identity, quickly
 class Field:
     name: str
     kind: Kind
@@ -92,7 +92,7 @@ class Derivation:
         return all(name in present for name in self.sources)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per dataset: compared and hashed by identity, quickly
 class Dataset:
     name: str
     title: str

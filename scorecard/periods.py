@@ -46,12 +46,6 @@ def month_of(day: dt.date) -> str:
     return month_name(day.year, day.month)
 
 
-def shift_month(period: str, months: int) -> str:
-    year, month = parse_month(period)
-    index = year * 12 + month - 1 + months
-    return month_name(index // 12, index % 12 + 1)
-
-
 def months_between(first: str, last: str) -> list[str]:
     """Every month from `first` to `last` inclusive, oldest first (empty if last < first)."""
     start, end = parse_month(first), parse_month(last)
@@ -100,9 +94,6 @@ class CollectionYear:
     @property
     def last_month(self) -> str:
         return month_name(self.start + 1, 3)
-
-    def previous(self) -> CollectionYear:
-        return CollectionYear(self.start - 1)
 
     def __str__(self) -> str:
         return f"{self.start}-{(self.start + 1) % 100:02d}"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import holidays
 import numpy as np
 
+from scorecard.periods import month_name, parse_month
+
 DAY = np.timedelta64(1, "D")
 
 
@@ -26,12 +28,9 @@ class Month:
 
     @classmethod
     def parse(cls, period: str) -> Month:
-        parts = period.split("-") if isinstance(period, str) else []
-        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
-            raise ValueError(f"{period!r} is not a month written YYYY-MM, e.g. 2025-03")
-        first = np.datetime64(f"{int(parts[0]):04d}-{int(parts[1]):02d}", "M")
-        return cls(f"{int(parts[0]):04d}-{int(parts[1]):02d}", first.astype("datetime64[D]"),
-                   (first + 1).astype("datetime64[D]") - DAY)
+        name = month_name(*parse_month(period))  # the one reading of YYYY-MM (scorecard.periods)
+        first = np.datetime64(name, "M")
+        return cls(name, first.astype("datetime64[D]"), (first + 1).astype("datetime64[D]") - DAY)
 
     @property
     def after(self) -> np.datetime64:

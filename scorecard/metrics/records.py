@@ -106,11 +106,6 @@ class Records:
         """Every month some current extract of the dataset covers."""
         return {month for name, month in self._covering if name == dataset}
 
-    def as_at_days(self, period: str) -> list:
-        """The days the extracts covering a month are as at, earliest first."""
-        ids = {i for (dataset, month), found in self._covering.items() if month == period for i in found}
-        return sorted(set(self.extracts.loc[self.extracts["id"].isin(ids), "as_at"]))
-
 
 def load_records(engine: Engine, council: str, source_formats: Sequence[str] | None = None) -> Records:
     """The council's current records; `source_formats` keeps only extracts of those formats
