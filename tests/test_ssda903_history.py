@@ -403,7 +403,7 @@ def test_a_child_absent_from_the_next_return_left_care_by_its_first_day(engine, 
         assert counts(report(month)["children_in_care"])[0] == children_in_care(month), month
 
 
-# --- Product bugs found by these returns (xfail until fixed) ----------------------------------
+# --- Bugs these returns found, each kept as a test of its fix --------------------------------
 
 def test_a_return_with_nothing_new_in_its_year_loads(engine, database_url, tmp_path):
     """A small council's 2019-20 return: the six A children, in care all year in the
