@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from alembic import command
 from sqlalchemy import inspect, select, text
 
@@ -88,3 +89,18 @@ def test_a_store_with_todays_tables_but_no_version_table_is_stamped_not_migrated
     store.create_all(engine)  # the tables are already today's: nothing to migrate, and no error
     with engine.connect() as conn:
         assert migrate.current_revision(conn) == migrate.HEAD
+
+
+def test_an_upgraded_store_is_not_taken_back_and_is_left_as_it_was(engine):
+    def columns() -> dict:
+        return {name: [(c["name"], c["nullable"]) for c in inspect(engine).get_columns(name)]
+                for name in ("extracts", "children_in_care")}
+
+    before = columns()
+    with pytest.raises(RuntimeError, match="restore the backup taken before upgrading"):
+        with engine.begin() as conn:
+            command.downgrade(migrate._config(conn), migrate.FIRST_RELEASE)
+    with engine.connect() as conn:
+        assert migrate.current_revision(conn) == migrate.HEAD
+        assert "column_mappings" in inspect(conn).get_table_names()
+    assert columns() == before

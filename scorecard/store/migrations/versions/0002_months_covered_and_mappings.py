@@ -138,4 +138,9 @@ def _one_current_per_span(bind) -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("a store is not taken back to the first release: restore its backup instead")
+    """One way only: the upgrade merges what cannot be split again (two current 903 loads of
+    one year become one superseding the other) and empties the 903 rows' period_start,
+    which the first release's tables require. Going back is restoring the backup taken
+    before upgrading (README, "Upgrading a store")."""
+    raise RuntimeError("a store upgraded past the first release cannot be taken back to it: the upgrade merged "
+                       "SSDA903 loads and emptied their period starts; restore the backup taken before upgrading")
