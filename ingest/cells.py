@@ -64,6 +64,15 @@ def _year(text: str) -> int:
     return year
 
 
+def _on_24_hour_clock(hour: int, meridiem: str | None) -> int | None:
+    """9 with 'PM' is 21; a 12-hour clock reads 1 to 12 (None otherwise)."""
+    if not meridiem:
+        return hour
+    if not 1 <= hour <= 12:
+        return None
+    return hour % 12 + (12 if meridiem[0].lower() == "p" else 0)
+
+
 def _datetime_from_text(text: str) -> dt.datetime | None:
     text = text.strip()
     meridiem = None
@@ -85,11 +94,9 @@ def _datetime_from_text(text: str) -> dt.datetime | None:
         year, month, day, hh, mm, ss = int(y), int(m), int(d), None, None, None
     else:
         return None
-    hour = int(hh or 0)
-    if meridiem:  # 09:30 PM; a 12-hour clock reads 1 to 12
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+    hour = _on_24_hour_clock(int(hh or 0), meridiem)
+    if hour is None:
+        return None
     try:
         return dt.datetime(year, month, day, hour, int(mm or 0), int(ss or 0))
     except ValueError:
@@ -325,16 +332,13 @@ def _time_cell(value: Any) -> dt.time | _Bad:
         return _to_second(dt.datetime.min + dt.timedelta(days=float(value))).time()
     text = str(value).strip()
     if match := _TIME_TEXT.match(text):
-        hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
-        if match.group(4):
-            if not 1 <= hour <= 12:
-                return _Bad("is not a time of day (write times as hh:mm)")
-            hour = hour % 12 + (12 if match.group(4).lower().startswith("p") else 0)
+        hour = _on_24_hour_clock(int(match.group(1)), match.group(4))
+        minute, second = int(match.group(2)), int(match.group(3) or 0)
     elif match := _TIME_COMPACT.match(text):
         hour, minute, second = int(match.group(1)), int(match.group(2)), 0
     else:
-        return _Bad("is not a time of day (write times as hh:mm)")
-    if hour > 23 or minute > 59 or second > 59:
+        hour = None
+    if hour is None or hour > 23 or minute > 59 or second > 59:
         return _Bad("is not a time of day (write times as hh:mm)")
     return dt.time(hour, minute, second)
 

@@ -44,6 +44,14 @@ def test_date_times_keep_the_time_and_round_excel_fractions_to_the_second():
                       dt.datetime(2019, 9, 4, 18, 45), dt.datetime(2019, 9, 4, 18, 45), dt.datetime(2019, 9, 4)]
 
 
+def test_date_times_on_a_12_hour_clock():
+    values, problems = cells.convert_datetime(["04/09/2019 9:30 PM", "2019-09-04 12:05 am", "4 Sep 2019 12:00 p.m.",
+                                               "04/09/2019 13:00 PM"])
+    assert values == [dt.datetime(2019, 9, 4, 21, 30), dt.datetime(2019, 9, 4, 0, 5), dt.datetime(2019, 9, 4, 12, 0),
+                      None]
+    assert [row for row, _ in problems] == [3]
+
+
 def test_blank_cells_are_none_and_not_problems():
     assert cells.convert_date([None, "", "   "]) == ([None, None, None], [])
 
