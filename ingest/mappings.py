@@ -67,12 +67,8 @@ def current_mappings(conn: Connection | None, council: str) -> dict[str, ColumnM
     """The council's current mapping for each dataset that has one."""
     if conn is None:
         return {}
-    found = {}
-    for name in DATASETS:
-        row = store.current_mapping(conn, council, name)
-        if row is not None:
-            found[name] = _from_row(row)
-    return found
+    rows = store.current_mappings(conn, council)
+    return {name: _from_row(rows[name]) for name in DATASETS if name in rows}
 
 
 def history(conn: Connection, council: str | None = None, dataset: str | None = None) -> list[tuple[dict, ColumnMapping]]:

@@ -22,6 +22,7 @@ from scorecard.store.queries import (
     current_extracts,
     current_extracts_covering,
     current_mapping,
+    current_mappings,
     current_records,
     distinct_values,
     dump,
@@ -53,7 +54,7 @@ __all__ = [
     "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "add_extract", "benchmark_rows",
     "benchmarks", "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
     "councils_with_data", "create_all", "current_extracts", "current_extracts_covering", "current_mapping",
-    "current_records", "distinct_values", "dump", "engine", "extracts", "health_assessments", "insert_columns",
+    "current_mappings", "current_records", "distinct_values", "dump", "engine", "extracts", "health_assessments", "insert_columns",
     "insert_commentary", "list_extracts", "mapping_versions", "metadata", "missing_episodes", "read_connection",
     "return_interviews", "save_mapping", "set_extract_changes", "store_version", "visits", "write_transaction",
 ]

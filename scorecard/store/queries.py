@@ -96,13 +96,18 @@ def current_extracts(conn: Connection, council: str, source_formats: Sequence[st
     return [dict(row._mapping) for row in conn.execute(query)]
 
 
+def current_mappings(conn: Connection, council: str, dataset: str | None = None) -> dict[str, dict]:
+    """The council's saved column mappings (the newest version of each), by dataset; one
+    dataset's only when `dataset` is given."""
+    query = select(column_mappings).where(column_mappings.c.council == council, column_mappings.c.status == CURRENT)
+    if dataset is not None:
+        query = query.where(column_mappings.c.dataset == dataset)
+    return {row.dataset: dict(row._mapping) for row in conn.execute(query)}
+
+
 def current_mapping(conn: Connection, council: str, dataset: str) -> dict | None:
     """The council's saved column mapping for a dataset (its newest version), or None."""
-    query = select(column_mappings).where(
-        column_mappings.c.council == council, column_mappings.c.dataset == dataset,
-        column_mappings.c.status == CURRENT)
-    row = conn.execute(query).first()
-    return dict(row._mapping) if row else None
+    return current_mappings(conn, council, dataset).get(dataset)
 
 
 def save_mapping(conn: Connection, council: str, dataset: str, column_headers: str, value_aliases: str,
