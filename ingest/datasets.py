@@ -6,8 +6,6 @@ spaces and punctuation.
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from ingest.cells import AgeReached
 from ingest.schema import (
     CHILD_ID,
@@ -22,6 +20,7 @@ from ingest.schema import (
     not_before,
     required_when,
 )
+from scorecard.periods import add_years
 from scorecard.vocabulary import DATED, NOT_COMPLETE, SPANS_OF_EPISODES, Completeness
 
 IN_AREA = ("Placed In Area", "In Area", "Placed In County", "In County", "Inside Council Area", "PL_LOCATION",
@@ -266,17 +265,9 @@ def _birthdays_at_ages(born, written, given=None) -> tuple[list, list[tuple[int,
                                  "birthdays"))
                 value = None
             else:
-                value = birthday_at_age(dob, value.age)
+                value = add_years(dob, value.age)
         days.append(value)
     return days, problems
-
-
-def birthday_at_age(born: dt.date, age: int) -> dt.date:
-    """The day someone born on `born` reaches `age` (29 February birthdays on 28 February)."""
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return dt.date(born.year + age, 2, 28)
 
 
 CARE_LEAVERS = Dataset(

@@ -36,10 +36,23 @@ def month_first(period: str) -> dt.date:
     return dt.date(year, month, 1)
 
 
+def last_day(year: int, month: int) -> dt.date:
+    """The last day of a month given as numbers."""
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 def month_end(period: str) -> dt.date:
     """The last day of a YYYY-MM month."""
-    year, month = parse_month(period)
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last_day(*parse_month(period))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` on: the birthday of someone born on `day` at that age (29
+    February on 28 February in other years, as the DfE counts ages)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 2, 28)
 
 
 def month_of(day: dt.date) -> str:

@@ -6,12 +6,16 @@ from functools import cache
 
 import holidays
 
+from scorecard.periods import CollectionYear, add_years, last_day, months_between, parse_month
+
+__all__ = ["DAY", "HOUR", "add_months", "add_working_days", "add_years", "age_on", "bank_holidays", "birthday",
+           "collection_year", "is_working_day", "month_last", "periods_ending"]
+
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 
 
-def month_last(year: int, month: int) -> dt.date:
-    return dt.date(year + month // 12, month % 12 + 1, 1) - DAY
+month_last = last_day
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -19,13 +23,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     return dt.date(year, month + 1, min(day.day, month_last(year, month + 1).day))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return dt.date(day.year + years, 2, 28)
 
 
 def birthday(dob: dt.date, age: int) -> dt.date:
@@ -38,7 +35,7 @@ def age_on(dob: dt.date, day: dt.date) -> int:
 
 def collection_year(day: dt.date) -> int:
     """The year an April-to-March DfE collection year starts: 2024 for 2024-25."""
-    return day.year if day.month >= 4 else day.year - 1
+    return CollectionYear.of(day).start
 
 
 @cache
@@ -67,9 +64,6 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
 
 def periods_ending(last_period: str, months: int) -> list[str]:
     """The `months` periods (YYYY-MM) ending at `last_period`, oldest first."""
-    parts = last_period.split("-") if isinstance(last_period, str) else []
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
-        raise ValueError(f"last period {last_period!r} is not a month written YYYY-MM, e.g. 2025-03")
-    year, month = int(parts[0]), int(parts[1])
-    end = year * 12 + month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(end - months + 1, end + 1)]
+    year, month = parse_month(last_period)
+    first = year * 12 + month - months
+    return months_between(f"{first // 12:04d}-{first % 12 + 1:02d}", last_period)
