@@ -268,7 +268,7 @@ class _Joiner:
     def check_dates(self) -> None:
         """The return's dates against its year: nothing may start or end after 31 March;
         an episode that ended before 1 April is not one the return should list."""
-        start, end = self.year.first_day, self.year.last_day
+        end = self.year.last_day
         for name, (begins, ends) in _DATES.items():
             table = self.tables.get(name)
             if table is None:
@@ -348,12 +348,7 @@ def to_datasets(tables: dict[str, Table], year: CollectionYear | None,
     Without a year, nothing is joined: the problem names the year the dates suggest.
     """
     problems: list[Problem] = []
-    used = {name: t for name, t in tables.items() if not TABLES[name].ignored}
-    for name, table in tables.items():
-        if TABLES[name].ignored:
-            problems.append(Problem("ignored-table", f"this is the return's {TABLES[name].title} table, which the "
-                                    "scorecard does not use; it was not loaded", file=table.file,
-                                    sheet=table.sheet, severity=Severity.INFO))
+    used = tables  # the tables no indicator uses were reported and left out when recognised
     if not used:
         return [], problems
     first = next(iter(used.values()))

@@ -123,7 +123,7 @@ def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, 
     counts = f"{len(upload.tables)} datasets, {upload.row_count:,} rows from {len(files)} files"
     if not upload.ok:
         count = len(report.errors)
-        reason = f"{count} error{'s' if count != 1 else ''}" if count else "no dataset recognised"
+        reason = f"{count} error{'s' if count != 1 else ''}" if count else "no dataset the scorecard uses was found"
         click.echo(f"Nothing loaded: {reason} ({counts}); the store is unchanged.", err=True)
         return 1
     for mapping in upload.mappings_used:

@@ -128,3 +128,26 @@ def test_collection_year_and_birthdays():
     # Born on 29 February: the birthday is 28 February in a year without one.
     assert birthday_in_year(dt.date(2004, 2, 29), dt.date(2023, 3, 31)) == dt.date(2023, 2, 28)
     assert birthday_in_year(dt.date(2004, 2, 29), year_end) == dt.date(2024, 2, 29)
+
+
+def test_the_returns_tables_no_indicator_uses_are_reported_and_not_loaded(engine, database_url, tmp_path):
+    folder = tmp_path / "903"
+    files = write_return(folder)
+    reviews = write_csv(folder / "reviews.csv", [["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
+                                                 ["101", "14/03/2010", "01/09/2023", "PN1"]])
+    social_worker = write_csv(folder / "sw.csv", [["CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"],
+                                                  ["101", "14/03/2010", "SW1", "05/01/2023", "", ""]])
+    report = tmp_path / "problems.json"
+    result = CliRunner().invoke(main, ["ingest", "--quiet", *map(str, files), str(reviews), str(social_worker),
+                                       "--year", "2023-24", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "Loaded 4 datasets" in result.output
+    ignored = [(p["file"], p["severity"]) for p in json.loads(report.read_text()) if p["code"] == "ignored-table"]
+    assert ignored == [("reviews.csv", "info"), ("sw.csv", "info")]
+    with engine.connect() as conn:
+        assert {e["dataset"] for e in store.list_extracts(conn)} == {"children_in_care", "missing_episodes",
+                                                                     "health_assessments", "care_leavers"}
+
+    alone = CliRunner().invoke(main, ["ingest", "--quiet", str(reviews), "--year", "2023-24"])
+    assert alone.exit_code == 1 and "Nothing loaded" in alone.output, alone.output
+    assert "SSDA903 Reviews table, which the scorecard does not use" in alone.output
