@@ -130,7 +130,7 @@ def _describe_key(dataset: str, key: tuple) -> str:
     shown = []
     for name, value in zip(names, key):
         if value and len(value) >= 10 and value[4] == "-" and value[7] == "-":
-            value = f"{value[8:10]}/{value[5:7]}/{value[:4]}"
+            value = _day(value)
         shown.append(value if name in ("child_id", "episode_id") else f"{name.replace('_', ' ')} {value}")
     return " ".join(str(s) for s in shown)
 

@@ -45,7 +45,7 @@ from ingest.demo.calendar import add_months, age_on, birthday, collection_year
 from ingest.demo.extracts import Extracts
 from ingest.demo.people import Child, Episode, MissingEpisode
 from ingest.demo.tables import as_written
-from scorecard.periods import CollectionYear
+from scorecard.periods import CollectionYear, parse_month
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "header.csv": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -76,8 +76,8 @@ def _year_span(periods: Sequence[str]) -> tuple[int, int]:
     written month, the last collection year ending by the last written month)."""
     if not periods:
         raise ValueError("no written months")
-    first_year, first_month = (int(p) for p in periods[0].split("-"))
-    last_year, last_month = (int(p) for p in periods[-1].split("-"))
+    first_year, first_month = parse_month(periods[0])
+    last_year, last_month = parse_month(periods[-1])
     return (first_year if first_month <= 4 else first_year + 1,
             last_year - 1 if last_month >= 3 else last_year - 2)
 
