@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection
 from ingest.parse import Table
 from scorecard import store
 from scorecard.periods import month_first
-from scorecard.vocabulary import DATASET_TITLES, RECORD_KEYS, Completeness, same_missing_episodes
+from scorecard.vocabulary import (DATASET_TITLES, RECORD_KEYS, CompleteFile, Completeness, omissions,
+                                  same_missing_episodes)
 
 EXAMPLES = 5
 
@@ -230,7 +231,7 @@ def _day(iso: str) -> str:
 
 
 def _rule_columns(rule: Completeness) -> set[str]:
-    return {*rule.dates, *([rule.end] if rule.end else []), *([rule.only] if rule.only else [])}
+    return {*rule.date_columns, *([rule.only] if rule.only else [])}
 
 
 def _omissions(changes: DatasetChanges, table: Table, stored: dict[str, list], candidates: list[tuple],
@@ -245,30 +246,20 @@ def _omissions(changes: DatasetChanges, table: Table, stored: dict[str, list], c
 
     positions = [position for _, position in candidates]
     as_at = np.array([str(stored["extract_as_at"][p])[:10] for p in positions], dtype=object)
-    rules = [rule, *(Completeness.parse(e["complete_for"]) for e in earlier)]
-    date_names = {*(d for r in rules for d in r.dates), *(r.end for r in rules if r.end)}
+    files = [CompleteFile(Completeness.parse(e["complete_for"]), e["first_month"], str(e["as_at"])[:10])
+             for e in earlier]
+    rules = [rule, *(f.rule for f in files)]
+    date_names = {name for r in rules for name in r.date_columns}
     columns = {name: np.array([_as_day(stored[name][p]) for p in positions], dtype="datetime64[D]")
                for name in date_names if name in stored}
     flags = {r.only: np.array([str(stored[r.only][p]).lower() in ("1", "true", "t") for p in positions])
              for r in rules if r.only and r.only in stored}
-
-    def apply(applied: Completeness, first_month: str, as_at_day) -> tuple:
-        return applied.apply_omission(
-            {n: columns[n] for n in (*applied.dates, *([applied.end] if applied.end else []))},
-            flags.get(applied.only) if applied.only else None, np.datetime64(month_first(first_month)),
-            np.datetime64(str(as_at_day)[:10]))
-
-    gone_before = np.zeros(len(positions), dtype=bool)
-    for extract in sorted(earlier, key=lambda e: str(e["as_at"])):
-        before = Completeness.parse(extract["complete_for"])
-        if before.kind not in ("spans", "dated") or not all(n in columns for n in before.dates):
-            continue
-        older = as_at < str(extract["as_at"])[:10]
-        gone, ended, new_ends = apply(before, extract["first_month"], extract["as_at"])
-        gone_before |= gone & older
-        if before.end and (ended & older).any():
-            columns[before.end] = np.where(ended & older, new_ends, columns[before.end])
-    withdrawn, ended, _ = apply(rule, table.first_month, table.as_at)
+    gone_before, _, ends = omissions(files, columns, flags, as_at)
+    columns.update(ends)
+    withdrawn, ended, _ = rule.apply_omission({name: columns[name] for name in rule.date_columns},
+                                              flags.get(rule.only) if rule.only else None,
+                                              np.datetime64(month_first(table.first_month)),
+                                              np.datetime64(table.as_at.isoformat()))
     ended, gone = np.flatnonzero(ended & ~gone_before), np.flatnonzero(withdrawn & ~gone_before)
     keys = [key for key, _ in candidates]
     changes.ended = int(ended.size)

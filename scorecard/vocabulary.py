@@ -64,6 +64,11 @@ class Completeness:
     end: str | None = None
     only: str | None = None
 
+    @property
+    def date_columns(self) -> tuple[str, ...]:
+        """The date columns the rule reads: its dates, and the end of a span."""
+        return (*self.dates, *([self.end] if self.end else []))
+
     def code(self) -> str:
         """The rule as stored on the extract: 'spans:episode_start:episode_end', 'dated:date_due',
         'dated:missing_from;only=in_care', 'status', 'none'."""
@@ -101,7 +106,6 @@ class Completeness:
             return "each child's status as at its date; it says nothing about records it does not list"
         return "only what is new or changed: a record it leaves out stays as it was"
 
-
     def apply_omission(self, columns: dict[str, np.ndarray], flags: np.ndarray | None, first: np.datetime64,
                        last: np.datetime64) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """For records that an extract with this rule, covering the days `first` to `last`,
@@ -133,6 +137,49 @@ class Completeness:
 
 
 SPANS_OF_EPISODES = Completeness(SPANS, ("episode_start",), "episode_end")
+
+
+@dataclass(frozen=True)
+class CompleteFile:
+    """One stored extract, as far as its omissions go: its rule, first month and as-at day."""
+
+    rule: Completeness
+    first_month: str
+    as_at: str
+    """ISO day, 'YYYY-MM-DD'."""
+
+
+def omissions(files: list[CompleteFile], columns: dict[str, np.ndarray], flags: dict[str, np.ndarray],
+              as_at: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """What the files, in date order, say of the records dated before each of them that
+    they leave out: (withdrawn, ended, ends), `ends` holding the end columns some file
+    changed, `ended` the records whose end it changed.
+
+    `columns`: the records' date columns (datetime64[D]) by name; `flags`: their `only`
+    columns; `as_at`: the as-at day (ISO text) of the file each record's version is from.
+    The load summary and the metrics read omissions through this one function.
+    """
+    import numpy as np
+
+    withdrawn = np.zeros(len(as_at), dtype=bool)
+    clipped = np.zeros(len(as_at), dtype=bool)
+    ends: dict[str, np.ndarray] = {}
+    for file in sorted(files, key=lambda f: f.as_at):
+        rule = file.rule
+        used = rule.date_columns
+        if rule.kind not in (SPANS, DATED) or not all(name in columns for name in used):
+            continue
+        older = as_at < file.as_at
+        if not older.any():
+            continue
+        gone, ended, new_ends = rule.apply_omission(
+            {name: ends.get(name, columns[name]) for name in used}, flags.get(rule.only) if rule.only else None,
+            np.datetime64(f"{file.first_month}-01", "D"), np.datetime64(file.as_at, "D"))
+        withdrawn |= gone & older
+        if rule.end and (ended & older).any():
+            ends[rule.end] = np.where(ended & older, new_ends, ends.get(rule.end, columns[rule.end]))
+            clipped |= ended & older
+    return withdrawn, clipped, ends
 
 
 def same_missing_episodes(returned: list[tuple[str, str, object]],

@@ -31,7 +31,8 @@ from scorecard import store
 from scorecard.codes import code_list
 from scorecard.metrics.history import derive_periods_of_care
 from scorecard.periods import months_between
-from scorecard.vocabulary import DATED, RECORD_KEYS, SPANS, STATUS, Completeness, same_missing_episodes
+from scorecard.vocabulary import (DATED, RECORD_KEYS, SPANS, STATUS, CompleteFile, Completeness, omissions,
+                                  same_missing_episodes)
 
 DATE_COLUMNS = {
     "children_in_care": ("date_of_birth", "period_start", "episode_start", "episode_end"),
@@ -252,29 +253,15 @@ def apply_omissions(dataset: str, frame: pd.DataFrame, extracts: pd.DataFrame) -
     `dated` rule says the record was not in its months (`Completeness.apply_omission`).
     """
     own = extracts[(extracts["dataset"] == dataset) & extracts["complete_for"].notna()]
-    rules = [(row, Completeness.parse(row.complete_for)) for row in own.itertuples(index=False)]
-    rules = [(row, rule) for row, rule in rules if rule.kind in (SPANS, DATED)]
-    if not rules or frame.empty:
+    files = [CompleteFile(Completeness.parse(row.complete_for), row.first_month, str(row.as_at)[:10])
+             for row in own.itertuples(index=False)]
+    files = [f for f in files if f.rule.kind in (SPANS, DATED)]
+    if not files or frame.empty:
         return frame
-    as_at = frame["extract_as_at"].to_numpy(dtype=object)
-    withdrawn = np.zeros(len(frame), dtype=bool)
-    clipped = np.zeros(len(frame), dtype=bool)
-    ends: dict[str, np.ndarray] = {}
-    for row, rule in sorted(rules, key=lambda item: str(item[0].as_at)):
-        older = as_at < str(row.as_at)[:10]
-        if not older.any():
-            continue
-        columns = {name: (ends.get(name) if name in ends else frame[name].to_numpy()).astype("datetime64[D]")
-                   for name in (*rule.dates, *([rule.end] if rule.end else []))}
-        flags = frame[rule.only].fillna(False).to_numpy(dtype=bool) if rule.only else None
-        gone, ended, new_ends = rule.apply_omission(columns, flags, np.datetime64(row.first_month + "-01", "D"),
-                                                    np.datetime64(str(row.as_at)[:10], "D"))
-        withdrawn |= gone & older
-        if rule.end and (ended & older).any():
-            current = ends.get(rule.end, frame[rule.end].to_numpy().astype("datetime64[D]")).copy()
-            current[ended & older] = new_ends[ended & older]
-            ends[rule.end] = current
-            clipped |= ended & older
+    names = {name for f in files for name in f.rule.date_columns}
+    columns = {name: frame[name].to_numpy().astype("datetime64[D]") for name in names if name in frame}
+    flags = {f.rule.only: frame[f.rule.only].fillna(False).to_numpy(dtype=bool) for f in files if f.rule.only}
+    withdrawn, clipped, ends = omissions(files, columns, flags, frame["extract_as_at"].to_numpy(dtype=object))
     if dataset == "children_in_care" and "episode_end" in ends:
         ends["episode_end"] = _bridge_to_continuations(frame, ends["episode_end"], clipped)
     for name, values in ends.items():
