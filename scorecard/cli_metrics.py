@@ -1,4 +1,4 @@
-"""`scorecard metrics check|docs`, `scorecard benchmarks load` and `scorecard report`."""
+"""`scorecard metrics check|docs`, `scorecard benchmarks import|releases` and `scorecard report`."""
 from __future__ import annotations
 
 import json
@@ -52,21 +52,54 @@ def benchmarks() -> None:
     """Published England, regional and statistical-neighbour figures."""
 
 
-@benchmarks.command("load")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def load_benchmarks_command(file: Path) -> None:
-    """Load a benchmarks CSV (see data/reference/benchmarks.csv); every release is kept."""
-    from ingest.benchmarks import load_benchmarks
+@benchmarks.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def import_benchmarks_command(paths: tuple[Path, ...]) -> None:
+    """Import the DfE's published figures: EES tidy CSV files and LAIT's long file (or
+    folders of them, such as data/reference/dfe). Every release is kept; a file already
+    imported adds nothing; what no measure reads is listed."""
+    from ingest.published import NotAPublishedFile, import_published, published_files
     from scorecard import store
 
-    result = load_benchmarks(store.engine(), file, _catalogue().by_id.keys(), settings.current_user())
-    if result.problems:
-        for problem in result.problems:
-            click.echo(problem, err=True)
-        click.echo(f"Nothing loaded: {len(result.problems)} problem(s) in {file.name}", err=True)
+    engine, failed = store.engine(), 0
+    for path in published_files(list(paths)):
+        try:
+            result = import_published(engine, path, settings.current_user())
+        except NotAPublishedFile as error:
+            click.echo(f"{path.name}: not imported: {error}")
+            continue
+        except OSError as error:
+            click.echo(f"{path.name}: could not be read: {error}", err=True)
+            failed += 1
+            continue
+        if result.already:
+            click.echo(f"{path.name}: already imported (release {result.already['id']}, "
+                       f"{result.already['loaded_at']:%d %B %Y}): nothing added")
+            continue
+        if result.release_id is None:
+            click.echo(f"{path.name}: nothing imported")
+        else:
+            per = ", ".join(f"{name} {count}" for name, count in sorted(result.figures.items()))
+            click.echo(f"{path.name}: release {result.release_id} (latest year {result.latest_year}), "
+                       f"{sum(result.figures.values())} figures: {per}")
+        for line in result.not_mapped:
+            click.echo(f"  {line}")
+    if failed:
         sys.exit(1)
-    click.echo(f"Loaded {result.loaded} benchmark figures from {file.name} "
-               f"({result.already_loaded} were already loaded)")
+
+
+@benchmarks.command("releases")
+def list_releases() -> None:
+    """Every release imported, oldest first."""
+    from scorecard import store
+
+    with store.read_connection(store.engine()) as conn:
+        rows = store.published_releases_list(conn)
+    if not rows:
+        click.echo("No published figures imported yet: scorecard benchmarks import data/reference/dfe")
+    for row in rows:
+        click.echo(f"{row['id']:>4}  {row['source_file']}  {row['layout']}, latest year {row['latest_year']}, "
+                   f"{row['figure_count']} figures, imported {row['loaded_at']:%d %B %Y} by {row['loaded_by']}")
 
 
 @click.command()

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scorecard.settings import PROJECT_ROOT
+from scorecard.yaml_lines import line_index
 
 CATALOGUE_PATH = PROJECT_ROOT / "metrics.yaml"
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -200,7 +201,7 @@ def _load(path: Path, _mtime: int) -> Catalogue:
     text = path.read_text(encoding="utf-8")
     try:
         data = yaml.safe_load(text)
-        lines = _line_index(yaml.compose(text))
+        lines = line_index(yaml.compose(text))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -222,22 +223,6 @@ def _message(error: dict) -> str:
     if error["type"] == "missing":
         return f"missing field {error['loc'][-1]!r}"
     return f"{error['loc'][-1]}: {error['msg']}"
-
-
-def _line_index(node, path: tuple = (), lines: dict | None = None) -> dict[tuple, int]:
-    """Line number (1-based) of every key and list item in the YAML document."""
-    lines = {} if lines is None else lines
-    if node is None:
-        return lines
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            lines[(*path, key.value)] = key.start_mark.line + 1
-            _line_index(value, (*path, key.value), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_index(item, (*path, index), lines)
-    return lines
 
 
 class Locator:

@@ -16,7 +16,7 @@ from scorecard.store.connections import _tune_sqlite, create_all, engine, read_c
 from scorecard.store.queries import (
     EXTRACT_COLUMNS,
     add_extract,
-    benchmark_rows,
+    add_published_release,
     commentary_rows,
     councils_with_data,
     current_extracts,
@@ -29,6 +29,9 @@ from scorecard.store.queries import (
     insert_commentary,
     list_extracts,
     mapping_versions,
+    published_release,
+    published_releases_list,
+    published_rows,
     save_mapping,
     set_extract_changes,
     store_version,
@@ -37,7 +40,6 @@ from scorecard.store.tables import (
     CURRENT,
     RECORD_TABLES,
     SUPERSEDED,
-    benchmarks,
     care_leavers,
     children_in_care,
     column_mappings,
@@ -46,15 +48,18 @@ from scorecard.store.tables import (
     health_assessments,
     metadata,
     missing_episodes,
+    published_figures,
+    published_releases,
     return_interviews,
     visits,
 )
 
 __all__ = [
-    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "add_extract", "benchmark_rows",
-    "benchmarks", "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
+    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "add_extract", "add_published_release",
+    "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
     "councils_with_data", "create_all", "current_extracts", "current_extracts_covering", "current_mapping",
     "current_mappings", "current_records", "distinct_values", "dump", "engine", "extracts", "health_assessments", "insert_columns",
-    "insert_commentary", "list_extracts", "mapping_versions", "metadata", "missing_episodes", "read_connection",
+    "insert_commentary", "list_extracts", "mapping_versions", "metadata", "missing_episodes", "published_figures", "published_release",
+    "published_releases", "published_releases_list", "published_rows", "read_connection",
     "return_interviews", "save_mapping", "set_extract_changes", "store_version", "visits", "write_transaction",
 ]

@@ -13,11 +13,12 @@ from scorecard.store.tables import (
     CURRENT,
     SUPERSEDED,
     RECORD_TABLES,
-    benchmarks,
     column_mappings,
     commentary,
     extracts,
     metadata,
+    published_figures,
+    published_releases,
 )
 
 def add_extract(conn: Connection, row: Mapping[str, Any]) -> tuple[int, list[int]]:
@@ -148,18 +149,42 @@ def store_version(conn: Connection) -> tuple:
     """
     extract_state = conn.execute(select(func.max(extracts.c.id), func.count(), func.sum(
         case((extracts.c.status == CURRENT, 1), else_=0)), func.max(extracts.c.loaded_at))).one()
-    benchmark_state = conn.execute(select(func.max(benchmarks.c.id), func.count(),
-                                          func.max(benchmarks.c.loaded_at))).one()
+    benchmark_state = conn.execute(select(func.max(published_releases.c.id), func.count(),
+                                          func.max(published_releases.c.loaded_at))).one()
     commentary_state = conn.execute(select(func.max(commentary.c.id), func.count(),
                                            func.max(commentary.c.loaded_at))).one()
     return tuple(extract_state) + tuple(benchmark_state) + tuple(commentary_state)
 
 
-def benchmark_rows(conn: Connection, indicators: Sequence[str] | None = None) -> list[dict]:
-    query = select(benchmarks).order_by(benchmarks.c.id)
+def published_release(conn: Connection, sha256: str) -> dict | None:
+    """The release already imported from a file with this content, if any."""
+    row = conn.execute(select(published_releases).where(published_releases.c.sha256 == sha256)).first()
+    return dict(row._mapping) if row else None
+
+
+def add_published_release(conn: Connection, release: Mapping[str, Any], figures: Mapping[str, list]) -> int:
+    """Add a release and its figures (columns of equal length, without release_id); its id."""
+    from scorecard.store.bulk import insert_columns
+
+    release_id = conn.execute(published_releases.insert().values(**release)).inserted_primary_key[0]
+    count = len(next(iter(figures.values()), []))
+    insert_columns(conn, published_figures, {**figures, "release_id": [release_id] * count})
+    return release_id
+
+
+def published_rows(conn: Connection, indicators: Sequence[str] | None = None) -> list[dict]:
+    """Every published figure with its release's file, latest year and load time, oldest release first."""
+    query = (select(published_figures, published_releases.c.source_file, published_releases.c.latest_year,
+                    published_releases.c.loaded_at)
+             .join(published_releases, published_releases.c.id == published_figures.c.release_id)
+             .order_by(published_figures.c.release_id, published_figures.c.id))
     if indicators is not None:
-        query = query.where(benchmarks.c.indicator.in_(list(indicators)))
+        query = query.where(published_figures.c.indicator.in_(list(indicators)))
     return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def published_releases_list(conn: Connection) -> list[dict]:
+    return [dict(row._mapping) for row in conn.execute(select(published_releases).order_by(published_releases.c.id))]
 
 
 def insert_commentary(conn: Connection, row: Mapping[str, Any]) -> int:

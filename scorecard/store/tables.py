@@ -166,24 +166,36 @@ care_leavers = _record_table(
     Column("accommodation", String(4)),
 )
 
-benchmarks = Table(
-    "benchmarks",
+published_releases = Table(
+    "published_releases",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("indicator", String(80), nullable=False),
-    Column("comparator", String(40), nullable=False, doc="england, region or statistical_neighbours"),
-    Column("area_code", String(16), nullable=False, doc="E92000001, a region's code, or the council whose neighbours"),
-    Column("period", String(16), nullable=False, doc="as published: 2022/23, 2021"),
-    Column("period_end", Date, nullable=False, doc="the day the figure is as at, or its year's last day"),
-    Column("value", Float, nullable=False, doc="in the indicator's stored unit: a fraction for percentages"),
-    Column("publication", Text, nullable=False),
-    Column("release_date", Date, doc="DfE revises earlier years: every release is kept"),
-    Column("source", Text),
-    Column("notes", Text),
     Column("source_file", Text, nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True, doc="the file's content: importing it again adds nothing"),
+    Column("layout", String(16), nullable=False, doc="ees (Explore Education Statistics tidy CSV) or lait"),
+    Column("latest_year", Integer, nullable=False, doc="the file's latest year: a later release revises earlier years"),
+    Column("figure_count", Integer, nullable=False),
+    Column("not_mapped", Text, doc="JSON: what in the file no measure reads, and rows it could not read"),
     Column("loaded_at", DateTime(timezone=True), nullable=False),
     Column("loaded_by", String(120), nullable=False),
-    Index("benchmarks_by_indicator", "indicator", "comparator"),
+)
+
+published_figures = Table(
+    "published_figures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("release_id", Integer, ForeignKey("published_releases.id"), nullable=False),
+    Column("measure", String(200), nullable=False, doc="the entry of published_measures.yaml it was read by"),
+    Column("indicator", String(80), nullable=False),
+    Column("area_code", String(16), nullable=False, doc="ONS code of England, a region or a council"),
+    Column("level", String(16), nullable=False, doc="national, regional or local_authority"),
+    Column("year", Integer, nullable=False, doc="the year ending 31 March: 2025 is 2024/25"),
+    Column("value", Float, doc="in the indicator's unit (a fraction for percentages); null unless published"),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("state", String(20), nullable=False,
+           doc="published, suppressed (c), rounds_to_zero (k), not_available (x, LAIT's -) or not_applicable (z)"),
+    Index("published_by_indicator", "indicator", "year"),
 )
 
 commentary = Table(

@@ -1,0 +1,287 @@
+"""Importing the DfE's published figures: Explore Education Statistics tidy CSV files and
+LAIT's long file, for every council, region and England.
+
+Which rows feed which indicator is data (`data/reference/published_measures.yaml`). A
+file is read by its layout and columns, not its name, so next year's release, or any
+EES download of the same table, imports the same way. Each file is a release, kept for
+good: importing the same content again adds nothing, and a later release (a later
+latest year) revises the years it repeats. EES symbols become states, never zeros.
+What the file holds that no measure reads, and rows that could not be read, are listed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+
+from scorecard import councils, store
+from scorecard.measures import Measure, Rows, measures
+
+SYMBOLS = {"c": "suppressed", "k": "rounds_to_zero", "x": "not_available", "z": "not_applicable",
+           "-": "not_available", "": "not_available", "low": "rounds_to_zero", "u": "not_available"}
+"""EES symbols (and LAIT's "-" or blank) as states. `low` and `u` are older EES symbols."""
+STATE_ORDER = ("suppressed", "not_applicable", "not_available", "rounds_to_zero", "published")
+"""For a ratio of two cells: the first of these either cell has is the figure's state."""
+EES_COLUMNS = ("time_period", "geographic_level")
+LAIT_COLUMNS = ("measure_short", "years", "la_number", "value")
+LEVELS = {"national": "national", "regional": "regional", "local authority": "local_authority"}
+EXAMPLES = 8
+
+
+class NotAPublishedFile(ValueError):
+    pass
+
+
+@dataclass
+class ImportResult:
+    path: Path
+    release_id: int | None = None
+    already: dict | None = None          # the release this content was imported as before
+    figures: Counter = field(default_factory=Counter)    # indicator -> figures read
+    not_mapped: list[str] = field(default_factory=list)
+    latest_year: int | None = None
+
+
+def layout_of(columns: list[str]) -> str:
+    names = set(columns)
+    if all(c in names for c in EES_COLUMNS):
+        return "ees"
+    if all(c in names for c in LAIT_COLUMNS):
+        return "lait"
+    raise NotAPublishedFile(
+        f"neither an Explore Education Statistics tidy file (columns {', '.join(EES_COLUMNS)}) nor LAIT's long "
+        f"file (columns {', '.join(LAIT_COLUMNS)}); its columns are {', '.join(columns[:12])}")
+
+
+def read_file(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise NotAPublishedFile(f"not a CSV file pandas can read: {error}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _cells(column: pd.Series, scale: float) -> tuple[pd.Series, pd.Series]:
+    """Numbers (NaN where a symbol is) and states."""
+    text = column.str.strip().str.replace(",", "", regex=False)
+    numbers = pd.to_numeric(text, errors="coerce")
+    states = text.str.lower().map(SYMBOLS)
+    states = states.where(numbers.isna(), "published").fillna("unreadable")
+    return numbers * scale, states
+
+
+def _matching(frame: pd.DataFrame, rows: Rows) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for column, wanted in rows.items():
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        mask &= frame[column].str.strip().isin(values)
+    return mask
+
+
+def _areas(frame: pd.DataFrame, layout: str) -> pd.DataFrame:
+    """Each row's area: ONS code and level ('' where the area is not known)."""
+    if layout == "ees":
+        level = frame["geographic_level"].str.strip().str.lower().map(LEVELS).fillna("")
+        code = pd.Series("", index=frame.index)
+        code[level == "national"] = councils.ENGLAND
+        if "region_code" in frame:
+            code[level == "regional"] = frame.loc[level == "regional", "region_code"].str.strip()
+        if "new_la_code" in frame:
+            code[level == "local_authority"] = frame.loc[level == "local_authority", "new_la_code"].str.strip()
+        if "old_la_code" in frame:  # a council whose ONS code is missing from the row
+            blank = (level == "local_authority") & (code == "")
+            code[blank] = [getattr(councils.by_la_number(n), "code", "") for n in frame.loc[blank, "old_la_code"]]
+        return pd.DataFrame({"area_code": code, "level": level})
+    numbers = frame["la_number"].str.strip()
+    region_codes = {name.lower(): code for code, name in councils.regions().items()}
+    names = frame["la_and_regions"].str.strip().str.lower() if "la_and_regions" in frame else numbers
+    lait_special = {"970": councils.ENGLAND}
+    code, level = [], []
+    for number, name in zip(numbers, names, strict=True):
+        council = councils.by_la_number(number)
+        if number in lait_special:
+            code.append(lait_special[number]), level.append("national")
+        elif council is not None:
+            code.append(council.code), level.append("local_authority")
+        elif name in region_codes:
+            code.append(region_codes[name]), level.append("regional")
+        else:
+            code.append(""), level.append("")
+    return pd.DataFrame({"area_code": code, "level": level}, index=frame.index)
+
+
+def _sum(frame: pd.DataFrame, mask: pd.Series, column: str, keys: list[str]) -> pd.DataFrame:
+    numbers, states = _cells(frame.loc[mask, column], 1.0)
+    part = frame.loc[mask, keys].assign(number=numbers, state=states)
+    rank = {s: i for i, s in enumerate(STATE_ORDER)}
+    part["order"] = part["state"].map(rank).fillna(-1)
+    grouped = part.groupby(keys, sort=False)
+    result = grouped["number"].sum(min_count=1).to_frame()
+    worst = grouped["order"].min()
+    result["state"] = [STATE_ORDER[int(i)] if i >= 0 else "unreadable" for i in worst]
+    result.loc[result["state"] != "published", "number"] = float("nan")
+    return result
+
+
+def read_measure(frame: pd.DataFrame, measure: Measure, layout: str) -> tuple[pd.DataFrame, pd.Series]:
+    """The figures the measure reads from the frame (area_code, level, year, value,
+    numerator, denominator, state) and the mask of rows it read."""
+    base = _matching(frame, measure.filters)
+    keys = ["area_code", "level", "year"]
+    if measure.value is not None:
+        used = base
+        values, states = _cells(frame.loc[used, measure.value], measure.scale)
+        table = frame.loc[used, keys].assign(value=values, numerator=float("nan"), denominator=float("nan"),
+                                             state=states)
+        return table, used
+    parts, used = {}, pd.Series(False, index=frame.index)
+    for name in ("numerator", "numerator_less", "denominator", "denominator_less"):
+        rows = getattr(measure, name)
+        if rows is None:
+            continue
+        mask = base & _matching(frame, rows)
+        used |= mask
+        parts[name] = _sum(frame, mask, measure.count, keys)
+    table = parts["denominator"].rename(columns={"number": "denominator", "state": "denominator_state"})
+    table = table.join(parts["numerator"].rename(columns={"number": "numerator", "state": "numerator_state"}),
+                       how="outer")
+    for name, target in (("numerator_less", "numerator"), ("denominator_less", "denominator")):
+        if name in parts:
+            less = parts[name].rename(columns={"number": "less", "state": "less_state"})
+            table = table.join(less, how="left")
+            table[target] = table[target] - table["less"].fillna(0)
+            bad = table["less_state"].notna() & (table["less_state"] != "published")
+            table.loc[bad, f"{target}_state"] = table.loc[bad, "less_state"]
+            table = table.drop(columns=["less", "less_state"])
+    rank = {s: i for i, s in enumerate(STATE_ORDER)}
+    states = table[["numerator_state", "denominator_state"]].fillna("not_available")
+    table["state"] = [min(pair, key=lambda s: rank.get(s, -1)) for pair in states.itertuples(index=False)]
+    usable = (table["state"] == "published") & (table["denominator"] > 0)
+    table["value"] = (table["numerator"] / table["denominator"]).where(usable)
+    table.loc[(table["state"] == "published") & ~usable, "state"] = "not_applicable"
+    table = table.reset_index()[[*keys, "value", "numerator", "denominator", "state"]]
+    return table, used
+
+
+def _filter_columns(frame: pd.DataFrame, layout: str, known: set[str]) -> list[str]:
+    """The file's filter columns: text columns other than time, geography and the counts."""
+    if layout == "lait":
+        return ["measure_short"]
+    geography = {"time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code",
+                 "region_name", "old_la_code", "la_name", "new_la_code", "pcon_code", "pcon_name", "lad_code",
+                 "lad_name", "opendata_id", "year", "area_code", "level"}
+    result = []
+    for column in frame.columns:
+        if column in geography or (column in known and column not in _filters_named()):
+            continue
+        sample = frame[column].head(2000)
+        if pd.to_numeric(sample.str.replace(",", "", regex=False), errors="coerce").notna().mean() < 0.5:
+            result.append(column)
+    return result
+
+
+def _filters_named() -> set[str]:
+    named = set()
+    for m in measures():
+        for rows in (m.filters, m.numerator, m.numerator_less, m.denominator, m.denominator_less):
+            named |= set(rows or ())
+    return named
+
+
+def read_published(path: Path) -> tuple[str, pd.DataFrame, list[str]]:
+    """(layout, figures, what was not mapped) for one file; NotAPublishedFile when it is neither layout."""
+    frame = read_file(path)
+    layout = layout_of(list(frame.columns))
+    year_column = "time_period" if layout == "ees" else "years"
+    years = pd.to_numeric(frame[year_column].str.strip().str[:4], errors="coerce")
+    frame = frame.assign(year=years)
+    frame = frame.join(_areas(frame, layout))
+    parts, used = [], pd.Series(False, index=frame.index)
+    readable = frame["year"].notna() & (frame["area_code"] != "")
+    candidates = [m for m in measures() if m.layout == layout and m.columns <= set(frame.columns)]
+    for measure in candidates:
+        table, rows = read_measure(frame[readable], measure, layout)
+        if table.empty:
+            continue
+        used |= rows.reindex(frame.index, fill_value=False)
+        parts.append(table.assign(measure=measure.key, indicator=measure.indicator))
+    figures = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["area_code", "level", "year", "value", "numerator", "denominator", "state", "measure", "indicator"])
+    not_mapped = _not_mapped(frame, layout, used, readable, {c for m in candidates for c in m.columns})
+    unreadable = figures["state"] == "unreadable"
+    if unreadable.any():
+        not_mapped.append(f"{int(unreadable.sum())} figures had a cell that is neither a number nor an EES symbol "
+                          "(c, k, x, z): left out")
+        figures = figures[~unreadable]
+    if figures.empty and not not_mapped:
+        not_mapped.append("no row of the file is read by any measure in published_measures.yaml")
+    return layout, figures, not_mapped
+
+
+def _not_mapped(frame: pd.DataFrame, layout: str, used: pd.Series, readable: pd.Series, known: set[str]) -> list[str]:
+    lines = []
+    areas = frame.loc[~readable & frame["year"].notna(), :]
+    if len(areas):
+        name_column = "la_and_regions" if layout == "lait" else ("la_name" if "la_name" in frame else "geographic_level")
+        names = sorted({str(n) for n in areas[name_column]} - {""})
+        lines.append(f"{len(areas)} rows for areas no reference file lists (not imported): "
+                     f"{', '.join(names[:EXAMPLES])}{' ...' if len(names) > EXAMPLES else ''}")
+    filters = _filter_columns(frame, layout, known)
+    if filters:
+        left = frame.loc[~used & readable, filters].drop_duplicates()
+        if len(left):
+            shown = ["; ".join(f"{c}={row[c]}" for c in filters) for _, row in left.head(EXAMPLES).iterrows()]
+            lines.append(f"{len(left)} measures no indicator uses (not imported), such as: " + " | ".join(shown)
+                         + (" ..." if len(left) > EXAMPLES else ""))
+    return lines
+
+
+def import_published(engine: Engine, path: Path, loaded_by: str) -> ImportResult:
+    """Import one file as a release, in one transaction; nothing when its content is already in."""
+    result = ImportResult(path)
+    content = path.read_bytes()
+    sha = hashlib.sha256(content).hexdigest()
+    with store.read_connection(engine) as conn:
+        result.already = store.published_release(conn, sha)
+    if result.already:
+        return result
+    layout, figures, result.not_mapped = read_published(path)
+    result.figures = Counter(figures["indicator"])
+    result.latest_year = int(figures["year"].max()) if len(figures) else None
+    if figures.empty:
+        return result
+    columns = {name: [None if pd.isna(v) else v for v in figures[name]]
+               for name in ("measure", "indicator", "area_code", "level", "value", "numerator", "denominator",
+                            "state")}
+    columns["year"] = [int(y) for y in figures["year"]]
+    with store.write_transaction(engine) as conn:
+        result.release_id = store.add_published_release(conn, {
+            "source_file": path.name, "sha256": sha, "layout": layout, "latest_year": result.latest_year,
+            "figure_count": len(figures), "not_mapped": json.dumps(result.not_mapped),
+            "loaded_at": dt.datetime.now(dt.UTC), "loaded_by": loaded_by}, columns)
+    return result
+
+
+def published_files(paths: list[Path]) -> list[Path]:
+    """The files named, and the CSV files (gzipped or not) under the folders named, in
+    order; in a folder, the reference files read in place (councils, neighbour models,
+    population, LAIT's dictionary) are not figures and are passed over."""
+    from scorecard.measures import LAIT_DICTIONARY
+
+    reference = {p.name for p in (councils.CODE_LIST, councils.POPULATION, LAIT_DICTIONARY,
+                                  *councils.MODEL_FILES.values())}
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.name.endswith((".csv", ".csv.gz"))
+                            and p.name not in reference)
+        else:
+            found.append(path)
+    return found
