@@ -14,11 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Generate and load the demo county (once), the published benchmarks and the demo's
+# Generate and load the demo county (once), the DfE's published figures and the demo's
 # commentary (loading either again adds nothing), then serve the app on http://127.0.0.1:8050
 run: $(STAMP)
 	$(BIN)/scorecard demo --if-empty
-	$(BIN)/scorecard benchmarks load data/reference/benchmarks.csv
+	$(BIN)/scorecard benchmarks import data/reference/dfe
 	$(BIN)/scorecard commentary load data/reference/demo_commentary.csv
 	$(BIN)/python app.py
 

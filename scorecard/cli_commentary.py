@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from scorecard import settings
+from scorecard.cli_options import council_option
 
 
 def _indicator_ids() -> set[str]:
@@ -38,7 +39,7 @@ def commentary() -> None:
 @click.option("--period", required=True, help="The month of the figure, YYYY-MM.")
 @click.option("--text", required=True, help="The footnote (at most 1,000 characters).")
 @click.option("--author", default=None, help="Who wrote it (default: the SCORECARD_USER setting, or your login).")
-@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@council_option
 def add_command(indicator: str, period: str, text: str, author: str | None, council: str | None) -> None:
     """Add a comment; earlier comments on the same figure are kept as earlier versions."""
     from ingest.commentary import CommentaryError, add_commentary
@@ -62,7 +63,7 @@ def add_command(indicator: str, period: str, text: str, author: str | None, coun
 
 @commentary.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@council_option
 def load_command(file: Path, council: str | None) -> None:
     """Load comments from a .csv or .xlsx file: all of them, or none.
 
@@ -89,7 +90,7 @@ def load_command(file: Path, council: str | None) -> None:
 @commentary.command("list")
 @click.option("--indicator", default=None, help="Only this indicator.")
 @click.option("--period", default=None, help="Only this month, YYYY-MM.")
-@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@council_option
 def list_command(indicator: str | None, period: str | None, council: str | None) -> None:
     """Print the stored commentary, newest month first; every version, the latest first."""
     from scorecard import store

@@ -105,7 +105,7 @@ def list_releases() -> None:
 @click.command()
 @click.option("--period", default=None, help="The month, YYYY-MM (default: the latest with data).")
 @click.option("--format", "output", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@council_option
 @click.option("--framework", default=None, help="Theme framework (default: metrics.yaml's default_framework).")
 @click.option("--breakdowns", is_flag=True, help="Add every indicator's breakdowns for the month.")
 @click.option("--public", is_flag=True, help="Suppress small counts that could identify a child.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from scorecard import settings
+from scorecard.cli_options import council_option
 
 
 def _figures(council: str | None):
@@ -25,7 +26,7 @@ def _figures(council: str | None):
 @click.option("--period", default=None, help="The month, YYYY-MM (default: the latest with data).")
 @click.option("--format", "kind", type=click.Choice(["pdf", "xlsx"]), default="pdf", show_default=True)
 @click.option("--framework", default=None, help="Theme framework (default: metrics.yaml's default_framework).")
-@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@council_option
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="File to write (default: corporate-parenting-scorecard-COUNCIL-PERIOD.pdf|xlsx here).")
 def pack(period, kind, framework, council, out) -> None:
@@ -48,7 +49,7 @@ def pack(period, kind, framework, council, out) -> None:
 @click.command()
 @click.option("--period", default=None, help="The month, YYYY-MM (default: the latest with data).")
 @click.option("--since", default=None, help="The earlier month to compare with (default: two months before).")
-@click.option("--council", default=None, help="Council code (default: the SCORECARD_COUNCIL setting).")
+@council_option
 def briefing(period, since, council) -> None:
     """Print the briefing note: what turned red, amber or green, and what improved or worsened."""
     from scorecard.ui.briefing import briefing_text, build_briefing

@@ -44,7 +44,39 @@ LOADED_BY = Setting(
     "Name recorded as `loaded_by` on each extract; defaults to the operating-system user.",
 )
 
-ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY]
+NEIGHBOUR_MODEL = Setting(
+    "SCORECARD_NEIGHBOUR_MODEL",
+    "2025",
+    "Which DfE statistical neighbour model names the council's ten neighbours: 2025 (May 2025, "
+    "the default) or 2021 (April 2021).",
+)
+NEIGHBOUR_AVERAGE = Setting(
+    "SCORECARD_NEIGHBOUR_AVERAGE",
+    "mean",
+    "How the neighbours' published figures are averaged: mean (the default, as the DfE's LAIT "
+    "shows it) or median (as the DfE's children's social care dashboard).",
+)
+
+ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY, NEIGHBOUR_MODEL, NEIGHBOUR_AVERAGE]
+
+
+class SettingError(ValueError):
+    """A setting with a value it cannot take: refused at start-up, with the choices."""
+
+
+def neighbour_model() -> str:
+    return _one_of(NEIGHBOUR_MODEL, ("2025", "2021"))
+
+
+def neighbour_average() -> str:
+    return _one_of(NEIGHBOUR_AVERAGE, ("mean", "median"))
+
+
+def _one_of(setting: Setting, choices: tuple[str, ...]) -> str:
+    value = setting.value().strip().lower()
+    if value not in choices:
+        raise SettingError(f"{setting.env}={setting.value()!r}: it must be one of {', '.join(choices)}")
+    return value
 
 
 def database_url() -> str:
@@ -52,7 +84,12 @@ def database_url() -> str:
 
 
 def default_council() -> str:
-    return COUNCIL.value()
+    """The council's ONS code; the setting may give its LA number instead (855)."""
+    from scorecard.councils import find
+
+    value = COUNCIL.value().strip()
+    found = find(value)
+    return found.code if found else value
 
 
 def current_user() -> str:

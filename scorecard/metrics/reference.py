@@ -1,59 +1,35 @@
-"""Reference data the metrics need besides the records: councils and child population.
-
-`data/reference/councils.csv` says each council's region and its statistical neighbours
-(a DfE model: the ~10 most similar authorities); `child_population.csv` holds ONS
-mid-year estimates of children aged 0-17, for rates per 10,000. Both are plain files a
-council edits; the published benchmarks are loaded into the store instead, because
-every release of them is kept.
+"""Child population, for rates per 10,000: the ONS mid-year estimates of children aged
+0 to 17 for every council (`data/reference/dfe/population/`), and
+`data/reference/child_population.csv` for councils the ONS file does not have (the demo
+county). Councils, regions and neighbours are in `scorecard.councils`.
 """
 from __future__ import annotations
 
 import csv
 import functools
-from dataclasses import dataclass
 from pathlib import Path
 
+from scorecard.councils import ENGLAND, POPULATION, open_text
 from scorecard.metrics.calendar import Month
 from scorecard.settings import REFERENCE_DIR
 
-COUNCILS_PATH = REFERENCE_DIR / "councils.csv"
+__all__ = ["ENGLAND", "child_population", "population_for"]
+
 POPULATION_PATH = REFERENCE_DIR / "child_population.csv"
-ENGLAND = "E92000001"
-
-
-@dataclass(frozen=True)
-class Council:
-    code: str
-    name: str
-    region_code: str
-    region_name: str
-    statistical_neighbours: tuple[str, ...]
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
-
-
-@functools.cache
-def councils(path: Path = COUNCILS_PATH) -> dict[str, Council]:
-    return {
-        row["code"]: Council(row["code"], row["name"], row["region_code"], row["region_name"],
-                             tuple(code.strip() for code in row["statistical_neighbours"].split(";") if code.strip()))
-        for row in _rows(path)
-    }
-
-
-def council(code: str) -> Council:
-    """The council's reference entry; one not listed has no region or neighbours yet."""
-    return councils().get(code) or Council(code, code, "", "", ())
 
 
 @functools.cache
 def child_population(path: Path = POPULATION_PATH) -> dict[str, dict[int, int]]:
     result: dict[str, dict[int, int]] = {}
-    for row in _rows(path):
-        result.setdefault(row["area_code"], {})[int(row["year"])] = int(row["population_0_17"])
+    with open_text(POPULATION) as handle:
+        for row in csv.DictReader(handle):
+            code = row["new_la_code"] if row["geographic_level"] == "Local authority" else \
+                row["region_code"] if row["geographic_level"] == "Regional" else ENGLAND
+            if code and row["population_estimate"].strip().isdigit():
+                result.setdefault(code, {})[int(row["time_period"])] = int(row["population_estimate"])
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            result.setdefault(row["area_code"].strip(), {})[int(row["year"])] = int(row["population_0_17"])
     return result
 
 
@@ -64,7 +40,7 @@ def population_for(council_code: str, month: Month) -> tuple[int | None, str]:
     year = int(month.period[:4])
     usable = [y for y in years if y <= year]
     if not usable:
-        return None, f"no child population estimate for {council_code} in {POPULATION_PATH.name}"
+        return None, f"no child population estimate for {council_code} in {POPULATION_PATH.name} or the ONS file"
     used = max(usable)
     note = "" if used == year else f"mid-{used} population estimate used (latest available)"
     return years[used], note

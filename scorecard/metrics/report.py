@@ -17,12 +17,21 @@ from scorecard import store
 from scorecard.metrics.calendar import Month, to_date
 from scorecard.metrics.catalogue import Catalogue, Comparator, Indicator, Polarity, load_catalogue
 from scorecard.metrics.cohorts import COHORTS
-from scorecard.metrics.comparators import Comparison, choose_benchmark, neighbour_average
+from scorecard.metrics.comparators import (
+    Comparison,
+    PublishedFigures,
+    Standing,
+    area_comparison,
+    neighbour_average,
+    neighbour_comparison,
+    own_published,
+    standing,
+)
 from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.formatting import format_value
 from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate, suppressed
 from scorecard.metrics.records import load_records
-from scorecard.metrics.reference import ENGLAND, council
+from scorecard import councils, settings
 
 COMPARATORS = [c.value for c in Comparator]
 RATED = (GREEN, AMBER, RED)
@@ -38,8 +47,10 @@ class CouncilMetrics:
         self.records = load_records(engine, council_code)
         self.values = compute(self.records, catalogue)
         with store.read_connection(engine) as conn:
-            self.benchmarks = pd.DataFrame(store.benchmark_rows(conn),
-                                           columns=[c.name for c in store.benchmarks.c])
+            rows = store.published_rows(conn, [i.id for i in catalogue.indicators])
+        self.published = PublishedFigures(pd.DataFrame(rows))
+        self.neighbour_model, self.neighbour_average = settings.neighbour_model(), settings.neighbour_average()
+        self.details = councils.council(council_code)
         self.neighbour_values = neighbour_values or {}
         # Page views read single figures many times: plain dicts, built once per store
         # version, rather than pandas lookups (which cost ~100x more per cell).
@@ -87,18 +98,40 @@ class CouncilMetrics:
             computed = neighbour_average(
                 {code: _numerator_denominator(frame, indicator.id, month.period)
                  for code, frame in self.neighbour_values.items()},
-                lambda n, d: ratio(indicator.unit, n, d), own,
-                None if indicator.polarity is Polarity.CONTEXT else indicator.polarity is Polarity.HIGHER)
+                lambda n, d: ratio(indicator.unit, n, d), own, _higher_is_better(indicator))
             if computed is not None:
                 return computed
-        area = {"england": ENGLAND, "region": council(self.council).region_code,
-                "statistical_neighbours": self.council}[comparator]
-        rows = self._benchmark_rows.get((indicator.id, comparator, area), self.benchmarks.iloc[0:0])
-        return choose_benchmark(rows, comparator, month)
+        return self._published_comparison(indicator, comparator, month)
 
-    @cached_property
-    def _benchmark_rows(self) -> dict[tuple, pd.DataFrame]:
-        return {key: rows for key, rows in self.benchmarks.groupby(["indicator", "comparator", "area_code"])}
+    def _published_comparison(self, indicator: Indicator, comparator: str, month: Month) -> Comparison:
+        if comparator == Comparator.STATISTICAL_NEIGHBOURS.value:
+            return neighbour_comparison(self.published, indicator.id, month, self.council, self.neighbour_model,
+                                        self.neighbour_average)
+        if comparator == Comparator.ENGLAND.value:
+            return area_comparison(self.published, indicator.id, month, comparator, councils.ENGLAND, "England")
+        return area_comparison(self.published, indicator.id, month, comparator, self.details.region_code,
+                               self.details.region_name or "Region")
+
+    def standing(self, indicator: Indicator, month: Month, own: float | None) -> Standing | None:
+        """The figure's rank and quartile band among every council's published figures."""
+        return standing(self.published, indicator.id, month, self.council, own, _higher_is_better(indicator))
+
+    def own_published(self, indicator: Indicator, month: Month) -> Comparison:
+        return own_published(self.published, indicator.id, month, self.council)
+
+    def published_series(self, indicator_id: str) -> pd.DataFrame:
+        """The council's, its neighbours' average, its region's and England's published
+        figures for every year the store holds (year, period, council, neighbours, region, england)."""
+        rows = []
+        for year in self.published.years.get(indicator_id, []):
+            month = Month.parse(f"{year}-03")
+            own = self.own_published(self.catalogue.by_id[indicator_id], month)
+            row = {"year": year, "period": f"{year - 1}/{str(year)[-2:]}", "council": own.value}
+            for name in COMPARATORS:
+                compared = self._published_comparison(self.catalogue.by_id[indicator_id], name, month)
+                row[name] = compared.value if compared.state == "published" else None
+            rows.append(row)
+        return pd.DataFrame(rows, columns=["year", "period", "council", *COMPARATORS])
 
     def indicator_row(self, indicator: Indicator, period: str) -> dict:
         """Everything the scorecard shows about one indicator in one month."""
@@ -130,10 +163,22 @@ class CouncilMetrics:
         for name, comparison in comparisons.items():
             comparison = comparison or Comparison(name, None)
             row.update({f"{name}_{field}": getattr(comparison, field)
-                        for field in ("value", "period", "state", "note")})
+                        for field in ("value", "period", "state", "note", "name", "measured", "source")})
             if name == "statistical_neighbours":
                 row["statistical_neighbours_rank"] = comparison.rank
                 row["statistical_neighbours_rank_of"] = comparison.rank_of
+                row["statistical_neighbours_members"] = comparison.members
+        placed = self.standing(indicator, month, value) if indicator.benchmarks else None
+        row.update(rank=placed.rank if placed else None, rank_of=placed.of if placed else None,
+                   band=placed.band if placed else None, rank_period=placed.period if placed else None)
+        own = self.own_published(indicator, month) if indicator.benchmarks else Comparison("published", None)
+        row.update(published_value=own.value, published_period=own.period, published_state=own.state,
+                   published_note=own.note)
+        # The difference says whether the monthly scorecard agrees with what the DfE
+        # publishes: only for the March the DfE's year ends on, when both figures exist.
+        same_point = month.period[5:] == "03" and own.period == f"{int(month.period[:4]) - 1}/{month.period[2:4]}"
+        row["published_difference"] = value - own.value if same_point and value is not None and \
+            own.value is not None and own.state == "published" else None
         row["extract_ids"] = tuple(total.get("extract_ids") or ())
         row["note"] = total.get("note") or ("" if total else f"not computed for {period}")
         row["incomplete"] = _none_if_nan(total.get("incomplete"))
@@ -272,6 +317,10 @@ class CouncilMetrics:
         return row
 
 
+def _higher_is_better(indicator: Indicator) -> bool | None:
+    return None if indicator.polarity is Polarity.CONTEXT else indicator.polarity is Polarity.HIGHER
+
+
 def _unless_incomplete(rating: Rating, history_note: str) -> Rating:
     """A figure that needs history the store does not hold is not judged."""
     if history_note and rating.rag in RATED:
@@ -310,8 +359,8 @@ def council_metrics(engine: Engine, council_code: str, catalogue: Catalogue | No
         cached = _cache.get(key)
         if cached and cached[0] == version:
             return cached[1]
-        neighbours = {code: compute(load_records(engine, code), catalogue)
-                      for code in council(council_code).statistical_neighbours if code in with_data}
+        neighbours = {n.code: compute(load_records(engine, n.code), catalogue)
+                      for n in councils.neighbours(council_code, settings.neighbour_model()) if n.code in with_data}
         metrics = CouncilMetrics(engine, council_code, catalogue, neighbours)
         _cache[key] = (version, metrics)
         return metrics
