@@ -115,7 +115,7 @@ def demo_database_url(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("demo-store")
     url = f"sqlite:///{folder / 'scorecard.db'}"
     steps = [["demo", "--out", str(folder / "demo"), "--months", "36"],
-             ["benchmarks", "load", str(REFERENCE_DIR / "benchmarks.csv")]]
+             ["benchmarks", "import", str(REFERENCE_DIR / "dfe")]]
     commentary = REFERENCE_DIR / "demo_commentary.csv"
     if commentary.exists() and _cli_has_command(main, "commentary"):
         steps.append(["commentary", "load", str(commentary)])

@@ -24,7 +24,7 @@ def metrics(tmp_path_factory):
     store.engine.cache_clear()
     result = CliRunner().invoke(main, ["demo", "--out", str(folder / "files")])
     assert result.exit_code == 0, result.output
-    loaded = CliRunner().invoke(main, ["benchmarks", "load", str(REFERENCE_DIR / "benchmarks.csv")])
+    loaded = CliRunner().invoke(main, ["benchmarks", "import", str(REFERENCE_DIR / "dfe")])
     assert loaded.exit_code == 0, loaded.output
     engine = create_engine(url)
     event.listen(engine, "connect", store._tune_sqlite)
@@ -90,7 +90,12 @@ def test_the_deliberate_patterns(metrics):
     assert set(card["rag"].dropna()) <= {"green", "amber", "red", "too_few", "not_rated"}
     short = card.set_index("indicator").loc["placement_stability_short"]
     assert (short["england_period"], short["england_state"]) == ("2024/25", "published")
-    assert card.set_index("indicator").loc["placed_20_miles", "england_state"] == "not_yet_published"
+    # The demo county is compared as Leicestershire: every comparator it lists is a published figure.
+    compared = card[card["england_state"].notna()]
+    assert len(compared) == 15 and set(compared["england_state"]) == {"published"}
+    assert set(compared["region_name"]) == {"East Midlands"} and set(compared["region_state"]) == {"published"}
+    with_neighbours = compared[compared["statistical_neighbours_state"].notna()]
+    assert len(with_neighbours) == 14 and set(with_neighbours["statistical_neighbours_state"]) == {"published"}
 
 
 @pytest.mark.slow

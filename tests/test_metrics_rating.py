@@ -9,7 +9,7 @@ import pytest
 
 from scorecard.metrics.calendar import Month, add_working_days, same_day_months_before, years_between
 from scorecard.metrics.catalogue import Comparator, RagRule, Target, load_catalogue
-from scorecard.metrics.comparators import Comparison, choose_benchmark, neighbour_average
+from scorecard.metrics.comparators import Comparison, PublishedFigures, area_comparison, neighbour_average
 from scorecard.metrics.compute import ratio
 from scorecard.metrics.rating import direction, rate, suppressed
 
@@ -70,23 +70,29 @@ def test_small_counts_are_suppressed_for_public_outputs():
     assert [suppressed(n, 5) for n in (None, 0, 1, 4, 5)] == [False, False, True, True, False]
 
 
-def benchmarks(*rows):
-    return pd.DataFrame([dict(id=i, period=p, period_end=dt.date.fromisoformat(e), value=v, release_date=r,
-                              publication="p") for i, (p, e, v, r) in enumerate(rows)])
+def published(*rows):
+    """Published England figures: (year, value, release's latest year) each."""
+    return PublishedFigures(pd.DataFrame([dict(
+        id=i, release_id=latest, measure="ees:f:x", indicator="x", area_code="E92000001", level="national",
+        year=year, value=value, numerator=None, denominator=None, state="published", source_file="f.csv",
+        latest_year=latest) for i, (year, value, latest) in enumerate(rows)]))
 
 
 def test_a_month_is_compared_with_the_year_covering_it_and_its_latest_release():
-    rows = benchmarks(("2022/23", "2023-03-31", 0.10, dt.date(2023, 11, 16)),
-                      ("2023/24", "2024-03-31", 0.11, dt.date(2024, 11, 14)),
-                      ("2023/24", "2024-03-31", 0.12, dt.date(2025, 11, 13)))  # revised a year later
-    chosen = choose_benchmark(rows, "england", Month.parse("2024-03"))
+    figures = published((2023, 0.10, 2023), (2024, 0.11, 2024), (2024, 0.12, 2025))  # 2023/24 revised a year later
+
+    def england(period):
+        return area_comparison(figures, "x", Month.parse(period), "england", "E92000001", "England")
+
+    chosen = england("2024-03")
     assert (chosen.state, chosen.period, chosen.value) == ("published", "2023/24", 0.12)
-    assert choose_benchmark(rows, "england", Month.parse("2023-04")).period == "2023/24"
-    assert choose_benchmark(rows, "england", Month.parse("2023-03")).period == "2022/23"
-    later = choose_benchmark(rows, "england", Month.parse("2024-09"))
+    assert england("2023-04").period == "2023/24"
+    assert england("2023-03").period == "2022/23"
+    later = england("2024-09")
     assert (later.state, later.period) == ("older", "2023/24") and "older than 2024-09" in later.note
-    assert choose_benchmark(rows, "england", Month.parse("2022-03")).state == "not_yet_published"
-    assert choose_benchmark(rows.iloc[0:0], "england", Month.parse("2024-03")).state == "not_yet_published"
+    assert england("2022-03").state == "not_yet_published"
+    assert area_comparison(published(), "x", Month.parse("2024-03"), "england", "E92000001",
+                           "England").state == "not_yet_published"
 
 
 def test_neighbour_average_pools_numerators_and_denominators_and_ranks():

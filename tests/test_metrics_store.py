@@ -12,7 +12,8 @@ from conftest import write_csv
 from scorecard.cli import main
 from scorecard.metrics import report as report_module
 from scorecard.metrics.catalogue import Comparator
-from scorecard.metrics.reference import Council
+from scorecard import councils
+from scorecard.councils import Neighbour
 
 COUNCIL, NEIGHBOUR = "E10000099", "E10000098"
 MISSING_HEADER = ["episode_id", "child_id", "in_care", "missing_from", "found_at", "district"]
@@ -89,7 +90,7 @@ def test_statistical_neighbours_from_data_in_the_store(database_url, tmp_path, m
     (tmp_path / "them").mkdir()
     ingest(worked_example(tmp_path / "us", 94, 73, 24))
     ingest(worked_example(tmp_path / "them", 50, 45, 40, prefix="n"), council=NEIGHBOUR)
-    monkeypatch.setattr(report_module, "council", lambda code: Council(code, code, "", "", (NEIGHBOUR,)))
+    monkeypatch.setattr(councils, "neighbours", lambda code, model="2025": (Neighbour(NEIGHBOUR, "", "N", "Close", 1),))
     figures = report("--period", "2024-03")
     within = figures["rhi_within_72_hours"]
     # rhi_within_72_hours is not compared with neighbours in metrics.yaml; completed RHIs neither:
@@ -103,30 +104,27 @@ def test_statistical_neighbours_from_data_in_the_store(database_url, tmp_path, m
     assert (row["statistical_neighbours_rank"], row["statistical_neighbours_rank_of"]) == (2, 2)
 
 
-def test_benchmarks_load_keeps_every_release_once(database_url, tmp_path):
-    path = tmp_path / "benchmarks.csv"
-    header = "indicator,comparator,area_code,period,period_end,value,publication,release_date,source,notes\n"
-    path.write_text(header + "placement_stability_short,england,E92000001,2022/23,2023-03-31,0.10,CLA 2023,"
-                    "2023-11-16,test,\n", encoding="utf-8")
-    first = CliRunner().invoke(main, ["benchmarks", "load", str(path)])
-    assert first.exit_code == 0 and "Loaded 1 benchmark" in first.output
-    path.write_text(path.read_text() + "placement_stability_short,england,E92000001,2022/23,2023-03-31,0.11,"
-                    "CLA 2024,2024-11-14,test,revised\n", encoding="utf-8")
-    second = CliRunner().invoke(main, ["benchmarks", "load", str(path)])
-    assert "Loaded 1 benchmark" in second.output and "(1 were already loaded)" in second.output
-    bad = tmp_path / "bad.csv"
-    bad.write_text(header + "no_such_indicator,england,E92000001,2022/23,2023-03-31,0.1,x,,,\n"
-                   "placement_stability_short,world,E92000001,2022/23,2023-03-31,0.1,x,,,\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["benchmarks", "load", str(bad)])
-    assert result.exit_code == 1
-    assert "bad.csv:2: no indicator 'no_such_indicator'" in result.output
-    assert "bad.csv:3: comparator 'world'" in result.output
+def test_benchmarks_import_keeps_every_release_once_and_says_what_it_passed_over(database_url, tmp_path):
+    from scorecard.settings import REFERENCE_DIR
+
+    stability = REFERENCE_DIR / "dfe" / "ees" / "la_cla_placement_stability.csv.gz"
+    first = CliRunner().invoke(main, ["benchmarks", "import", str(stability)])
+    assert first.exit_code == 0, first.output
+    assert "release 1 (latest year 2025), 1670 figures" in first.output
+    assert "placement_stability=With 3 or more placements during the previous 2 years" in first.output  # not used
+    again = CliRunner().invoke(main, ["benchmarks", "import", str(stability)])
+    assert "already imported (release 1" in again.output and "nothing added" in again.output
+    other = write_csv(tmp_path / "other.csv", [["a", "b"], ["1", "2"]])
+    refused = CliRunner().invoke(main, ["benchmarks", "import", str(other)])
+    assert "other.csv: not imported: neither an Explore Education Statistics tidy file" in refused.output
+    listed = CliRunner().invoke(main, ["benchmarks", "releases"])
+    assert "la_cla_placement_stability.csv.gz  ees, latest year 2025, 1670 figures" in listed.output
 
 
 def test_the_shipped_benchmarks_load_and_are_used(database_url, tmp_path):
     from scorecard.settings import REFERENCE_DIR
 
-    result = CliRunner().invoke(main, ["benchmarks", "load", str(REFERENCE_DIR / "benchmarks.csv")])
+    result = CliRunner().invoke(main, ["benchmarks", "import", str(REFERENCE_DIR / "dfe")])
     assert result.exit_code == 0, result.output
     children = [["child_id", "date_of_birth", "sex", "uasc", "legal_status", "period_start", "episode_start",
                  "placement_type", "placement_provider"],
@@ -135,7 +133,10 @@ def test_the_shipped_benchmarks_load_and_are_used(database_url, tmp_path):
     figures = report()
     short = figures["placement_stability_short"]
     assert short["england_period"] == "2024/25" and short["england_state"] == "published"
-    assert figures["placed_20_miles"]["england_state"] == "not_yet_published"
+    assert short["england_value"] == pytest.approx(8500 / 81770)  # the 2025 release's counts, not its rounded 10%
+    assert figures["placed_20_miles"]["england_period"] == "2024/25"
+    by_number = CliRunner().invoke(main, ["report", "--council", "855"])  # Leicestershire, by its LA number
+    assert by_number.exit_code == 1 and "No figures for E10000018" in by_number.output
 
 
 @pytest.fixture(autouse=True)

@@ -31,7 +31,7 @@ from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.formatting import format_value
 from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate, suppressed
 from scorecard.metrics.records import load_records
-from scorecard import councils, settings
+from scorecard import councils, measures, settings
 
 COMPARATORS = [c.value for c in Comparator]
 RATED = (GREEN, AMBER, RED)
@@ -177,6 +177,8 @@ class CouncilMetrics:
         # The difference says whether the monthly scorecard agrees with what the DfE
         # publishes: only for the March the DfE's year ends on, when both figures exist.
         same_point = month.period[5:] == "03" and own.period == f"{int(month.period[:4]) - 1}/{month.period[2:4]}"
+        row["definition_note"] = next((m.note for m in measures.for_indicator(indicator.id) if m.note), "") \
+            if indicator.benchmarks else ""
         row["published_difference"] = value - own.value if same_point and value is not None and \
             own.value is not None and own.state == "published" else None
         row["extract_ids"] = tuple(total.get("extract_ids") or ())

@@ -32,6 +32,7 @@ COLUMNS = (             # heading, width
     ("Theme", 22), ("Indicator", 46), ("Value", 11), ("Counts", 13), ("RAG rating", 16),
     ("vs last month", 15), ("vs last year", 15), ("Last month", 12), ("Same month last year", 12),
     ("Target", 10), ("Statistical neighbours (SN)", 24), ("England", 24), ("Region", 24),
+    ("Rank among councils", 22), ("DfE's published figure for this council", 30),
     ("Commentary", 60), ("Commentary by", 26), ("Commentary written", 17), ("Note", 34),
 )
 CHART_COLUMNS = 2       # charts per row on a theme sheet
@@ -109,6 +110,8 @@ def scorecard_sheet(workbook, formats: _Formats, card: Scorecard) -> None:
     sheet.write(0, 0, pack_title(card), formats.title)
     sheet.write(1, 0, f"{card.council_name} · {card.period_label} · {card.as_at_text}", formats.text)
     note = f"{card.framework_label}. Public figures: small numbers are hidden. See the About sheet for the glossary."
+    if card.compared_text:
+        note += " " + card.compared_text
     if card.older_benchmarks:
         note += " Benchmarks marked “older year” are of an older year: the newer figure is not yet published."
     sheet.write(2, 0, note, formats.subtitle)
@@ -148,6 +151,7 @@ def _write_row(sheet, formats: _Formats, index: int, row: Row, themes: str) -> N
               (row.last_month_text, formats.text), (row.last_year_text, formats.text)]
     cells.append((row.target, formats.number(row.unit)) if row.target is not None else (row.target_text, formats.text))
     cells += [(cell.text, wrap) for cell in row.comparators]
+    cells += [(row.standing_text, wrap), (row.published_text, wrap)]
     comment = row.commentary
     cells += [(comment.text if comment else "", wrap), (comment.author if comment else "", wrap),
               (comment.written if comment else "", formats.text), (row.note, wrap)]

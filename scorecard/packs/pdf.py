@@ -223,6 +223,10 @@ def figures_table(row: Row, breaks: dict[int, tuple[str, str]]) -> Table:
              ("A year before", _with_direction(row.last_year_text, row.year_direction_text)),
              ("Target", row.target_text)]
     lines += [(cell.label, cell.text) for cell in row.comparators]
+    if row.standing_text != "Not ranked":
+        lines.append(("Rank among councils", row.standing_text))
+    if row.published_value is not None:
+        lines.append(("DfE published", row.published_text))
     lines += [("Series break", f"{short_month(period)}: {reason}") for period, reason in breaks.values()]
     if row.note:
         lines.append(("Note", row.note))

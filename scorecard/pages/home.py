@@ -26,6 +26,7 @@ def layout(period: str | None = None, framework: str | None = None, theme: str |
         html.H1(f"Scorecard for {card.period_label}"),
         html.P(card.council_name, className="lead"),
         as_at(card.as_at_text, card.older_benchmarks),
+        html.P(card.compared_text, className="compared-with", id="compared-with"),
         filter_form("scorecard-form", [
             choice("scorecard-period", "Month", month_options(card.periods), card.period),
             choice("scorecard-framework", "Theme framework", list(card.frameworks), card.framework),

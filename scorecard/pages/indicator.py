@@ -10,7 +10,14 @@ from dash import Input, Output, State, callback, dcc, html
 from scorecard import settings
 from scorecard.metrics import load_catalogue
 from scorecard.ui.components import as_at, choice, explained, filter_form, month_options
-from scorecard.ui.indicator_layout import breakdown_section, definition_card, headline, history, trend_section
+from scorecard.ui.indicator_layout import (
+    breakdown_section,
+    comparison_section,
+    definition_card,
+    headline,
+    history,
+    trend_section,
+)
 from scorecard.ui.indicator_view import build_indicator
 from scorecard.ui.pages_common import no_data
 from scorecard.ui.views import NoData, figures
@@ -48,6 +55,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         headline(page),
         trend_section(page),
         breakdown_section(page),
+        comparison_section(page),
         history(page),
         definition_card(page),
     ])

@@ -12,6 +12,7 @@ from scorecard.ui.indicator_view import Breakdown, IndicatorPage
 from scorecard.ui.style import BAR, INK, PLOTLY_LAYOUT, SERIES
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_LABEL = 110, 34, 64
+LIGHT_BAR = "#a6c4e3"  # other councils: light beside the council's black bar, in colour and in greyscale
 
 
 def _plot_value(unit: str, value):
@@ -118,3 +119,45 @@ def breakdown_figure(breakdown: Breakdown, unit: str) -> dict:
                   yaxis={"autorange": "reversed", "automargin": True, "linecolor": INK},
                   margin=dict(PLOTLY_LAYOUT["margin"], r=80, t=20, b=40))
     return {"data": [trace], "layout": layout}
+
+
+def comparison_figure(bars, unit: str) -> dict:
+    """The council against its neighbours, their average, its region and England: one bar
+    each with its value written on it; the council's bar solid black, the averages hatched,
+    so the chart reads in greyscale."""
+    bars = list(bars)
+    colours = [INK if b.kind == "council" else LIGHT_BAR for b in bars]
+    patterns = ["/" if b.kind in ("average", "region", "england") else "" for b in bars]
+    trace = {"type": "bar", "orientation": "h", "y": [b.name for b in bars],
+             "x": [_plot_value(unit, b.value) or 0 for b in bars], "text": [b.value_text for b in bars],
+             "textposition": "outside", "cliponaxis": False, "hoverinfo": "y+text", "showlegend": False,
+             "marker": {"color": colours, "line": {"color": INK, "width": 1},
+                        "pattern": {"shape": patterns, "fgcolor": INK, "size": 6}}}
+    axis = _axis(unit)
+    axis.pop("gridcolor", None)
+    layout = dict(PLOTLY_LAYOUT, height=max(200, 30 * len(bars) + 90), showlegend=False,
+                  xaxis=dict(axis, showgrid=True, gridcolor="#d9d9d9"),
+                  yaxis={"autorange": "reversed", "automargin": True, "linecolor": INK},
+                  margin=dict(PLOTLY_LAYOUT["margin"], r=80, t=20, b=40))
+    return {"data": [trace], "layout": layout}
+
+
+def published_trend_figure(compared, unit: str) -> dict:
+    """The published figures over the years: the council, its neighbours' average, its
+    region and England, each a line with its own dash and marker and its values written."""
+    periods = [y.period for y in compared.years]
+    traces = []
+    styles = (SERIES["value"], SERIES["statistical_neighbours"], SERIES["region"], SERIES["england"])
+    for index, (name, style) in enumerate(zip(compared.series_names, styles, strict=True)):
+        values = [_plot_value(unit, y.values[index]) for y in compared.years]
+        if all(v is None for v in values):
+            continue
+        traces.append({"type": "scatter", "mode": "lines+markers+text" if index == 0 else "lines+markers",
+                       "name": name, "x": periods, "y": values,
+                       "text": [y.texts[index] for y in compared.years] if index == 0 else None,
+                       "textposition": "top center",
+                       "line": {"color": style["colour"], "dash": style.get("dash", "solid"), "width": 2},
+                       "marker": {"symbol": ("circle", "square", "diamond", "triangle-up")[index], "size": 8}})
+    layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), height=380,
+                  xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", automargin=True))
+    return {"data": traces, "layout": layout}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from scorecard.ui.charts import breakdown_figure, trend_figure
+from scorecard.ui.charts import breakdown_figure, comparison_figure, published_trend_figure, trend_figure
 from scorecard.ui.components import comment_block, data_grid, graph, rag_badge, simple_table
 from scorecard.ui.indicator_view import IndicatorPage
 from scorecard.ui.text import month_label
@@ -24,7 +24,8 @@ def headline(page: IndicatorPage) -> html.Section:
              ("Since last month", f"{row.month_direction_text or 'No comparison'} (was {row.last_month_text})"),
              ("Since a year ago", f"{row.year_direction_text or 'No comparison'} (was {row.last_year_text})"),
              ("Target", row.target_text),
-             *[(cell.label, cell.text) for cell in row.comparators]]
+             *[(cell.label, cell.text) for cell in row.comparators],
+             ("Rank among councils", row.standing_text)]
     if row.note:
         facts.append(("Note", row.note))
     return _section(f"{page.period_label} at a glance", "headline",
@@ -68,6 +69,35 @@ def breakdown_section(page: IndicatorPage) -> html.Section:
                                                   ("counts", "Counts"), ("rating", "Rating"),
                                                   ("movement", "Since last month"), ("note", "Note")], rows,
                               f"{page.label} by {chosen.label.lower()}, {page.period_label}"))
+
+
+def comparison_section(page: IndicatorPage) -> html.Section:
+    compared = page.compared
+    if compared is None:
+        return _section("Compared with other councils", "compared",
+                        html.P("The DfE publishes no figure this indicator can be compared with."))
+    rows = [[b.name, b.value_text, b.detail] for b in compared.bars]
+    notes = [p for p in (compared.note, compared.definition_note) if p]
+    years = [[y.period, *y.texts] for y in reversed(compared.years)]
+    return _section(f"Compared with other councils ({compared.year_text})", "compared",
+                    html.Dl([part for term, value in (("Rank among councils", compared.standing_text),
+                                                      ("Published by the DfE for this council", compared.published_text))
+                             for part in (html.Dt(term), html.Dd(value))], className="facts"),
+                    html.Ul([html.Li(n) for n in notes], className="definition-notes") if notes else None,
+                    graph("comparison-chart", comparison_figure(compared.bars, page.unit),
+                          f"Bar chart of {page.label}: this council's figure for {page.period_label} beside its "
+                          f"statistical neighbours', their average, its region's and England's published figures "
+                          f"for {compared.year_text}; the same figures are in the table below."),
+                    simple_table(["Council or area", "Figure", "Closeness or note"], rows,
+                                 f"{page.label}: this council against other councils", "comparison-table"),
+                    html.H3("Published figures over the years"),
+                    graph("published-trend-chart", published_trend_figure(compared, page.unit),
+                          f"Line chart of the DfE's published figures for {page.label}, year by year; the same "
+                          "figures are in the table below."),
+                    simple_table(["Year", *compared.series_names], years,
+                                 f"{page.label}: the DfE's published figures, year by year", "published-table"),
+                    html.P(f"Source: the DfE's published figures, {compared.source}. Contains public sector "
+                           "information licensed under the Open Government Licence v3.0.", className="muted"))
 
 
 def history(page: IndicatorPage) -> html.Section:

@@ -13,7 +13,7 @@ from scorecard.ui.text import acronym_parts
 from scorecard.ui.views import Row, Scorecard, ThemeGroup
 
 COLUMNS = ("Indicator", "This month", "Rating and target", "Since last month", "Since a year ago",
-           "Statistical neighbours", "England", "Region", "Last 13 months", "Commentary")
+           "Statistical neighbours", "England", "Region", "Rank among councils", "Last 13 months", "Commentary")
 
 
 def indicator_href(indicator_id: str, period: str) -> str:
@@ -55,8 +55,10 @@ def row_cells(row: Row, period: str) -> html.Tr:
                            className="muted")]),
         html.Td(movement(row.month_direction_text, row.last_month_text)),
         html.Td(movement(row.year_direction_text, row.last_year_text)),
-        *[html.Td(cell.text, title=cell.note or None, className="muted" if cell.state is None else None)
+        *[html.Td(cell.text, title="; ".join(p for p in (cell.label, cell.note, row.definition_note) if p) or None,
+                  className="muted" if cell.state is None else None)
           for cell in row.comparators],
+        html.Td(row.standing_text, className="muted" if row.standing_text == "Not ranked" else None),
         html.Td(html.Img(src=sparkline_svg(row.sparkline, row.unit),
                          alt=sparkline_alt(row.sparkline, row.unit, row.label), className="sparkline")),
         html.Td(comment_block(row.commentary, empty=""), className="commentary-cell"),
@@ -107,6 +109,9 @@ def key() -> html.Section:
             html.Li("Arrows show which way a figure moved; the word says whether that is better or worse "
                     "(for some indicators lower is better). \u201cUp\u201d and \u201cDown\u201d are used where "
                     "neither is better."),
+            html.Li("Rank among councils: where this month's figure would stand among every council's published "
+                    "figure for the year (1st is the best); band A is the best quarter of councils, D the worst, "
+                    "as the DfE's LAIT bands them."),
             html.Li("Benchmarks show the year they are for. \u201cNot yet published\u201d means the Department "
                     "for Education has not yet published a figure for a year this month can be compared with."),
             html.Li("Numbers of 1 to 4 children are hidden, with any rate made from them, because they could "

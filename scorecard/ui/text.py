@@ -12,7 +12,8 @@ from scorecard.vocabulary import DATASET_TITLES
 
 __all__ = ["COMPARATOR_NAMES", "DATASET_TITLES", "acronym_parts", "caveat_text", "comparator_text", "counts_text",
            "date_label",
-           "direction_text", "month_label", "months_text", "rag_text", "short_month", "value_text"]
+           "direction_text", "month_label", "months_text", "ordinal", "published_text", "rag_text", "short_month",
+           "standing_text", "value_text"]
 
 COMPARATOR_NAMES = {"statistical_neighbours": ("Statistical neighbours", "SN"),
                     "england": ("England", "England"), "region": ("Region", "Region")}
@@ -90,6 +91,37 @@ def comparator_text(unit: str, value, period, state, rank=None, rank_of=None) ->
     if rank and rank_of:
         details.append(f"we rank {rank} of {rank_of}")
     return f"{format_value(unit, value)} ({', '.join(details)})" if details else format_value(unit, value)
+
+
+def ordinal(number: int) -> str:
+    """1 -> '1st', 12 -> '12th', 23 -> '23rd'."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def standing_text(rank, of, band, period) -> str:
+    """'16th of 150, band A (2024/25)' or 'Not ranked'."""
+    if not rank or not of:
+        return "Not ranked"
+    text = f"{ordinal(int(rank))} of {int(of)}"
+    if band:
+        text += f", band {band}"
+    return f"{text} ({period})" if period else text
+
+
+def published_text(unit: str, value, period, state, note: str, difference) -> str:
+    """The DfE's published figure for the council, and how far this figure is from it."""
+    if value is None or state not in ("published", "older"):
+        return note or "No published figure"
+    text = f"{format_value(unit, value)} ({period}{', older year' if state == 'older' else ''})"
+    if difference is not None:
+        if unit == "percent":
+            text += f"; this figure is {abs(difference) * 100:.1f} points {'higher' if difference > 0 else 'lower'}" \
+                if abs(difference) >= 0.0005 else "; this figure agrees"
+        else:
+            text += f"; this figure is {format_value(unit, abs(difference))} {'higher' if difference > 0 else 'lower'}" \
+                if abs(difference) >= 0.05 else "; this figure agrees"
+    return text
 
 
 def direction_text(state: str | None, now, before) -> str:

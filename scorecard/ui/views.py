@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from scorecard.metrics import CouncilMetrics, metrics_for
-from scorecard.metrics.reference import council as council_details
+from scorecard.councils import compared_with, council as council_details
 from scorecard.ui.text import (
     COMPARATOR_NAMES,
     caveat_text,
@@ -22,7 +22,9 @@ from scorecard.ui.text import (
     date_label,
     direction_text,
     month_label,
+    published_text,
     rag_text,
+    standing_text,
     value_text,
 )
 
@@ -77,6 +79,10 @@ class Row:
     note: str
     extract_ids: tuple[int, ...]
     caveat: str = ""           # 'Incomplete history: 180 children' / 'Children in care only', beside the value
+    standing_text: str = "Not ranked"   # '16th of 150, band A (2024/25)': among every council's published figure
+    published_text: str = ""   # the DfE's published figure for this council, and the difference
+    published_value: float | None = None
+    definition_note: str = ""  # how the DfE's definition differs from the scorecard's
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,7 @@ class Scorecard:
     periods: tuple[str, ...]           # every month with figures, newest first
     frameworks: tuple[tuple[str, str], ...]
     themes: tuple[tuple[str, str], ...]
+    compared_text: str = ""            # who the council is compared with, and how
 
     @property
     def rows(self) -> list[Row]:
@@ -170,7 +177,7 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
         council_code=metrics.council, council_name=council_details(metrics.council).name, period=period,
         period_label=month_label(period), as_at_text=as_at_text(metrics, period), framework=chosen.id,
         framework_label=chosen.label, theme=theme, groups=tuple(groups), going_well=(), needs_attention=(),
-        older_benchmarks=False, periods=tuple(reversed(metrics.periods())),
+        older_benchmarks=False, periods=tuple(reversed(metrics.periods())), compared_text=compared_text(metrics),
         frameworks=tuple((f.id, f.label) for f in catalogue.frameworks),
         themes=tuple((t.id, t.label) for t in chosen.themes))
     listed = card.rows
@@ -184,7 +191,8 @@ def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
     value = _none(record["value"])
     note = "; ".join(n for n in (record.get("note") or "", record.get("history_note") or "") if n)
     comparators = tuple(
-        ComparatorCell(name, *COMPARATOR_NAMES[name], _none(record.get(f"{name}_value")),
+        ComparatorCell(name, record.get(f"{name}_name") or COMPARATOR_NAMES[name][0], COMPARATOR_NAMES[name][1],
+                       _none(record.get(f"{name}_value")),
                        comparator_text(unit, _none(record.get(f"{name}_value")), _none(record.get(f"{name}_period")),
                                        _none(record.get(f"{name}_state")), _none(record.get(f"{name}_rank")),
                                        _none(record.get(f"{name}_rank_of"))),
@@ -208,7 +216,29 @@ def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
         comparators=comparators, sparkline=tuple(sparkline),
         commentary=_comment(comment), note=note,
         extract_ids=tuple(int(i) for i in (record.get("extract_ids") or ())),
-        caveat=caveat_text(record))
+        caveat=caveat_text(record),
+        standing_text=standing_text(_none(record.get("rank")), _none(record.get("rank_of")), _none(record.get("band")),
+                                    _none(record.get("rank_period"))),
+        published_text=published_text(unit, _none(record.get("published_value")),
+                                      _none(record.get("published_period")), _none(record.get("published_state")),
+                                      record.get("published_note") or "", _none(record.get("published_difference"))),
+        published_value=_none(record.get("published_value")),
+        definition_note=record.get("definition_note") or "")
+
+
+def compared_text(metrics: CouncilMetrics) -> str:
+    """'Compared with England, East Midlands and the ten statistical neighbours of
+    Leicestershire (the DfE's model of May 2025; their mean, as LAIT shows it).'"""
+    from scorecard.councils import MODEL_NAMES
+
+    details = council_details(metrics.council)
+    like = compared_with(metrics.council)
+    whose = f"the statistical neighbours of {like}" if like else "its statistical neighbours"
+    average = "their mean, as the DfE's LAIT shows it" if metrics.neighbour_average == "mean" else \
+        "their median, as the DfE's children's social care dashboard shows it"
+    region = details.region_name or "its region"
+    return (f"{details.name} is compared with England, {region} and {whose} ({MODEL_NAMES[metrics.neighbour_model]}; "
+            f"{average}), and ranked among every council, with the DfE's published figures for each year.")
 
 
 def _going_well(row: Row) -> bool:
