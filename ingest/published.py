@@ -43,6 +43,7 @@ class ImportResult:
     path: Path
     release_id: int | None = None
     already: dict | None = None          # the release this content was imported as before
+    added_to: int | None = None          # that release, when measures defined since were read from it
     figures: Counter = field(default_factory=Counter)    # indicator -> figures read
     not_mapped: list[str] = field(default_factory=list)
     latest_year: int | None = None
@@ -250,9 +251,11 @@ def import_published(engine: Engine, path: Path, loaded_by: str) -> ImportResult
     sha = hashlib.sha256(content).hexdigest()
     with store.read_connection(engine) as conn:
         result.already = store.published_release(conn, sha)
-    if result.already:
+        known = store.release_measures(conn, result.already["id"]) if result.already else set()
+    if result.already and not _new_measures(result.already["layout"], known):
         return result
     layout, figures, result.not_mapped = read_published(path)
+    figures = figures[~figures["measure"].isin(known)]
     result.figures = Counter(figures["indicator"])
     result.latest_year = int(figures["year"].max()) if len(figures) else None
     if figures.empty:
@@ -261,12 +264,22 @@ def import_published(engine: Engine, path: Path, loaded_by: str) -> ImportResult
                for name in ("measure", "indicator", "area_code", "level", "value", "numerator", "denominator",
                             "state")}
     columns["year"] = [int(y) for y in figures["year"]]
+    if result.already:
+        with store.write_transaction(engine) as conn:
+            store.add_published_figures(conn, result.already["id"], columns)
+        result.added_to = result.already["id"]
+        return result
     with store.write_transaction(engine) as conn:
         result.release_id = store.add_published_release(conn, {
             "source_file": path.name, "sha256": sha, "layout": layout, "latest_year": result.latest_year,
             "figure_count": len(figures), "not_mapped": json.dumps(result.not_mapped),
             "loaded_at": dt.datetime.now(dt.UTC), "loaded_by": loaded_by}, columns)
     return result
+
+
+def _new_measures(layout: str, known: set[str]) -> bool:
+    """Whether published_measures.yaml has measures of the layout a release was not read with."""
+    return any(m.key not in known for m in measures() if m.layout == layout)
 
 
 def published_files(paths: list[Path]) -> list[Path]:

@@ -72,6 +72,11 @@ def import_benchmarks_command(paths: tuple[Path, ...]) -> None:
             click.echo(f"{path.name}: could not be read: {error}", err=True)
             failed += 1
             continue
+        if result.added_to:
+            per = ", ".join(f"{name} {count}" for name, count in sorted(result.figures.items()))
+            click.echo(f"{path.name}: already imported as release {result.added_to}; read again for the measures "
+                       f"defined since: {per}")
+            continue
         if result.already:
             click.echo(f"{path.name}: already imported (release {result.already['id']}, "
                        f"{result.already['loaded_at']:%d %B %Y}): nothing added")

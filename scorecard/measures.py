@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 from pathlib import Path
 from typing import Literal
 
@@ -55,8 +56,11 @@ class Measure(BaseModel):
 
     @property
     def key(self) -> str:
-        """What the store records as the measure a figure came from."""
-        return f"{self.layout}:{self.file}:{self.indicator}"
+        """What the store records as the measure a figure came from: its indicator, file
+        and a digest of its definition, so a changed definition is a new measure (read
+        again from files already imported) and figures read by the old one are passed over."""
+        digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:10]
+        return f"{self.layout}:{self.file}:{self.indicator}:{digest}"
 
     @property
     def columns(self) -> set[str]:

@@ -119,19 +119,27 @@ class CouncilMetrics:
     def own_published(self, indicator: Indicator, month: Month) -> Comparison:
         return own_published(self.published, indicator.id, month, self.council)
 
-    def published_series(self, indicator_id: str) -> pd.DataFrame:
+    def published_series(self, indicator_id: str, public: bool = True) -> pd.DataFrame:
         """The council's, its neighbours' average, its region's and England's published
-        figures for every year the store holds (year, period, council, neighbours, region, england)."""
+        figures for every year the store holds, and the council's own figure computed for
+        each 31 March: (year, period, council, computed, statistical_neighbours, england, region)."""
+        indicator = self.catalogue.by_id[indicator_id]
         rows = []
         for year in self.published.years.get(indicator_id, []):
             month = Month.parse(f"{year}-03")
-            own = self.own_published(self.catalogue.by_id[indicator_id], month)
-            row = {"year": year, "period": f"{year - 1}/{str(year)[-2:]}", "council": own.value}
+            own = self.own_published(indicator, month)
+            total = self.total(indicator_id, month.period) or {}
+            computed = _none_if_nan(total.get("value"))
+            if public and self.hidden(indicator, _none_if_nan(total.get("numerator")),
+                                      _none_if_nan(total.get("denominator"))):
+                computed = None
+            row = {"year": year, "period": f"{year - 1}/{str(year)[-2:]}",
+                   "council": own.value if own.state == "published" else None, "computed": computed}
             for name in COMPARATORS:
-                compared = self._published_comparison(self.catalogue.by_id[indicator_id], name, month)
+                compared = self._published_comparison(indicator, name, month)
                 row[name] = compared.value if compared.state == "published" else None
             rows.append(row)
-        return pd.DataFrame(rows, columns=["year", "period", "council", *COMPARATORS])
+        return pd.DataFrame(rows, columns=["year", "period", "council", "computed", *COMPARATORS])
 
     def indicator_row(self, indicator: Indicator, period: str) -> dict:
         """Everything the scorecard shows about one indicator in one month."""

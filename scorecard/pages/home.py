@@ -33,7 +33,7 @@ def layout(period: str | None = None, framework: str | None = None, theme: str |
             choice("scorecard-theme", "Theme", [("", "All themes"), *card.themes], card.theme or ""),
         ], "Show scorecard"),
         summary(card),
-        *[theme_table(group, card.period) for group in card.groups],
+        *[theme_table(group, card.period, card.region_name) for group in card.groups],
         downloads(card.period, card.framework),
         key(),
     ])

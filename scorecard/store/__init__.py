@@ -16,6 +16,7 @@ from scorecard.store.connections import _tune_sqlite, create_all, engine, read_c
 from scorecard.store.queries import (
     EXTRACT_COLUMNS,
     add_extract,
+    add_published_figures,
     add_published_release,
     commentary_rows,
     councils_with_data,
@@ -32,6 +33,7 @@ from scorecard.store.queries import (
     published_release,
     published_releases_list,
     published_rows,
+    release_measures,
     save_mapping,
     set_extract_changes,
     store_version,
@@ -55,11 +57,11 @@ from scorecard.store.tables import (
 )
 
 __all__ = [
-    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "add_extract", "add_published_release",
+    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "add_extract", "add_published_figures", "add_published_release",
     "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
     "councils_with_data", "create_all", "current_extracts", "current_extracts_covering", "current_mapping",
     "current_mappings", "current_records", "distinct_values", "dump", "engine", "extracts", "health_assessments", "insert_columns",
     "insert_commentary", "list_extracts", "mapping_versions", "metadata", "missing_episodes", "published_figures", "published_release",
-    "published_releases", "published_releases_list", "published_rows", "read_connection",
+    "published_releases", "published_releases_list", "published_rows", "read_connection", "release_measures",
     "return_interviews", "save_mapping", "set_extract_changes", "store_version", "visits", "write_transaction",
 ]

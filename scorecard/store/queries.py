@@ -164,12 +164,30 @@ def published_release(conn: Connection, sha256: str) -> dict | None:
 
 def add_published_release(conn: Connection, release: Mapping[str, Any], figures: Mapping[str, list]) -> int:
     """Add a release and its figures (columns of equal length, without release_id); its id."""
+    release_id = conn.execute(published_releases.insert().values(**release)).inserted_primary_key[0]
+    _insert_figures(conn, release_id, figures)
+    return release_id
+
+
+def add_published_figures(conn: Connection, release_id: int, figures: Mapping[str, list]) -> None:
+    """Add figures to a release: those of measures defined since it was imported."""
+    count = _insert_figures(conn, release_id, figures)
+    conn.execute(update(published_releases).where(published_releases.c.id == release_id).values(
+        figure_count=published_releases.c.figure_count + count))
+
+
+def _insert_figures(conn: Connection, release_id: int, figures: Mapping[str, list]) -> int:
     from scorecard.store.bulk import insert_columns
 
-    release_id = conn.execute(published_releases.insert().values(**release)).inserted_primary_key[0]
     count = len(next(iter(figures.values()), []))
     insert_columns(conn, published_figures, {**figures, "release_id": [release_id] * count})
-    return release_id
+    return count
+
+
+def release_measures(conn: Connection, release_id: int) -> set[str]:
+    """The measures a release holds figures of."""
+    return set(conn.scalars(select(published_figures.c.measure).where(
+        published_figures.c.release_id == release_id).distinct()))
 
 
 def published_rows(conn: Connection, indicators: Sequence[str] | None = None) -> list[dict]:

@@ -147,17 +147,21 @@ def published_trend_figure(compared, unit: str) -> dict:
     region and England, each a line with its own dash and marker and its values written."""
     periods = [y.period for y in compared.years]
     traces = []
-    styles = (SERIES["value"], SERIES["statistical_neighbours"], SERIES["region"], SERIES["england"])
+    own_data = dict(SERIES["value"], dash="dot")
+    styles = (SERIES["value"], own_data, SERIES["statistical_neighbours"], SERIES["region"], SERIES["england"])
+    symbols = ("circle", "circle-open", "square", "diamond", "triangle-up")
     for index, (name, style) in enumerate(zip(compared.series_names, styles, strict=True)):
         values = [_plot_value(unit, y.values[index]) for y in compared.years]
         if all(v is None for v in values):
             continue
-        traces.append({"type": "scatter", "mode": "lines+markers+text" if index == 0 else "lines+markers",
+        written = index in (0, 1, 4)  # the council's figures and England's carry their values
+        traces.append({"type": "scatter", "mode": "lines+markers+text" if written else "lines+markers",
                        "name": name, "x": periods, "y": values,
-                       "text": [y.texts[index] for y in compared.years] if index == 0 else None,
-                       "textposition": "top center",
+                       "text": [y.texts[index] if y.values[index] is not None else "" for y in compared.years]
+                       if written else None,
+                       "textposition": "bottom center" if index == 4 else "top center",
                        "line": {"color": style["colour"], "dash": style.get("dash", "solid"), "width": 2},
-                       "marker": {"symbol": ("circle", "square", "diamond", "triangle-up")[index], "size": 8}})
+                       "marker": {"symbol": symbols[index], "size": 8}})
     layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), height=380,
                   xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", automargin=True))
     return {"data": traces, "layout": layout}

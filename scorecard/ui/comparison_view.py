@@ -23,7 +23,7 @@ class Bar:
 @dataclass(frozen=True)
 class PublishedYear:
     period: str          # '2024/25'
-    values: tuple[float | None, ...]    # the council, neighbours' average, region, England
+    values: tuple[float | None, ...]    # the council (published, and from its own data), neighbours, region, England
     texts: tuple[str, ...]
 
 
@@ -64,11 +64,12 @@ def build_compared(metrics: CouncilMetrics, indicator_id: str, period: str, row:
             bars.append(Bar(cell.label, cell.value, _text(unit, cell.value), "england" if kind == "england" else
                             "region" if kind == "region" else "average", cell.note))
     series = metrics.published_series(indicator_id)
-    names = (f"{metrics.details.name} (published)", "Statistical neighbours", metrics.details.region_name or "Region",
-             "England")
+    names = (f"{metrics.details.name} (published)", f"{metrics.details.name} (from its own data, March)",
+             "Statistical neighbours", metrics.details.region_name or "Region", "England")
     years = tuple(PublishedYear(r.period, values, tuple(_text(unit, v) for v in values))
                   for r in series.itertuples()
-                  for values in [tuple(_none(v) for v in (r.council, r.statistical_neighbours, r.region, r.england))])
+                  for values in [tuple(_none(v) for v in (r.council, r.computed, r.statistical_neighbours, r.region,
+                                                         r.england))])
     england = next((c for c in row.comparators if c.name == "england"), None)
     measured = _none(record.get("england_measured")) or ""
     year = _none(record.get("england_period")) or ""

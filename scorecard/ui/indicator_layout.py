@@ -24,8 +24,10 @@ def headline(page: IndicatorPage) -> html.Section:
              ("Since last month", f"{row.month_direction_text or 'No comparison'} (was {row.last_month_text})"),
              ("Since a year ago", f"{row.year_direction_text or 'No comparison'} (was {row.last_year_text})"),
              ("Target", row.target_text),
-             *[(cell.label, cell.text) for cell in row.comparators],
-             ("Rank among councils", row.standing_text)]
+             *[(f"{cell.label}, {cell.measured}" if cell.measured else cell.label, cell.text)
+               for cell in row.comparators],
+             ("Rank among councils", row.standing_text),
+             ("Published by the DfE for this council", row.published_text)]
     if row.note:
         facts.append(("Note", row.note))
     return _section(f"{page.period_label} at a glance", "headline",

@@ -65,12 +65,13 @@ def row_cells(row: Row, period: str) -> html.Tr:
     ], id=f"row-{row.id}", className=f"rag-row-{row.rag or 'none'}")
 
 
-def theme_table(group: ThemeGroup, period: str) -> html.Section:
+def theme_table(group: ThemeGroup, period: str, region_name: str = "") -> html.Section:
+    columns = [region_name if c == "Region" and region_name else c for c in COLUMNS]
     return html.Section([
         html.H2(group.label, id=f"theme-{group.id}"),
         html.Div(dbc.Table([
             html.Caption(f"{group.label}: each indicator this month, its rating, movement and comparators"),
-            html.Thead(html.Tr([html.Th(c, scope="col") for c in COLUMNS])),
+            html.Thead(html.Tr([html.Th(c, scope="col") for c in columns])),
             html.Tbody([row_cells(row, period) for row in group.rows]),
         ], className="scorecard-table", bordered=True, size="sm"), className="table-responsive", tabIndex=0,
             role="region", **{"aria-labelledby": f"theme-{group.id}"}),

@@ -50,6 +50,7 @@ class ComparatorCell:
     text: str             # '46.3 (2017/18)' / 'Not yet published' / 'Not compared'
     state: str | None
     note: str
+    measured: str = ""    # 'at 31 March 2025': what the DfE's figure is
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Scorecard:
     frameworks: tuple[tuple[str, str], ...]
     themes: tuple[tuple[str, str], ...]
     compared_text: str = ""            # who the council is compared with, and how
+    region_name: str = ""
 
     @property
     def rows(self) -> list[Row]:
@@ -178,6 +180,7 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
         period_label=month_label(period), as_at_text=as_at_text(metrics, period), framework=chosen.id,
         framework_label=chosen.label, theme=theme, groups=tuple(groups), going_well=(), needs_attention=(),
         older_benchmarks=False, periods=tuple(reversed(metrics.periods())), compared_text=compared_text(metrics),
+        region_name=metrics.details.region_name,
         frameworks=tuple((f.id, f.label) for f in catalogue.frameworks),
         themes=tuple((t.id, t.label) for t in chosen.themes))
     listed = card.rows
@@ -196,7 +199,8 @@ def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
                        comparator_text(unit, _none(record.get(f"{name}_value")), _none(record.get(f"{name}_period")),
                                        _none(record.get(f"{name}_state")), _none(record.get(f"{name}_rank")),
                                        _none(record.get(f"{name}_rank_of"))),
-                       _none(record.get(f"{name}_state")), record.get(f"{name}_note") or "")
+                       _none(record.get(f"{name}_state")), record.get(f"{name}_note") or "",
+                       _none(record.get(f"{name}_measured")) or "")
         for name in ("statistical_neighbours", "england", "region"))
     target = _none(record.get("target"))
     last_month, last_year = _none(record.get("last_month")), _none(record.get("last_year"))
