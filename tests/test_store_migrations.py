@@ -9,6 +9,7 @@ from sqlalchemy import inspect, select, text
 
 from scorecard import store
 from scorecard.metrics import council_metrics
+from scorecard.metrics.calendar import Month
 from scorecard.store import migrate
 
 COUNCIL = "E10000099"
@@ -104,3 +105,37 @@ def test_an_upgraded_store_is_not_taken_back_and_is_left_as_it_was(engine):
         assert migrate.current_revision(conn) == migrate.HEAD
         assert "column_mappings" in inspect(conn).get_table_names()
     assert columns() == before
+
+
+def test_benchmarks_loaded_by_an_earlier_release_become_a_kept_release(engine):
+    store.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    first_release_store(engine)
+    with engine.begin() as conn:
+        row = text("INSERT INTO benchmarks (indicator, comparator, area_code, period, period_end, value, publication, "
+                   "source_file, loaded_at, loaded_by) VALUES (:indicator, :comparator, :area, :period, :end, "
+                   ":value, 'CLA 2024', 'benchmarks.csv', :now, 'analyst')")
+        for comparator, area, period, end, value in [
+                ("england", "E92000001", "2023/24", "2024-03-31", 0.64),
+                ("region", "E12000004", "2023/24", "2024-03-31", 0.61),
+                ("statistical_neighbours", COUNCIL, "2023/24", "2024-03-31", 0.60)]:
+            conn.execute(row, dict(indicator="care_leavers_eet_17_18", comparator=comparator, area=area,
+                                   period=period, end=end, value=value, now=NOW))
+    store.create_all(engine)
+
+    with engine.connect() as conn:
+        assert "benchmarks" not in inspect(conn).get_table_names()
+        releases = store.published_releases_list(conn)
+        figures = store.published_rows(conn)
+    assert [(r["source_file"], r["layout"], r["latest_year"], r["figure_count"]) for r in releases] == [
+        ("benchmarks.csv", "csv", 2024, 3)]
+    assert sorted((f["level"], f["area_code"], f["year"], f["value"]) for f in figures) == [
+        ("national", "E92000001", 2024, 0.64), ("regional", "E12000004", 2024, 0.61),
+        ("statistical_neighbours", COUNCIL, 2024, 0.60)]
+    # England's figure from the earlier release still compares with March 2024.
+    metrics = council_metrics(engine, COUNCIL)
+    england = metrics.comparison(metrics.catalogue.by_id["care_leavers_eet_17_18"], "england",
+                                 Month.parse("2024-03"),
+                                 None)
+    assert (england.state, england.value, england.period) == ("published", 0.64, "2023/24")

@@ -188,7 +188,8 @@ published_figures = Table(
     Column("measure", String(200), nullable=False, doc="the entry of published_measures.yaml it was read by"),
     Column("indicator", String(80), nullable=False),
     Column("area_code", String(16), nullable=False, doc="ONS code of England, a region or a council"),
-    Column("level", String(16), nullable=False, doc="national, regional or local_authority"),
+    Column("level", String(24), nullable=False, doc="national, regional or local_authority (statistical_neighbours: "
+           "a neighbour average an earlier release loaded, which no comparator reads)"),
     Column("year", Integer, nullable=False, doc="the year ending 31 March: 2025 is 2024/25"),
     Column("value", Float, doc="in the indicator's unit (a fraction for percentages); null unless published"),
     Column("numerator", Float),

@@ -53,7 +53,7 @@ def _tables() -> tuple[sa.Table, sa.Table]:
         sa.Column("measure", sa.String(200), nullable=False),
         sa.Column("indicator", sa.String(80), nullable=False),
         sa.Column("area_code", sa.String(16), nullable=False),
-        sa.Column("level", sa.String(16), nullable=False),
+        sa.Column("level", sa.String(24), nullable=False),
         sa.Column("year", sa.Integer, nullable=False),
         sa.Column("value", sa.Float),
         sa.Column("numerator", sa.Float),
@@ -74,16 +74,16 @@ def upgrade() -> None:
     releases, figures = _tables()
     releases.create(bind)
     figures.create(bind)
-    old = sa.table("benchmarks", *(sa.column(name) for name in (
-        "indicator", "comparator", "area_code", "period_end", "value", "publication", "source_file", "loaded_at",
-        "loaded_by")))
+    old = sa.table("benchmarks", *(sa.column(name, sa.String) for name in (
+        "indicator", "comparator", "area_code", "publication", "source_file", "loaded_by")),
+        sa.column("period_end", sa.Date), sa.column("value", sa.Float),
+        sa.column("loaded_at", sa.DateTime(timezone=True)))
     rows = bind.execute(sa.select(old)).mappings().all()
     by_file: dict[str, list] = {}
     for row in rows:
         by_file.setdefault(row["source_file"], []).append(row)
     for source_file, group in by_file.items():
-        period_ends = [r["period_end"] if isinstance(r["period_end"], dt.date)
-                       else dt.date.fromisoformat(str(r["period_end"])[:10]) for r in group]
+        period_ends = [r["period_end"] for r in group]
         release_id = bind.execute(releases.insert().values(
             source_file=source_file, sha256=hashlib.sha256(f"benchmarks table: {source_file}".encode()).hexdigest(),
             layout="csv", latest_year=max(_year(day) for day in period_ends), figure_count=len(group),
@@ -91,7 +91,7 @@ def upgrade() -> None:
         )).inserted_primary_key[0]
         bind.execute(figures.insert(), [
             dict(release_id=release_id, measure=f"csv:{source_file}:{r['indicator']}", indicator=r["indicator"],
-                 area_code=r["area_code"], level=LEVELS.get(r["comparator"], r["comparator"])[:16], year=_year(day),
+                 area_code=r["area_code"], level=LEVELS.get(r["comparator"], r["comparator"]), year=_year(day),
                  value=r["value"], numerator=None, denominator=None, state="published")
             for r, day in zip(group, period_ends, strict=True)])
     op.drop_table("benchmarks")
