@@ -144,3 +144,33 @@ def _fresh_cache():
     report_module._cache.clear()
     yield
     report_module._cache.clear()
+
+
+def test_a_real_council_sees_its_own_published_figure_beside_its_own(database_url, tmp_path):
+    """Leicestershire, named by its LA number: its computed figure for 31 March beside the
+    DfE's published one for the same year, its population from the ONS file, its neighbours."""
+    import gzip
+
+    from scorecard.settings import REFERENCE_DIR
+
+    dfe = REFERENCE_DIR / "dfe"
+    rates = dfe / "ees" / "cla_number_and_rate_per_10k_children.csv.gz"
+    imported = CliRunner().invoke(main, ["benchmarks", "import", str(rates)])
+    assert imported.exit_code == 0, imported.output
+    children = [["child_id", "date_of_birth", "sex", "uasc", "legal_status", "period_start", "episode_start",
+                 "placement_type", "placement_provider"]]
+    children += [[f"c{n}", "2012-01-01", "M", "N", "C2", "2020-01-01", "2020-01-01", "U4", "PR1"] for n in range(12)]
+    ingest([write_csv(tmp_path / "cic.csv", children)], council="855", period="2025-03")
+    result = CliRunner().invoke(main, ["report", "--format", "json", "--council", "855", "--period", "2025-03"])
+    assert result.exit_code == 0, result.output
+    rows = {r["indicator"]: r for r in json.loads(result.output)["indicators"] if r["breakdown"] == "total"}
+    count = rows["children_in_care"]
+    assert (count["value"], count["published_value"], count["published_period"]) == (12, 694, "2024/25")
+    assert count["published_difference"] == 12 - 694
+    with gzip.open(dfe / "population" / "ons_mid-year_population_estimates_2012_to_2024.csv.gz", "rt") as handle:
+        population = next(int(line.rsplit(",", 1)[1]) for line in handle if line.startswith("2024,")
+                          and ",E10000018," in line)
+    rate = rows["children_in_care_rate"]
+    assert rate["value"] == pytest.approx(12 / population * 10_000)  # the ONS estimate, not a local file
+    assert rate["statistical_neighbours_name"] == "Statistical neighbours (mean of 10, 2025 model)"
+    assert rate["region_name"] == "East Midlands"
