@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -32,6 +33,9 @@ EES_COLUMNS = ("time_period", "geographic_level")
 LAIT_COLUMNS = ("measure_short", "years", "la_number", "value")
 LEVELS = {"national": "national", "regional": "regional", "local authority": "local_authority"}
 EXAMPLES = 8
+LAIT_ENGLAND = "970"  # LAIT's number for England
+LAIT_REGION_NAMES = {"london (inner)": "inner london", "london (outer)": "outer london"}
+"""LAIT's names for the two London regions, as the ONS names them."""
 
 
 class NotAPublishedFile(ValueError):
@@ -66,12 +70,12 @@ def read_file(path: Path) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise NotAPublishedFile(f"not a CSV file pandas can read: {error}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    return frame.apply(lambda column: column.str.strip())  # once, not once per measure
 
 
 def _cells(column: pd.Series, scale: float) -> tuple[pd.Series, pd.Series]:
     """Numbers (NaN where a symbol is) and states."""
-    text = column.str.strip().str.replace(",", "", regex=False)
+    text = column.str.replace(",", "", regex=False)
     numbers = pd.to_numeric(text, errors="coerce")
     states = text.str.lower().map(SYMBOLS)
     states = states.where(numbers.isna(), "published").fillna("unreadable")
@@ -82,40 +86,38 @@ def _matching(frame: pd.DataFrame, rows: Rows) -> pd.Series:
     mask = pd.Series(True, index=frame.index)
     for column, wanted in rows.items():
         values = [wanted] if isinstance(wanted, str) else list(wanted)
-        mask &= frame[column].str.strip().isin(values)
+        mask &= frame[column].isin(values)
     return mask
 
 
 def _areas(frame: pd.DataFrame, layout: str) -> pd.DataFrame:
     """Each row's area: ONS code and level ('' where the area is not known)."""
     if layout == "ees":
-        level = frame["geographic_level"].str.strip().str.lower().map(LEVELS).fillna("")
+        level = frame["geographic_level"].str.lower().map(LEVELS).fillna("")
         code = pd.Series("", index=frame.index)
         code[level == "national"] = councils.ENGLAND
         if "region_code" in frame:
-            code[level == "regional"] = frame.loc[level == "regional", "region_code"].str.strip()
+            code[level == "regional"] = frame.loc[level == "regional", "region_code"]
         if "new_la_code" in frame:
-            code[level == "local_authority"] = frame.loc[level == "local_authority", "new_la_code"].str.strip()
+            code[level == "local_authority"] = frame.loc[level == "local_authority", "new_la_code"]
         if "old_la_code" in frame:  # a council whose ONS code is missing from the row
             blank = (level == "local_authority") & (code == "")
             code[blank] = [getattr(councils.by_la_number(n), "code", "") for n in frame.loc[blank, "old_la_code"]]
+        # An area no reference file lists would count in ranks and bands: listed, not imported.
+        known = set(councils.councils()) | set(councils.regions())
+        code[~code.isin(known)] = ""
         return pd.DataFrame({"area_code": code, "level": level})
-    numbers = frame["la_number"].str.strip()
-    region_codes = {name.lower(): code for code, name in councils.regions().items()}
-    names = frame["la_and_regions"].str.strip().str.lower() if "la_and_regions" in frame else numbers
-    lait_special = {"970": councils.ENGLAND}
-    code, level = [], []
-    for number, name in zip(numbers, names, strict=True):
-        council = councils.by_la_number(number)
-        if number in lait_special:
-            code.append(lait_special[number]), level.append("national")
-        elif council is not None:
-            code.append(council.code), level.append("local_authority")
-        elif name in region_codes:
-            code.append(region_codes[name]), level.append("regional")
-        else:
-            code.append(""), level.append("")
-    return pd.DataFrame({"area_code": code, "level": level}, index=frame.index)
+    numbers = frame["la_number"]
+    names = (frame["la_and_regions"].str.lower() if "la_and_regions" in frame else numbers).replace(LAIT_REGION_NAMES)
+    region_codes = {name.lower(): code for code, name in councils.regions().items() if code != councils.ENGLAND}
+    council_codes = {c.la_number: c.code for c in councils.councils().values() if c.la_number}
+    code = numbers.map(council_codes)
+    level = pd.Series(np.where(code.notna(), "local_authority", ""), index=frame.index, dtype=object)
+    regional = code.isna() & names.isin(region_codes)
+    code[regional], level[regional] = names[regional].map(region_codes), "regional"
+    national = numbers == LAIT_ENGLAND
+    code[national], level[national] = councils.ENGLAND, "national"
+    return pd.DataFrame({"area_code": code.fillna(""), "level": level}, index=frame.index)
 
 
 def _sum(frame: pd.DataFrame, mask: pd.Series, column: str, keys: list[str]) -> pd.DataFrame:
@@ -196,12 +198,19 @@ def _filters_named() -> set[str]:
     return named
 
 
+def _years(column: pd.Series) -> pd.Series:
+    """The year ending 31 March: EES writes a reporting year as 2025 and a financial or
+    academic year as 202425 (its second year is the one it ends in)."""
+    years = pd.to_numeric(column.str[:4], errors="coerce")
+    return years.where(column.str.len() != 6, years + 1)
+
+
 def read_published(path: Path) -> tuple[str, pd.DataFrame, list[str]]:
     """(layout, figures, what was not mapped) for one file; NotAPublishedFile when it is neither layout."""
     frame = read_file(path)
     layout = layout_of(list(frame.columns))
     year_column = "time_period" if layout == "ees" else "years"
-    years = pd.to_numeric(frame[year_column].str.strip().str[:4], errors="coerce")
+    years = _years(frame[year_column])
     frame = frame.assign(year=years)
     frame = frame.join(_areas(frame, layout))
     parts, used = [], pd.Series(False, index=frame.index)
@@ -252,7 +261,7 @@ def import_published(engine: Engine, path: Path, loaded_by: str) -> ImportResult
     with store.read_connection(engine) as conn:
         result.already = store.published_release(conn, sha)
         known = store.release_measures(conn, result.already["id"]) if result.already else set()
-    if result.already and not _new_measures(result.already["layout"], known):
+    if result.already and not _new_measures(path, known):
         return result
     layout, figures, result.not_mapped = read_published(path)
     figures = figures[~figures["measure"].isin(known)]
@@ -277,9 +286,12 @@ def import_published(engine: Engine, path: Path, loaded_by: str) -> ImportResult
     return result
 
 
-def _new_measures(layout: str, known: set[str]) -> bool:
-    """Whether published_measures.yaml has measures of the layout a release was not read with."""
-    return any(m.key not in known for m in measures() if m.layout == layout)
+def _new_measures(path: Path, known: set[str]) -> bool:
+    """Whether published_measures.yaml has measures for this file (by its header) that
+    its release was not read with."""
+    header = set(pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns.str.strip())
+    layout = layout_of(list(header))
+    return any(m.key not in known for m in measures() if m.layout == layout and m.columns <= header)
 
 
 def published_files(paths: list[Path]) -> list[Path]:

@@ -1,7 +1,6 @@
 """RAG, direction of travel, benchmark choice, neighbours and small numbers, by hand."""
 from __future__ import annotations
 
-import datetime as dt
 
 import numpy as np
 import pandas as pd

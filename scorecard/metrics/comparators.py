@@ -82,7 +82,7 @@ class PublishedFigures:
 
     def __init__(self, rows: pd.DataFrame):
         self._by: dict[tuple[str, int], dict[str, dict]] = {}
-        self._measure: dict[tuple[str, int], str] = {}
+        self._council_values: dict[tuple[str, int], dict[str, float]] = {}
         self.years: dict[str, list[int]] = {}
         if rows.empty:
             return
@@ -117,9 +117,14 @@ class PublishedFigures:
         return self._by.get((indicator, year), {}).get(area)
 
     def council_values(self, indicator: str, year: int) -> dict[str, float]:
-        """Every council's published value for the year, by ONS code."""
-        return {code: row["value"] for code, row in self._by.get((indicator, year), {}).items()
+        """Every council's published value for the year, by ONS code (kept: every row of a
+        trend ranks against the same year's values)."""
+        key = (indicator, year)
+        if key not in self._council_values:
+            self._council_values[key] = {
+                code: row["value"] for code, row in self._by.get(key, {}).items()
                 if row["level"] == "local_authority" and row["state"] == PUBLISHED and row["value"] == row["value"]}
+        return self._council_values[key]
 
 
 def _source(row: dict) -> str:

@@ -154,7 +154,8 @@ def _write_row(sheet, formats: _Formats, index: int, row: Row, themes: str) -> N
     cells += [(row.standing_text, wrap), (row.published_text, wrap)]
     comment = row.commentary
     cells += [(comment.text if comment else "", wrap), (comment.author if comment else "", wrap),
-              (comment.written if comment else "", formats.text), (row.note, wrap)]
+              (comment.written if comment else "", formats.text),
+              ("; ".join(n for n in (row.note, row.definition_note and f"DfE: {row.definition_note}") if n), wrap)]
     for column, (value, cell_format) in enumerate(cells):
         if isinstance(value, (int, float)):
             sheet.write_number(index, column, float(value), cell_format)

@@ -228,6 +228,8 @@ def figures_table(row: Row, breaks: dict[int, tuple[str, str]]) -> Table:
         lines.append(("Rank among councils", row.standing_text))
     if row.published_value is not None:
         lines.append(("DfE published", row.published_text))
+    if row.definition_note:
+        lines.append(("DfE's definition", row.definition_note))
     lines += [("Series break", f"{short_month(period)}: {reason}") for period, reason in breaks.values()]
     if row.note:
         lines.append(("Note", row.note))
