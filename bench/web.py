@@ -74,7 +74,7 @@ def build_store(path: Path) -> None:
         subprocess.run([scorecard, "demo", "--months", str(MONTHS), "--last", LAST, "--out", f"{tmp}/demo"],
                        check=True, env=env, stdout=subprocess.DEVNULL)
     generated = time.perf_counter()
-    for args in (["benchmarks", "load", "data/reference/benchmarks.csv"],
+    for args in (["benchmarks", "import", "data/reference/dfe"],
                  ["commentary", "load", "data/reference/demo_commentary.csv"]):
         subprocess.run([scorecard, *args], check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     # Every process has closed its connections, so SQLite has folded the WAL into the file;

@@ -174,3 +174,10 @@ def test_a_real_council_sees_its_own_published_figure_beside_its_own(database_ur
     assert rate["value"] == pytest.approx(12 / population * 10_000)  # the ONS estimate, not a local file
     assert rate["statistical_neighbours_name"] == "Statistical neighbours (mean of 10, 2025 model)"
     assert rate["region_name"] == "East Midlands"
+    # A hidden figure takes its rank, band and difference with it: each would tell it.
+    metrics = report_module.council_metrics(report_module.store.engine(), "E10000018")
+    out_of_area = metrics.catalogue.by_id["placed_out_of_area"]
+    row = dict(metrics.indicator_row(out_of_area, "2025-03"), numerator=3, denominator=12, value=0.25, rank=5,
+               rank_of=150, band="A", published_difference=0.1)
+    shown = metrics._suppress(row, out_of_area)
+    assert [shown[k] for k in ("value", "rank", "rank_of", "band", "published_difference")] == [None] * 5

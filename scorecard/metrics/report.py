@@ -13,7 +13,7 @@ from functools import cached_property
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from scorecard import store
+from scorecard import councils, measures, settings, store
 from scorecard.metrics.calendar import Month, to_date
 from scorecard.metrics.catalogue import Catalogue, Comparator, Indicator, Polarity, load_catalogue
 from scorecard.metrics.cohorts import COHORTS
@@ -31,7 +31,6 @@ from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.formatting import format_value
 from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate, suppressed
 from scorecard.metrics.records import load_records
-from scorecard import councils, measures, settings
 
 COMPARATORS = [c.value for c in Comparator]
 RATED = (GREEN, AMBER, RED)
@@ -317,8 +316,11 @@ class CouncilMetrics:
         a child, and so are last month's and last year's (a count of 3 a month ago is as
         identifying as one today)."""
         if self.hidden(indicator, row["numerator"], row["denominator"]):
+            # The rank, the band and the difference from the published figure would tell
+            # the hidden figure as surely as the figure itself.
             row = dict(row, numerator=None, denominator=None, value=None, rag=None, last_month_direction=None,
-                       last_year_direction=None, note=self.suppressed_note)
+                       last_year_direction=None, note=self.suppressed_note, rank=None, rank_of=None, band=None,
+                       published_difference=None)
         month = Month.parse(row["period"])
         for name, shift in (("last_month", -1), ("last_year", -12)):
             earlier = self.total(indicator.id, month.shift(shift).period) or {}
