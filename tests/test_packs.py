@@ -235,8 +235,9 @@ def test_scorecard_sheet_holds_real_numbers_ratings_and_commentary(workbook, car
         assert fill.upper().endswith(rag_style(row.rag).colour.lstrip("#").upper())
         assert (cells["Counts"].value or "") == row.counts_text
         assert (cells["vs last month"].value or "") == row.month_direction_text
-        assert [cells[c].value for c in ("Statistical neighbours (SN)", "England", "Region")] == \
+        assert [cells[c].value for c in ("Statistical neighbours (SN)", "England", card.region_name or "Region")] == \
                [c.text for c in row.comparators]
+        assert cells["Rank among councils"].value == row.standing_text
         if row.commentary:
             assert cells["Commentary"].value == row.commentary.text
             assert cells["Commentary by"].value == row.commentary.author

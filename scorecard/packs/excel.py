@@ -116,6 +116,7 @@ def scorecard_sheet(workbook, formats: _Formats, card: Scorecard) -> None:
         note += " Benchmarks marked “older year” are of an older year: the newer figure is not yet published."
     sheet.write(2, 0, note, formats.subtitle)
     for column, (heading, width) in enumerate(COLUMNS):
+        heading = card.region_name if heading == "Region" and card.region_name else heading
         sheet.write(HEADER_ROW, column, heading, formats.header)
         sheet.set_column(column, column, width)
     sheet.set_row(HEADER_ROW, 30)

@@ -222,7 +222,9 @@ def figures_table(row: Row, breaks: dict[int, tuple[str, str]]) -> Table:
     lines = [("Last month", _with_direction(row.last_month_text, row.month_direction_text)),
              ("A year before", _with_direction(row.last_year_text, row.year_direction_text)),
              ("Target", row.target_text)]
-    lines += [(f"{cell.label}, {cell.measured}" if cell.measured else cell.label, cell.text)
+    # The neighbours' model and average are said once, on the summary page.
+    lines += [("Statistical neighbours" if cell.name == "statistical_neighbours" else cell.label,
+               f"{cell.text}, {cell.measured}" if cell.measured and cell.value is not None else cell.text)
               for cell in row.comparators]
     if row.standing_text != "Not ranked":
         lines.append(("Rank among councils", row.standing_text))

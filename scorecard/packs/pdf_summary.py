@@ -43,6 +43,8 @@ def _page(card: Scorecard, size: float) -> list:
                   "and commentary follow, theme by theme</font>", title),
         scorecard_table(card, size),
         Spacer(0, 4),
+        *([Paragraph(escape(card.compared_text), style("compared", size, colour=MUTED)), Spacer(0, 2)]
+          if card.compared_text else []),
         key_paragraph(size),
         Spacer(0, 4),
         summary_table(card, size),
@@ -56,7 +58,7 @@ def scorecard_table(card: Scorecard, size: float) -> Table:
     head = style("head", size, font=BOLD, leading=size + 1.4)
     theme = style("theme", size + 0.5, font=BOLD, leading=size + 1.8)
     comparator_width = (WIDTH - sum(WIDTHS)) / 3
-    data = [[para(h, head) for h in HEADINGS]]
+    data = [[para(card.region_name if h == "Region" and card.region_name else h, head) for h in HEADINGS]]
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), BOLD),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
