@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/published_import.py
 
 clean:
 	rm -rf $(VENV) data/scorecard.db* data/demo build *.egg-info test-output
