@@ -75,7 +75,12 @@ def test_indicator_page(demo_client, report):
     assert "By host council, March 2025" in page and '"rowData"' in page
     assert "Definition and sources" in page and "health_assessments.xlsx" in page
     assert "Commentary over time" in page and "Out-of-county assessments are still the main gap" in page
-    assert "Hidden (small number)" in page
+    assert "Hidden (small number)" in page and "Hampshire" in page  # host councils by name
+    assert "The DfE publishes no figure this indicator can be compared with." in page
+    compared = page_text(demo_client, "/indicator/dental_checks", "?period=2025-03")
+    assert "Compared with other councils: 2024/25, at 31 March 2025 (looked after for 12 months or more)" in compared
+    assert "Gloucestershire" in compared and "Published figures over the years" in compared
+    assert "Open Government Licence v3.0" in compared
     missing = page_text(demo_client, "/indicator/no_such_indicator")
     assert "No such indicator" in missing
 

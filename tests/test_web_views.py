@@ -12,7 +12,7 @@ from scorecard import store
 from scorecard.metrics import council_metrics, format_value, report_table
 from scorecard.ui import text
 from scorecard.ui.briefing import briefing_text, build_briefing
-from scorecard.ui.charts import breakdown_figure, sparkline_alt, sparkline_svg, trend_figure
+from scorecard.ui.charts import breakdown_figure, comparison_figure, sparkline_alt, sparkline_svg, trend_figure
 from scorecard.ui.indicator_view import build_indicator
 from scorecard.ui.views import build_scorecard, theme_options
 
@@ -172,3 +172,57 @@ def test_acronyms_are_found_as_whole_words():
     assert text.acronym_parts("Return home interviews (RHI) completed", glossary) == [
         ("Return home interviews (", None), ("RHI", "Return home interview"), (") completed", None)]
     assert text.acronym_parts("MEETING", glossary) == [("MEETING", None)]
+
+
+def test_standing_and_published_words():
+    assert text.standing_text(16, 150, "A", "2024/25") == "16th of 150, band A (2024/25)"
+    assert text.standing_text(1, 151, None, "2024/25") == "1st of 151 (2024/25)"
+    assert [text.ordinal(n) for n in (2, 3, 11, 12, 13, 21, 102)] == ["2nd", "3rd", "11th", "12th", "13th", "21st",
+                                                                        "102nd"]
+    assert text.standing_text(None, None, None, None) == "Not ranked"
+    assert text.published_text("percent", 0.60, "2024/25", "published", "", 0.021) == \
+        "60.0% (2024/25); this figure is 2.1 points higher"
+    assert text.published_text("count", 694, "2024/25", "published", "", -682) == \
+        "694 (2024/25); this figure is 682 lower"
+    assert text.published_text("percent", 0.6, "2024/25", "published", "", 0.0) == "60.0% (2024/25); this figure agrees"
+    assert text.published_text("percent", None, None, None, "not in the DfE's figures", None) == \
+        "not in the DfE's figures"
+
+
+def test_the_demo_is_compared_with_leicestershires_neighbours(metrics):
+    card = build_scorecard(metrics, "2025-03")
+    assert "statistical neighbours of Leicestershire" in card.compared_text and card.region_name == "East Midlands"
+    stability = next(r for r in card.rows if r.id == "placement_stability_long")
+    sn, england, region = stability.comparators
+    assert sn.label == "Statistical neighbours (mean of 10, 2025 model)" and sn.state == "published"
+    assert (england.label, england.measured) == ("England", "at 31 March 2025")
+    assert region.label == "East Midlands"
+    assert stability.standing_text.endswith("(2024/25)") and " of 15" in stability.standing_text
+    context = next(r for r in card.rows if r.id == "children_in_care_rate")
+    assert context.standing_text == "Not ranked"  # neither higher nor lower is better
+
+    page = build_indicator(metrics, "placement_stability_long", "2025-03")
+    compared = page.compared
+    assert compared.year_text == "2024/25, at 31 March 2025"
+    kinds = [b.kind for b in compared.bars]
+    assert kinds == ["council"] + ["neighbour"] * 10 + ["average", "england", "region"]
+    neighbours = [b for b in compared.bars if b.kind == "neighbour"]
+    assert neighbours[0].name == "Gloucestershire" and neighbours[0].detail == "Very close"
+    assert sum(b.value for b in neighbours) / 10 == pytest.approx(sn.value)  # the mean, as LAIT
+    periods = [y.period for y in compared.years]
+    assert periods[0] == "2017/18" and periods[-1] == "2024/25"  # LAIT's longer series, then EES
+    latest = compared.years[-1]
+    assert latest.values[0] is None  # the demo county has no published figure of its own
+    assert latest.values[1] == pytest.approx(stability.value)  # its own March figure beside the DfE's
+    assert latest.values[4] == pytest.approx(england.value)
+    assert "not in the DfE's published figures" in compared.published_text
+    figure = comparison_figure(compared.bars, page.unit)
+    assert figure["data"][0]["text"][0] == stability.value_text  # every value written on its bar
+    assert figure["data"][0]["marker"]["color"][0] != figure["data"][0]["marker"]["color"][1]
+    assert build_indicator(metrics, "visits_in_timescale", "2025-03").compared is None
+
+
+def test_host_councils_are_named(metrics):
+    page = build_indicator(metrics, "iha_in_timescale", "2025-03", "host_la")
+    groups = [g.group for g in page.breakdown.groups]
+    assert groups and not any(g.startswith("E0") or g.startswith("E1") for g in groups), groups

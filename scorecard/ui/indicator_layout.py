@@ -81,7 +81,7 @@ def comparison_section(page: IndicatorPage) -> html.Section:
     rows = [[b.name, b.value_text, b.detail] for b in compared.bars]
     notes = [p for p in (compared.note, compared.definition_note) if p]
     years = [[y.period, *y.texts] for y in reversed(compared.years)]
-    return _section(f"Compared with other councils ({compared.year_text})", "compared",
+    return _section(f"Compared with other councils: {compared.year_text}", "compared",
                     html.Dl([part for term, value in (("Rank among councils", compared.standing_text),
                                                       ("Published by the DfE for this council", compared.published_text))
                              for part in (html.Dt(term), html.Dd(value))], className="facts"),
