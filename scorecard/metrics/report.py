@@ -55,6 +55,7 @@ class CouncilMetrics:
         # version, rather than pandas lookups (which cost ~100x more per cell).
         self._totals = {(row["indicator"], row["period"]): row for row in self.values.to_dict("records")}
         self._comparisons: dict[tuple, Comparison | None] = {}
+        self._published_parts: dict[tuple, dict] = {}
         self._breakdowns: dict[tuple, pd.DataFrame] = {}
 
     def periods(self) -> list[str]:
@@ -140,6 +141,29 @@ class CouncilMetrics:
             rows.append(row)
         return pd.DataFrame(rows, columns=["year", "period", "council", "computed", *COMPARATORS])
 
+    def _against_published(self, indicator: Indicator, month: Month, value: float | None) -> dict:
+        """The figure's rank and band, the council's own published figure and the
+        difference, and how the DfE's definition differs: kept, as the comparisons are."""
+        key = (indicator.id, indicator.benchmarks, indicator.polarity, month.period, value)
+        if key in self._published_parts:
+            return self._published_parts[key]
+        placed = self.standing(indicator, month, value) if indicator.benchmarks else None
+        own = self.own_published(indicator, month) if indicator.benchmarks else Comparison("published", None)
+        # The difference says whether the monthly scorecard agrees with what the DfE
+        # publishes: only for the March the DfE's year ends on, when both figures exist.
+        same_point = month.period[5:] == "03" and own.period == f"{int(month.period[:4]) - 1}/{month.period[2:4]}"
+        parts = dict(
+            rank=placed.rank if placed else None, rank_of=placed.of if placed else None,
+            band=placed.band if placed else None, rank_period=placed.period if placed else None,
+            published_value=own.value, published_period=own.period, published_state=own.state,
+            published_note=own.note,
+            definition_note=next((m.note for m in measures.for_indicator(indicator.id) if m.note), "")
+            if indicator.benchmarks else "",
+            published_difference=value - own.value if same_point and value is not None and own.value is not None
+            and own.state == "published" else None)
+        self._published_parts[key] = parts
+        return parts
+
     def indicator_row(self, indicator: Indicator, period: str) -> dict:
         """Everything the scorecard shows about one indicator in one month."""
         month = Month.parse(period)
@@ -175,19 +199,7 @@ class CouncilMetrics:
                 row["statistical_neighbours_rank"] = comparison.rank
                 row["statistical_neighbours_rank_of"] = comparison.rank_of
                 row["statistical_neighbours_members"] = comparison.members
-        placed = self.standing(indicator, month, value) if indicator.benchmarks else None
-        row.update(rank=placed.rank if placed else None, rank_of=placed.of if placed else None,
-                   band=placed.band if placed else None, rank_period=placed.period if placed else None)
-        own = self.own_published(indicator, month) if indicator.benchmarks else Comparison("published", None)
-        row.update(published_value=own.value, published_period=own.period, published_state=own.state,
-                   published_note=own.note)
-        # The difference says whether the monthly scorecard agrees with what the DfE
-        # publishes: only for the March the DfE's year ends on, when both figures exist.
-        same_point = month.period[5:] == "03" and own.period == f"{int(month.period[:4]) - 1}/{month.period[2:4]}"
-        row["definition_note"] = next((m.note for m in measures.for_indicator(indicator.id) if m.note), "") \
-            if indicator.benchmarks else ""
-        row["published_difference"] = value - own.value if same_point and value is not None and \
-            own.value is not None and own.state == "published" else None
+        row.update(self._against_published(indicator, month, value))
         row["extract_ids"] = tuple(total.get("extract_ids") or ())
         row["note"] = total.get("note") or ("" if total else f"not computed for {period}")
         row["incomplete"] = _none_if_nan(total.get("incomplete"))
