@@ -166,7 +166,7 @@ def neighbour_comparison(published: PublishedFigures, indicator: str, month: Mon
     year, state, note = published.year_for(indicator, month)
     if year is None:
         return Comparison("statistical_neighbours", NOT_YET_PUBLISHED, note=note, name=label)
-    members, values, source = [], [], ""
+    members, values, first = [], [], None
     for neighbour in group:
         row = published.figure(indicator, year, neighbour.code)
         usable = row is not None and row["state"] == PUBLISHED and row["value"] == row["value"]
@@ -174,7 +174,7 @@ def neighbour_comparison(published: PublishedFigures, indicator: str, month: Mon
                         row["state"] if row is not None else "not_available"))
         if usable:
             values.append(float(row["value"]))
-            source = source or _source(row)
+            first = first or row
     if not values:
         return Comparison("statistical_neighbours", NOT_YET_PUBLISHED, period=year_label(year), name=label,
                           members=tuple(members), note=f"none of the {len(group)} neighbours has a published "
@@ -187,9 +187,8 @@ def neighbour_comparison(published: PublishedFigures, indicator: str, month: Mon
         missing = [name for name, v, _, _ in members if v is None]
         parts.append(f"{len(values)} of the {len(group)} neighbours have a published figure "
                      f"(not: {', '.join(missing)})")
-    measure = _measure(indicator, published.figure(indicator, year, next(
-        n.code for n, m in zip(group, members, strict=True) if m[1] is not None)))
-    return Comparison("statistical_neighbours", state, value, year_label(year), source, "; ".join(parts),
+    measure = _measure(indicator, first)
+    return Comparison("statistical_neighbours", state, value, year_label(year), _source(first), "; ".join(parts),
                       name=label, measured=measured_text(measure.measured, year) if measure else "",
                       members=tuple(members))
 
