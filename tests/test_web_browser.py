@@ -109,11 +109,26 @@ def _pdf_text(path: Path) -> str:
         return ""
 
 
-@pytest.mark.parametrize("path", ["/briefing?period=2025-03&since=2024-12", "/glossary", "/?framework=2019"])
+@pytest.mark.parametrize("path", ["/briefing?period=2025-03&since=2024-12", "/glossary", "/?framework=2019",
+                                  "/indicator/placement_stability_long?period=2025-03"])
 def test_other_pages_are_accessible(page, page_errors, path):
     open_page(page, path)
     screenshot(page, "page" + re.sub(r"\W+", "-", path))
     assert_accessible(page, path)
+    assert not page_errors
+
+
+def test_compared_with_other_councils_draws_every_bar_with_its_value(page, page_errors):
+    open_page(page, "/indicator/dental_checks?period=2025-03")
+    section = page.locator("section[aria-labelledby=compared]")
+    section.scroll_into_view_if_needed()
+    section.locator("#comparison-chart .bars path").first.wait_for()
+    screenshot(page, "indicator-compared-with-other-councils")
+    labels = section.locator("#comparison-chart .bartext").evaluate_all("texts => texts.map(t => t.textContent)")
+    assert len(labels) == 14 and all(re.fullmatch(r"\d+\.\d%", label) for label in labels), labels
+    rows = section.locator("#comparison-table tbody tr").count()
+    assert rows == 14
+    assert "Gloucestershire" in section.inner_text()
     assert not page_errors
 
 
