@@ -29,6 +29,7 @@ SYMBOLS = {"c": "suppressed", "k": "rounds_to_zero", "x": "not_available", "z": 
 """EES symbols (and LAIT's "-" or blank) as states. `low` and `u` are older EES symbols."""
 STATE_ORDER = ("suppressed", "not_applicable", "not_available", "rounds_to_zero", "published")
 """For a ratio of two cells: the first of these either cell has is the figure's state."""
+STATE_RANK = {state: position for position, state in enumerate(STATE_ORDER)}
 EES_COLUMNS = ("time_period", "geographic_level")
 LAIT_COLUMNS = ("measure_short", "years", "la_number", "value")
 LEVELS = {"national": "national", "regional": "regional", "local authority": "local_authority"}
@@ -128,8 +129,7 @@ def _areas(frame: pd.DataFrame, layout: str) -> pd.DataFrame:
 def _sum(frame: pd.DataFrame, mask: pd.Series, column: str, keys: list[str]) -> pd.DataFrame:
     numbers, states = _cells(frame.loc[mask, column], 1.0)
     part = frame.loc[mask, keys].assign(number=numbers, state=states)
-    rank = {s: i for i, s in enumerate(STATE_ORDER)}
-    part["order"] = part["state"].map(rank).fillna(-1)
+    part["order"] = part["state"].map(STATE_RANK).fillna(-1)
     grouped = part.groupby(keys, sort=False)
     result = grouped["number"].sum(min_count=1).to_frame()
     worst = grouped["order"].min()
@@ -168,9 +168,8 @@ def read_measure(frame: pd.DataFrame, measure: Measure, layout: str) -> tuple[pd
             bad = table["less_state"].notna() & (table["less_state"] != "published")
             table.loc[bad, f"{target}_state"] = table.loc[bad, "less_state"]
             table = table.drop(columns=["less", "less_state"])
-    rank = {s: i for i, s in enumerate(STATE_ORDER)}
     states = table[["numerator_state", "denominator_state"]].fillna("not_available")
-    table["state"] = [min(pair, key=lambda s: rank.get(s, -1)) for pair in states.itertuples(index=False)]
+    table["state"] = [min(pair, key=lambda s: STATE_RANK.get(s, -1)) for pair in states.itertuples(index=False)]
     usable = (table["state"] == "published") & (table["denominator"] > 0)
     table["value"] = (table["numerator"] / table["denominator"]).where(usable)
     table.loc[(table["state"] == "published") & ~usable, "state"] = "not_applicable"

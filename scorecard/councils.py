@@ -17,6 +17,7 @@ import difflib
 import functools
 import gzip
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,6 +141,18 @@ def resolve(code_or_number: str) -> str:
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise UnknownCouncil(f"no English council has the code, LA number or name {text!r}{hint} "
                          f"(the list is {CODE_LIST.relative_to(REFERENCE_DIR.parent.parent)})")
+
+
+def code_for(code_or_number: str) -> str:
+    """The ONS code of a council given as its ONS code, LA number or name; an ONS-shaped
+    code no reference file lists is kept (a council the DfE's files do not have yet)."""
+    text = str(code_or_number).strip()
+    found = find(text)
+    if found:
+        return found.code
+    if re.fullmatch(r"E\d{8}", text.upper()):
+        return text.upper()
+    return resolve(text)
 
 
 def council(code: str) -> Council:

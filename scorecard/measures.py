@@ -14,12 +14,11 @@ import hashlib
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from scorecard.councils import DFE_DIR, open_text
 from scorecard.settings import REFERENCE_DIR
-from scorecard.yaml_lines import line_index
+from scorecard.yaml_lines import NotValidYaml, read_with_lines
 
 MEASURES_PATH = REFERENCE_DIR / "published_measures.yaml"
 LAIT_DICTIONARY = DFE_DIR / "lait" / "lait_data_dictionary.csv"
@@ -85,13 +84,10 @@ class MeasuresError(ValueError):
 @functools.cache
 def measures(path: Path = MEASURES_PATH) -> tuple[Measure, ...]:
     """Every entry, in the file's order (the order says which is used when two have a year)."""
-    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
-        lines = line_index(yaml.compose(text))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise MeasuresError([f"{path.name}:{mark.line + 1 if mark else 1}: not valid YAML"]) from None
+        data, lines = read_with_lines(path)
+    except NotValidYaml as error:
+        raise MeasuresError([str(error)]) from None
     try:
         parsed = MeasuresFile.model_validate(data)
     except ValidationError as error:

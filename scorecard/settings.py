@@ -85,11 +85,12 @@ def database_url() -> str:
 
 def default_council() -> str:
     """The council's ONS code; the setting may give its LA number instead (855)."""
-    from scorecard.councils import find
+    from scorecard.councils import UnknownCouncil, code_for
 
-    value = COUNCIL.value().strip()
-    found = find(value)
-    return found.code if found else value
+    try:
+        return code_for(COUNCIL.value())
+    except UnknownCouncil:
+        return COUNCIL.value().strip()  # the pages then say there are no figures for it
 
 
 def current_user() -> str:

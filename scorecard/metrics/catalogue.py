@@ -14,11 +14,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scorecard.settings import PROJECT_ROOT
-from scorecard.yaml_lines import line_index
+from scorecard.yaml_lines import NotValidYaml, read_with_lines
 
 CATALOGUE_PATH = PROJECT_ROOT / "metrics.yaml"
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -198,14 +197,10 @@ def load_catalogue(path: Path | str = CATALOGUE_PATH) -> Catalogue:
 def _load(path: Path, _mtime: int) -> Catalogue:
     from scorecard.metrics.checks import check_catalogue
 
-    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
-        lines = line_index(yaml.compose(text))
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        raise CatalogueError([f"{path.name}:{line}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
+        data, lines = read_with_lines(path)
+    except NotValidYaml as error:
+        raise CatalogueError([str(error)]) from None
     locate = Locator(path.name, data, lines)
     try:
         catalogue = Catalogue.model_validate(data)

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scorecard.councils import area_name
 from scorecard.metrics.calendar import DAY, Month, add_working_days, same_day_months_before, years_between
 from scorecard.metrics.records import Records, area_labels, labels, text
 
@@ -374,7 +375,9 @@ def _initial_assessments(ctx: Context) -> pd.DataFrame:
     # Children placed in the area have no host council: their own council assesses them.
     own = initial["placed_in_area"].fillna(False).to_numpy(dtype=bool) & initial["host_la"].isna().to_numpy()
     host = text(np.where(own, "Own council", initial["host_la"].to_numpy(dtype=object)), initial.index)
-    initial["host_label"] = labels(host, {"Own council": "Own council"})
+    # Host councils by name, as the DfE's files name them; a code no file lists stays a code.
+    names = {code: area_name(code) for code in pd.unique(host) if isinstance(code, str)}
+    initial["host_label"] = labels(host, {**names, "Own council": "Own council"})
     return initial
 
 

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 from scorecard.metrics import format_value
 from scorecard.ui.indicator_view import Breakdown, IndicatorPage
-from scorecard.ui.style import BAR, INK, PLOTLY_LAYOUT, SERIES
+from scorecard.ui.style import BAR, GRID, INK, PLOTLY_LAYOUT, SERIES
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_LABEL = 110, 34, 64
 LIGHT_BAR = "#a6c4e3"  # other councils: light beside the council's black bar, in colour and in greyscale
@@ -112,13 +112,16 @@ def breakdown_figure(breakdown: Breakdown, unit: str) -> dict:
              "text": [g.value_text for g in groups], "textposition": "outside", "cliponaxis": False,
              "marker": {"color": BAR, "line": {"color": INK, "width": 1}}, "hoverinfo": "y+text",
              "name": breakdown.label}
+    return {"data": [trace], "layout": _bars_layout(unit, max(160, 36 * len(groups) + 90))}
+
+
+def _bars_layout(unit: str, height: int) -> dict:
+    """Horizontal bars, first at the top, room on the right for the values written on them."""
     axis = _axis(unit)
     axis.pop("gridcolor", None)
-    layout = dict(PLOTLY_LAYOUT, height=max(160, 36 * len(groups) + 90), showlegend=False,
-                  xaxis=dict(axis, showgrid=True, gridcolor="#d9d9d9"),
-                  yaxis={"autorange": "reversed", "automargin": True, "linecolor": INK},
-                  margin=dict(PLOTLY_LAYOUT["margin"], r=80, t=20, b=40))
-    return {"data": [trace], "layout": layout}
+    return dict(PLOTLY_LAYOUT, height=height, showlegend=False, xaxis=dict(axis, showgrid=True, gridcolor=GRID),
+                yaxis={"autorange": "reversed", "automargin": True, "linecolor": INK},
+                margin=dict(PLOTLY_LAYOUT["margin"], r=80, t=20, b=40))
 
 
 def comparison_figure(bars, unit: str) -> dict:
@@ -133,13 +136,7 @@ def comparison_figure(bars, unit: str) -> dict:
              "textposition": "outside", "cliponaxis": False, "hoverinfo": "y+text", "showlegend": False,
              "marker": {"color": colours, "line": {"color": INK, "width": 1},
                         "pattern": {"shape": patterns, "fgcolor": INK, "size": 6}}}
-    axis = _axis(unit)
-    axis.pop("gridcolor", None)
-    layout = dict(PLOTLY_LAYOUT, height=max(200, 30 * len(bars) + 90), showlegend=False,
-                  xaxis=dict(axis, showgrid=True, gridcolor="#d9d9d9"),
-                  yaxis={"autorange": "reversed", "automargin": True, "linecolor": INK},
-                  margin=dict(PLOTLY_LAYOUT["margin"], r=80, t=20, b=40))
-    return {"data": [trace], "layout": layout}
+    return {"data": [trace], "layout": _bars_layout(unit, max(200, 30 * len(bars) + 90))}
 
 
 def published_trend_figure(compared, unit: str) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scorecard.metrics import CouncilMetrics, format_value
+from scorecard.metrics.comparators import STATE_WORDS
 from scorecard.ui.text import month_label
 from scorecard.ui.views import Row, _none
 
@@ -38,10 +39,6 @@ class Compared:
     note: str
     series_names: tuple[str, ...]       # names of PublishedYear.values
     years: tuple[PublishedYear, ...]
-
-
-STATE_WORDS = {"suppressed": "suppressed (small number)", "not_available": "not available",
-               "not_applicable": "not applicable", "rounds_to_zero": "rounds to zero"}
 
 
 def _text(unit: str, value) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scorecard.councils import area_name
 from scorecard.metrics import CouncilMetrics
 from scorecard.metrics.cohorts import BREAKDOWNS
 from scorecard.ui.comparison_view import Compared, build_compared
@@ -32,7 +31,6 @@ from scorecard.ui.views import (
     make_row,
 )
 
-HOST_COUNCIL = "host_la"  # its groups are ONS codes: shown by name
 POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
                   "context": "Context: neither higher nor lower is better"}
 RAG_RULE_WORDS = {"target": "Rated against the council's target",
@@ -158,7 +156,7 @@ def _breakdown(metrics: CouncilMetrics, indicator_id: str, period: str, name: st
     for r in _records(table[table["breakdown"] == name]):
         value, before = _none(r["value"]), _none(r["last_month"])
         groups.append(BreakdownGroup(
-            group=area_name(str(r["group"])) if name == HOST_COUNCIL else str(r["group"]), value=value, value_text=value_text(unit, value, r.get("note") or ""),
+            group=str(r["group"]), value=value, value_text=value_text(unit, value, r.get("note") or ""),
             counts_text=counts_text(unit, _none(r["numerator"]), _none(r["denominator"])),
             rag=_none(r["rag"]), rag_text=rag_text(_none(r["rag"])),
             month_direction_text=direction_text(_none(r["last_month_direction"]), value, before),
