@@ -220,15 +220,24 @@ def read_published(path: Path) -> tuple[str, pd.DataFrame, list[str]]:
     parts, used = [], pd.Series(False, index=frame.index)
     readable = frame["year"].notna() & (frame["area_code"] != "")
     candidates = [m for m in measures() if m.layout == layout and m.columns <= set(frame.columns)]
+    known = {c for m in candidates for c in m.columns}
+    # A download may break the rows down further (by sex, say) than a measure names: the
+    # measure reads those filters' Total rows, as EES writes them, and never sums the parts.
+    with_totals = {c: frame[c].str.lower() == "total" for c in _filter_columns(frame, layout, known)}
+    with_totals = {c: mask for c, mask in with_totals.items() if mask.any()}
     for measure in candidates:
-        table, rows = read_measure(frame[readable], measure, layout)
+        totals = pd.Series(True, index=frame.index)
+        for column, mask in with_totals.items():
+            if column not in measure.columns:
+                totals &= mask
+        table, rows = read_measure(frame[readable & totals], measure, layout)
         if table.empty:
             continue
         used |= rows.reindex(frame.index, fill_value=False)
         parts.append(table.assign(measure=measure.key, indicator=measure.indicator))
     figures = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["area_code", "level", "year", "value", "numerator", "denominator", "state", "measure", "indicator"])
-    not_mapped = _not_mapped(frame, layout, used, readable, {c for m in candidates for c in m.columns})
+    not_mapped = _not_mapped(frame, layout, used, readable, known)
     unreadable = figures["state"] == "unreadable"
     if unreadable.any():
         not_mapped.append(f"{int(unreadable.sum())} figures had a cell that is neither a number nor an EES symbol "

@@ -4,6 +4,7 @@ measures file against metrics.yaml. Expected values are read from the DfE's file
 independently, or written by the tests; the store is real (SQLite and PostgreSQL)."""
 from __future__ import annotations
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -375,3 +376,26 @@ def test_lait_polarity_agrees_with_the_indicators():
         if ours == "context":  # LAIT passes no judgement on a context figure either
             assert lait not in words, (m.indicator, m.lait_measure, lait)
     assert checked >= 8
+
+
+def test_an_ees_download_shaped_unlike_the_shipped_files(engine, tmp_path):
+    """Columns in another order, an extra filter column, cells padded with spaces, counts
+    written "1,234", a BOM, and a financial-year period (202425 is the year to March 2025)."""
+    header = ["la_name", "new_la_code", "old_la_code", "geographic_level", "time_period", "time_identifier",
+              "country_code", "region_code", "cla_group", "sex", "placement_stability", "children_count"]
+    leicestershire = councils.find(LEICESTERSHIRE)
+    group, label = GROUPS[LONG]
+    rows = []
+    for sex in ("Total", "Female"):
+        for breakdown, count in ((label, " 1,234 "), ("Total children", "2,000")):
+            rows.append([f" {leicestershire.name}", f"{leicestershire.code} ", leicestershire.la_number,
+                         "Local authority", "202425", "Financial year", ENGLAND, leicestershire.region_code,
+                         f" {group}", sex, f"{breakdown} ", count])
+    path = tmp_path / "download.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    result = import_published(engine, path, "tester")
+    figures = stored(engine, indicator=LONG)
+    assert [(f["area_code"], f["year"], f["numerator"], f["denominator"]) for f in figures] == [
+        (LEICESTERSHIRE, 2025, 1234, 2000)]  # the Total rows of the extra filter, not Total + Female
+    assert any("sex=Female" in line for line in result.not_mapped)  # the breakdown it did not read, listed
