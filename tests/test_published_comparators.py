@@ -211,6 +211,9 @@ def test_a_month_after_the_latest_year_is_compared_with_it_saying_so(neighbourho
     assert "latest published is 2024/25, older than 2026-06" in mean.note
     before = neighbour_comparison(neighbourhood, LONG, Month.parse("2021-06"), LEICESTERSHIRE, "2025", MEAN)
     assert before.state == NOT_YET_PUBLISHED and before.value is None
+    placed = standing(neighbourhood, LONG, later, LEICESTERSHIRE, 0.9, True)
+    assert placed.period == "2024/25" and placed.older  # ranked among an older year's figures, and says so
+    assert not standing(neighbourhood, LONG, Month.parse("2025-03"), LEICESTERSHIRE, 0.9, True).older
 
 
 def test_the_demo_county_is_compared_as_leicestershire(neighbourhood):

@@ -177,6 +177,7 @@ def test_acronyms_are_found_as_whole_words():
 def test_standing_and_published_words():
     assert text.standing_text(16, 150, "A", "2024/25") == "16th of 150, band A (2024/25)"
     assert text.standing_text(1, 151, None, "2024/25") == "1st of 151 (2024/25)"
+    assert text.standing_text(3, 151, "A", "2024/25", older=True) == "3rd of 151, band A (2024/25, older year)"
     assert [text.ordinal(n) for n in (2, 3, 11, 12, 13, 21, 102)] == ["2nd", "3rd", "11th", "12th", "13th", "21st",
                                                                         "102nd"]
     assert text.standing_text(None, None, None, None) == "Not ranked"

@@ -58,6 +58,7 @@ class Standing:
     band: str | None               # A (best quarter) to D; None when not banded
     period: str
     note: str = ""
+    older: bool = False            # ranked among the latest year published, older than the month's
 
 
 def year_label(year: int) -> str:
@@ -199,7 +200,7 @@ def standing(published: PublishedFigures, indicator: str, month: Month, council_
     month's year (None when it is not ranked: a context figure, no figure, none published)."""
     if value is None or higher_is_better is None:
         return None
-    year, _, _ = published.year_for(indicator, month)
+    year, state, _ = published.year_for(indicator, month)
     if year is None:
         return None
     everyone = published.council_values(indicator, year)
@@ -216,7 +217,7 @@ def standing(published: PublishedFigures, indicator: str, month: Month, council_
         band = low_band[0] if value <= q25 else low_band[1] if value <= q50 else low_band[2] if value <= q75 \
             else low_band[3]
     return Standing(rank, len(others) + 1, band, year_label(year),
-                    f"among every council's published figure for {year_label(year)}")
+                    f"among every council's published figure for {year_label(year)}", state == OLDER)
 
 
 def own_published(published: PublishedFigures, indicator: str, month: Month, council_code: str) -> Comparison:

@@ -155,6 +155,7 @@ class CouncilMetrics:
         parts = dict(
             rank=placed.rank if placed else None, rank_of=placed.of if placed else None,
             band=placed.band if placed else None, rank_period=placed.period if placed else None,
+            rank_older=placed.older if placed else None,
             published_value=own.value, published_period=own.period, published_state=own.state,
             published_note=own.note,
             definition_note=next((m.note for m in measures.for_indicator(indicator.id) if m.note), "")

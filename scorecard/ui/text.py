@@ -99,13 +99,15 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def standing_text(rank, of, band, period) -> str:
-    """'16th of 150, band A (2024/25)' or 'Not ranked'."""
+def standing_text(rank, of, band, period, older: bool = False) -> str:
+    """'16th of 150, band A (2024/25)', '(2023/24, older year)' or 'Not ranked'."""
     if not rank or not of:
         return "Not ranked"
     text = f"{ordinal(int(rank))} of {int(of)}"
     if band:
         text += f", band {band}"
+    if older:
+        period = f"{period}, older year"
     return f"{text} ({period})" if period else text
 
 

@@ -222,7 +222,7 @@ def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
         extract_ids=tuple(int(i) for i in (record.get("extract_ids") or ())),
         caveat=caveat_text(record),
         standing_text=standing_text(_none(record.get("rank")), _none(record.get("rank_of")), _none(record.get("band")),
-                                    _none(record.get("rank_period"))),
+                                    _none(record.get("rank_period")), bool(_none(record.get("rank_older")))),
         published_text=published_text(unit, _none(record.get("published_value")),
                                       _none(record.get("published_period")), _none(record.get("published_state")),
                                       record.get("published_note") or "", _none(record.get("published_difference"))),
