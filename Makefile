@@ -15,11 +15,14 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Generate and load the demo county (once), the DfE's published figures and the demo's
-# commentary (loading either again adds nothing), then serve the app on http://127.0.0.1:8050
+# commentary, meeting calendar and action log (loading any again adds nothing), then
+# serve the app on http://127.0.0.1:8050
 run: $(STAMP)
 	$(BIN)/scorecard demo --if-empty
 	$(BIN)/scorecard benchmarks import data/reference/dfe
 	$(BIN)/scorecard commentary load data/reference/demo_commentary.csv
+	$(BIN)/scorecard meetings load data/reference/demo_meetings.csv
+	$(BIN)/scorecard actions load data/reference/demo_actions.csv
 	$(BIN)/python app.py
 
 # Every test, against SQLite and against a throwaway PostgreSQL server when one can be

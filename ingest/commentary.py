@@ -17,7 +17,6 @@ the metrics layer.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -27,10 +26,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from ingest.locate import HEADER_SEARCH_ROWS, locate
-from ingest.parse import Table, parse_table
-from ingest.problems import Problem, Report, Severity
-from ingest.readers import ReadError, read_file
+from ingest.officer_files import indicator_problem, read_tables, tidy
+from ingest.parse import Table
+from ingest.problems import Problem, Report
 from ingest.schema import Dataset, Field, Kind
 from scorecard import store
 
@@ -119,11 +117,6 @@ def _as_uk(moment: dt.datetime | dt.date) -> dt.datetime:
     return moment.replace(microsecond=0)
 
 
-def tidy(text: str | None) -> str:
-    """Text as stored: spaces, tabs and line breaks run together into single spaces, as the file reader does."""
-    return " ".join(str(text).split()) if text is not None else ""
-
-
 def _is_month(period: str) -> bool:
     match = _PERIOD.match(period)
     return bool(match) and 1 <= int(match.group(2)) <= 12
@@ -136,14 +129,6 @@ def period_problem(period: str) -> str | None:
     if period > _current_month():
         return f"{period} is in the future: commentary explains a month's figure once it is known"
     return None
-
-
-def indicator_problem(indicator: str, known_indicators: Collection[str]) -> str | None:
-    if indicator in known_indicators:
-        return None
-    close = difflib.get_close_matches(indicator, sorted(known_indicators), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else " (the ids are listed in docs/metrics.md)"
-    return f"'{indicator}' is not an indicator id in metrics.yaml{hint}"
 
 
 def length_problem(text: str) -> str | None:
@@ -209,45 +194,6 @@ def add_commentary(engine: Engine, council: str, indicator: str, period: str, te
     return Added(row={"id": row_id, **row}, new=True)
 
 
-def _tables(path: Path, report: Report) -> list[Table]:
-    """The commentary table on each sheet of the file that has its headers."""
-    try:
-        source = read_file(path)
-    except ReadError as error:
-        report.append(Problem("file-error", f"the file {error}", file=path.name))
-        return []
-    tables = []
-    for sheet in source.sheets:
-        match = locate(sheet.head(HEADER_SEARCH_ROWS), [COMMENTARY])
-        if match is None:
-            if len(source.sheets) > 1:
-                report.append(Problem("ignored-sheet", "no commentary column headers were found on this sheet; "
-                                      "it was ignored", file=source.name, sheet=sheet.name, severity=Severity.INFO))
-            continue
-        rows = sheet.rows
-        if "period" in match.columns:
-            rows = _months_from_date_cells(rows, match.columns["period"][0], match.header_index)
-        table, problems = parse_table(rows, match, source.name, sheet.name, source.sha256, None)
-        report.extend(problems)
-        tables.append(table)
-    if not tables:
-        expected = ", ".join(f.header.lower().replace(" ", "_") for f in COMMENTARY.fields)
-        report.append(Problem("unknown-dataset", f"no sheet has the commentary column headers ({expected}; "
-                              "written_at is optional)", file=source.name))
-    return tables
-
-
-def _months_from_date_cells(rows: Sequence[Sequence[Any]], column: int, header_index: int) -> list[list[Any]]:
-    """The rows with each date cell of the period column on the first of a month read as
-    that month: Excel turns 2024-10 typed in a cell into the date 1 October 2024."""
-    rows = [list(row) for row in rows]
-    for row in rows[header_index + 1:]:
-        cell = row[column] if column < len(row) else None
-        if isinstance(cell, dt.date) and cell.day == 1 and not (isinstance(cell, dt.datetime) and cell.time()):
-            row[column] = f"{cell.year:04d}-{cell.month:02d}"
-    return rows
-
-
 def _period_check(period: str) -> tuple[str, str] | None:
     """(code, message) for a period cell that is not a month a comment can be written for."""
     if match := _DATE_TEXT.match(period):
@@ -299,7 +245,7 @@ def load_commentary(engine: Engine, path: Path | str, council: str, known_indica
     path = Path(path)
     result = CommentaryLoad(file=path.name)
     rows = []
-    for table in _tables(path, result.report):
+    for table in read_tables(path, COMMENTARY, result.report, month_field="period"):
         rows.extend(_check_rows(table, known_indicators, result.report))
     result.rows = len(rows)
     if not result.ok:

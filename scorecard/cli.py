@@ -126,9 +126,9 @@ def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, 
         reason = f"{count} error{'s' if count != 1 else ''}" if count else "no dataset the scorecard uses was found"
         click.echo(f"Nothing loaded: {reason} ({counts}); the store is unchanged.", err=True)
         return 1
-    for mapping in upload.mappings_used:
-        click.echo(f"Read {mapping.dataset} with {council}'s saved mapping, version {mapping.version}: "
-                   f"{'; '.join(mapping.describe())}")
+    for used in upload.mappings_used:
+        click.echo(f"Read {used.dataset} with {council}'s saved mapping, version {used.version}: "
+                   f"{'; '.join(used.describe())}")
     for changes in upload.changes.values() if show_changes else ():
         for line in changes.lines():
             click.echo(line)
@@ -221,6 +221,7 @@ def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool,
             if ingest_files(files, period, year, COUNCIL, quiet=True, show_changes=False):
                 sys.exit(1)
 
+from scorecard.cli_actions import actions, meetings  # noqa: E402  (commands defined there)
 from scorecard.cli_commentary import commentary  # noqa: E402  (commands defined there)
 from scorecard.cli_mapping import mapping  # noqa: E402  (commands defined there)
 from scorecard.cli_metrics import benchmarks, metrics, reconcile, report  # noqa: E402  (commands defined there)
@@ -230,6 +231,8 @@ main.add_command(metrics)
 main.add_command(benchmarks)
 main.add_command(report)
 main.add_command(commentary)
+main.add_command(actions)
+main.add_command(meetings)
 main.add_command(pack)
 main.add_command(briefing)
 main.add_command(mapping)

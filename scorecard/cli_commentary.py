@@ -29,6 +29,21 @@ def _check_period(period: str | None, option: str = "--period") -> None:
         raise click.BadParameter(problem, param_hint=option)
 
 
+def finish_load(result, file: Path, council: str, noun: str) -> None:
+    """Print a load's problems and what it loaded; exit 1 (the store unchanged) if it could not load."""
+    from scorecard.cli import _print_report
+
+    _print_report(result.report)
+    if not result.ok:
+        count = len(result.report.errors)
+        click.echo(f"Nothing loaded: {count} problem{'s' if count != 1 else ''} in {file.name}; "
+                   "the store is unchanged.", err=True)
+        sys.exit(1)
+    skipped = f" ({result.skipped} skipped: already loaded)" if result.skipped else ""
+    click.echo(f"Loaded {result.loaded} {noun}{'s' if result.loaded != 1 else ''} from {file.name} "
+               f"for {council}{skipped}")
+
+
 @click.group()
 def commentary() -> None:
     """Officers' commentary: a short footnote beside one indicator's figure for one month."""
@@ -72,19 +87,9 @@ def load_command(file: Path, council: str | None) -> None:
     """
     from ingest.commentary import load_commentary
     from scorecard import store
-    from scorecard.cli import _print_report
-
     council = council or settings.default_council()
     result = load_commentary(store.engine(), file, council, _indicator_ids(), settings.current_user())
-    _print_report(result.report)
-    if not result.ok:
-        count = len(result.report.errors)
-        click.echo(f"Nothing loaded: {count} problem{'s' if count != 1 else ''} in {file.name}; "
-                   "the store is unchanged.", err=True)
-        sys.exit(1)
-    skipped = f" ({result.skipped} skipped: already loaded)" if result.skipped else ""
-    click.echo(f"Loaded {result.loaded} comment{'s' if result.loaded != 1 else ''} from {file.name} "
-               f"for {council}{skipped}")
+    finish_load(result, file, council, "comment")
 
 
 @commentary.command("list")

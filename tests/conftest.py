@@ -96,16 +96,10 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def _cli_has_command(group, name: str) -> bool:
-    import click
-
-    return group.get_command(click.Context(group), name) is not None
-
-
 @pytest.fixture(scope="session")
 def demo_database_url(tmp_path_factory) -> str:
-    """A SQLite store holding the demo county (36 months), the published benchmarks and,
-    once `scorecard commentary` exists, the demo commentary: built once per session with the
+    """A SQLite store holding the demo county (36 months), the published benchmarks and the
+    demo's commentary, meeting calendar and action log: built once per session with the
     project's own CLI. Returns its URL."""
     from click.testing import CliRunner
 
@@ -116,9 +110,9 @@ def demo_database_url(tmp_path_factory) -> str:
     url = f"sqlite:///{folder / 'scorecard.db'}"
     steps = [["demo", "--out", str(folder / "demo"), "--months", "36"],
              ["benchmarks", "import", str(REFERENCE_DIR / "dfe")]]
-    commentary = REFERENCE_DIR / "demo_commentary.csv"
-    if commentary.exists() and _cli_has_command(main, "commentary"):
-        steps.append(["commentary", "load", str(commentary)])
+    steps += [["commentary", "load", str(REFERENCE_DIR / "demo_commentary.csv")],
+              ["meetings", "load", str(REFERENCE_DIR / "demo_meetings.csv")],
+              ["actions", "load", str(REFERENCE_DIR / "demo_actions.csv")]]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
         store.engine.cache_clear()

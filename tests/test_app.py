@@ -38,8 +38,10 @@ def test_scorecard_page_shows_the_reported_figures(demo_client, report):
         assert row["label"] in page
         if row["value_shown"]:
             assert row["value_shown"] in page, row["indicator"]
-    for word in ("Green", "Amber", "Red", "Not yet published", "Going well", "Needs attention"):
-        assert word in page
+    for word in ("Green", "Amber", "Red", "Not yet published", "Going well", "Needs attention",
+                 "March 2025: ", "Since January 2025", "the last meeting (12 March 2025)",
+                 "Actions (1 open, 1 overdue)", "CP-01", "Overdue"):
+        assert word in page, word
     assert "The weekend rota, piloted since January, has been made permanent." in page  # commentary
     assert "/glossary#term-IHA" in page and "Initial health assessment: the health check" in page
     assert "/download/scorecard-2025-03.pdf" in page and "/indicator/iha_in_timescale?period=2025-03" in page
@@ -53,12 +55,16 @@ def test_scorecard_month_framework_and_theme_come_from_the_url(demo_client):
 
 def test_the_forms_write_the_url(demo_client):
     assert call_callback(demo_client, "scorecard-nav.search", {"scorecard-form-show.n_clicks": 1},
-                         {"scorecard-period.value": "2024-06", "scorecard-framework.value": "2019",
-                          "scorecard-theme.value": "healthy"}) == {
-        "scorecard-nav": {"search": "?period=2024-06&framework=2019&theme=healthy"}}
+                         {"scorecard-period.value": "2024-06", "scorecard-since.value": "2024-01",
+                          "scorecard-framework.value": "2019", "scorecard-theme.value": "healthy"}) == {
+        "scorecard-nav": {"search": "?period=2024-06&since=2024-01&framework=2019&theme=healthy"}}
+    assert call_callback(demo_client, "scorecard-nav.search", {"scorecard-form-show.n_clicks": 1},
+                         {"scorecard-period.value": "2024-06", "scorecard-since.value": "2024-09",
+                          "scorecard-framework.value": "2021", "scorecard-theme.value": "all"}) == {
+        "scorecard-nav": {"search": "?period=2024-06&framework=2021"}}, "a later month is not compared with"
     options = call_callback(demo_client, "scorecard-theme.options", {"scorecard-framework.value": "2019"})
     assert [o["value"] for o in options["scorecard-theme"]["options"]] == [
-        "", "safe", "healthy", "stability", "adulthood", "voices"]
+        "all", "safe", "healthy", "stability", "adulthood", "voices"]
     assert call_callback(demo_client, "indicator-nav.search", {"indicator-form-show.n_clicks": 1},
                          {"indicator-period.value": "2024-12", "indicator-breakdown.value": "host_la"}) == {
         "indicator-nav": {"search": "?period=2024-12&breakdown=host_la"}}

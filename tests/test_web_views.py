@@ -43,10 +43,47 @@ def test_scorecard_shows_what_scorecard_report_reports(metrics):
 
 def test_success_is_listed_as_visibly_as_concern(metrics):
     card = build_scorecard(metrics, "2025-03")
-    well, attention = {r.id for r in card.going_well}, {r.id for r in card.needs_attention}
-    assert well and attention and not well & attention
-    assert {r.id for r in card.rows if r.rag == "green"} <= well
-    assert {r.id for r in card.rows if r.rag in ("red", "amber")} <= attention
+    well, attention = [r.id for r in card.going_well], [r.id for r in card.needs_attention]
+    assert well and attention and not set(well) & set(attention)
+    # The lists agree with the table's ratings: reds before ambers, and nothing unrated or context.
+    assert well == [r.id for r in card.rows if r.rag == "green"]
+    assert attention == [r.id for r in card.rows if r.rag == "red"] + [r.id for r in card.rows if r.rag == "amber"]
+    assert not any(r.context for r in (*card.going_well, *card.needs_attention))
+
+
+def test_headline_and_since_the_last_meeting(metrics):
+    card = build_scorecard(metrics, "2025-03")
+    # The demo committee met on 12 March 2025 and saw January 2025's scorecard.
+    assert (card.since, card.since_label) == ("2025-01", "January 2025")
+    assert "last meeting (12 March 2025)" in card.basis_text
+    rows = card.rows
+    counts = {rag: sum(r.rag == rag for r in rows) for rag in ("red", "amber", "green")}
+    assert card.headline.startswith(f"March 2025: {counts['red']} red, {counts['amber']} amber and "
+                                    f"{counts['green']} green")
+    january = {r.id: r for r in build_scorecard(metrics, "2025-01").rows}
+    turned_red = [r.label for r in rows if r.rag == "red" and january[r.id].rag != "red"]
+    assert turned_red and all(label in card.headline for label in turned_red)
+    for row in rows:  # the "since" column is January's figure, as January's scorecard showed it
+        assert row.since_text == (january[row.id].value_text if january[row.id].value is not None else "No figure")
+    chosen = build_scorecard(metrics, "2025-03", since="2024-03")
+    assert chosen.since == "2024-03" and chosen.basis_text == "March 2024, as chosen"
+    assert build_scorecard(metrics, "2025-03", since="2025-04").since == "2025-01", "a later month is not a basis"
+
+
+def test_a_month_that_cannot_be_shown_says_so(metrics):
+    assert build_scorecard(metrics, "2025-03").notice == ""
+    assert build_scorecard(metrics, "2025-13").notice.startswith("\u20182025-13\u2019 is not a month")
+    assert build_scorecard(metrics, "2031-01").notice == ("There are no figures for January 2031: showing "
+                                                          "March 2025, the latest month.")
+
+
+def test_improvement_actions_beside_the_figure(metrics):
+    rows = {r.id: r for r in build_scorecard(metrics, "2025-03").rows}
+    iha = rows["iha_in_timescale"]
+    assert [a.reference for a in iha.open_actions] == ["CP-01"] and iha.open_actions[0].overdue
+    assert [u.status for u in iha.actions[0].history] == ["not_started", "in_progress", "delayed"]
+    assert rows["rhi_within_72_hours"].actions and not rows["rhi_within_72_hours"].open_actions  # complete
+    assert not rows["children_in_care"].actions
 
 
 def test_month_framework_and_theme_choices(metrics):
@@ -137,15 +174,18 @@ def test_briefing_note_lists_what_changed(metrics):
                                                      if now[i].rag == "amber" and before[i].rag != "amber"}
     for change in note.improved:
         assert change.direction == "improving" and "Improving" in change.direction_text
-    listed = {c.row.id for group in (note.turned_red, note.turned_amber, note.turned_green, note.improved,
-                                     note.worsened) for c in group}
+    listed = [c.row.id for group in (note.turned_red, note.turned_amber, note.turned_green, note.improved,
+                                     note.worsened) for c in group]
+    assert len(set(listed)) == len(listed), "each change is listed once"
     assert len(listed) + note.unchanged == len(now)
     assert note.improved or note.worsened
     rhi = next(c for c in note.turned_red if c.row.id == "rhi_completed")
     assert rhi.row.commentary.text.startswith("The March completion rate is provisional")
     plain = briefing_text(note)
     assert plain.startswith("Briefing note: December 2024 to March 2025") and "Turned red (" in plain
-    assert build_briefing(metrics, "2025-03", "2030-01").since == "2025-01", "defaults to two months before"
+    unknown = build_briefing(metrics, "2025-03", "2030-01")
+    assert unknown.since == "2025-01", "compared with what the last meeting saw"
+    assert "No figures to compare with for 2030-01" in unknown.notice
 
 
 @pytest.mark.parametrize(("state", "now", "before", "expected"), [

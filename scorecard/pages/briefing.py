@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 from scorecard import settings
 from scorecard.ui.briefing import build_briefing
 from scorecard.ui.briefing_layout import briefing_sections
-from scorecard.ui.components import as_at, choice, filter_form, month_options
+from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
 from scorecard.ui.pages_common import no_data
 from scorecard.ui.views import NoData, figures
 
@@ -24,8 +24,10 @@ def layout(period: str | None = None, since: str | None = None, **_other):
         return no_data()
     return html.Div([
         dcc.Location(id="briefing-nav", refresh="callback-nav"),
-        html.H1(f"Briefing note: {note.since_label} to {note.period_label}"),
+        html.H1(note.title),
+        notice(note.notice),
         as_at(note.as_at_text),
+        html.P(f"Compared with {note.basis_text}.", className="basis", id="briefing-basis"),
         filter_form("briefing-form", [
             choice("briefing-period", "Month", month_options(note.periods), note.period),
             choice("briefing-since", "Changes since", month_options(note.periods), note.since),

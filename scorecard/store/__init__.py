@@ -17,6 +17,7 @@ from scorecard.store.queries import (
     EXTRACT_COLUMNS,
     add_extract,
     add_published_figures,
+    action_rows,
     add_published_release,
     commentary_rows,
     councils_with_data,
@@ -30,6 +31,7 @@ from scorecard.store.queries import (
     insert_commentary,
     list_extracts,
     mapping_versions,
+    meeting_rows,
     published_release,
     published_releases_list,
     published_rows,
@@ -48,6 +50,8 @@ from scorecard.store.tables import (
     commentary,
     extracts,
     health_assessments,
+    improvement_actions,
+    meetings,
     metadata,
     missing_episodes,
     published_figures,
@@ -57,11 +61,11 @@ from scorecard.store.tables import (
 )
 
 __all__ = [
-    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "add_extract", "add_published_figures", "add_published_release",
+    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "action_rows", "add_extract", "add_published_figures", "add_published_release",
     "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
     "councils_with_data", "create_all", "current_extracts", "current_extracts_covering", "current_mapping",
-    "current_mappings", "current_records", "distinct_values", "dump", "engine", "extracts", "health_assessments", "insert_columns",
-    "insert_commentary", "list_extracts", "mapping_versions", "metadata", "missing_episodes", "published_figures", "published_release",
+    "current_mappings", "current_records", "distinct_values", "dump", "engine", "extracts", "health_assessments", "improvement_actions", "insert_columns",
+    "insert_commentary", "list_extracts", "mapping_versions", "meeting_rows", "meetings", "metadata", "missing_episodes", "published_figures", "published_release",
     "published_releases", "published_releases_list", "published_rows", "read_connection", "release_measures",
     "return_interviews", "save_mapping", "set_extract_changes", "store_version", "visits", "write_transaction",
 ]

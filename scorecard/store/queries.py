@@ -15,6 +15,8 @@ from scorecard.store.tables import (
     RECORD_TABLES,
     column_mappings,
     commentary,
+    improvement_actions,
+    meetings,
     extracts,
     metadata,
     published_figures,
@@ -225,6 +227,26 @@ def commentary_rows(conn: Connection, council: str, indicator: str | None = None
         query = query.where(commentary.c.period == period)
     if up_to is not None:
         query = query.where(commentary.c.period <= up_to)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def meeting_rows(conn: Connection, council: str) -> list[dict]:
+    """Every stored version of a council's meetings, oldest meeting first, then oldest loaded first
+    (so the last row for a date and committee is the one that stands)."""
+    query = select(meetings).where(meetings.c.council == council).order_by(
+        meetings.c.meeting_date, meetings.c.committee, meetings.c.id)
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def action_rows(conn: Connection, council: str, indicator: str | None = None,
+                reference: str | None = None) -> list[dict]:
+    """Every stored version of a council's improvement actions, by reference, oldest update first."""
+    query = select(improvement_actions).where(improvement_actions.c.council == council).order_by(
+        improvement_actions.c.reference, improvement_actions.c.updated_on, improvement_actions.c.id)
+    if indicator is not None:
+        query = query.where(improvement_actions.c.indicator == indicator)
+    if reference is not None:
+        query = query.where(improvement_actions.c.reference == reference)
     return [dict(row._mapping) for row in conn.execute(query)]
 
 

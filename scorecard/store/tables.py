@@ -216,6 +216,46 @@ commentary = Table(
     Index("commentary_by_indicator", "council", "indicator", "period"),
 )
 
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("council", String(16), nullable=False),
+    Column("meeting_date", Date, nullable=False),
+    Column("committee", String(120), nullable=False, doc="e.g. Corporate Parenting Board"),
+    Column("shows_period", String(7), nullable=False,
+           doc="YYYY-MM: the month the scorecard at that meeting showed"),
+    Column("cancelled", Boolean, nullable=False, default=False),
+    Column("source_file", Text, doc="the file it was loaded from; null when added by hand"),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(120), nullable=False),
+    # Every version is kept: a meeting moved to another month, or cancelled, is a new row
+    # for the same date and committee, and the newest row is the one read.
+    Index("meetings_by_date", "council", "meeting_date"),
+)
+
+improvement_actions = Table(
+    "improvement_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("council", String(16), nullable=False),
+    Column("reference", String(40), nullable=False, doc="the committee's own reference for the action, e.g. A12"),
+    Column("indicator", String(80), nullable=False, doc="an indicator id in metrics.yaml"),
+    Column("action", Text, nullable=False),
+    Column("owner", String(120), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("status", String(20), nullable=False, doc="not_started, in_progress, complete or dropped"),
+    Column("update_text", Text, doc="what the owner reported at this update"),
+    Column("updated_on", Date, nullable=False, doc="the day of this update (or the day the action was agreed)"),
+    Column("source_file", Text, doc="the file it was loaded from; null when added by hand"),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(120), nullable=False),
+    # Every update is a new row (a dated version of the whole action): the newest is the
+    # action as it stands, and the older ones are its history.
+    Index("actions_by_reference", "council", "reference"),
+    Index("actions_by_indicator", "council", "indicator"),
+)
+
 RECORD_TABLES: dict[str, Table] = {
     t.name: t
     for t in (

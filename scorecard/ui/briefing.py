@@ -1,27 +1,23 @@
 """The briefing note for between meetings, as plain data and as plain text: what turned
-red, amber or green, and what improved or worsened, between two months."""
+red, amber or green, and what improved or worsened, since the month the last meeting's
+scorecard showed (or any earlier month). Each change is listed once, with its reason."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from scorecard.metrics import CouncilMetrics
-from scorecard.metrics.calendar import Month
-from scorecard.metrics.rating import direction
-from scorecard.ui.style import rag_style
-from scorecard.ui.text import direction_text, month_label
-from scorecard.ui.views import PUBLIC, Row, _records, as_at_text, choose_period, make_row
+from scorecard.ui.changes import KINDS, Change, basis_for, basis_text, by_kind, classify
+from scorecard.ui.text import month_label
+from scorecard.ui.views import (
+    PUBLIC,
+    _records,
+    as_at_text,
+    choose_period,
+    make_row,
+    period_notice,
+)
 
-RATED = ("green", "amber", "red")
-SECTIONS = (("turned_red", "Turned red"), ("turned_amber", "Turned amber"), ("turned_green", "Turned green"),
-            ("improved", "Improved"), ("worsened", "Worsened"))
-
-
-@dataclass(frozen=True)
-class Change:
-    row: Row
-    was: Row
-    direction: str | None
-    direction_text: str
+SECTIONS = KINDS
 
 
 @dataclass(frozen=True)
@@ -38,57 +34,43 @@ class Briefing:
     worsened: tuple[Change, ...] = ()
     unchanged: int = 0
     periods: tuple[str, ...] = ()
+    basis_text: str = ""
+    notice: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"Briefing note: {self.since_label} to {self.period_label}"
 
 
 def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: str | None = None) -> Briefing:
-    """What changed between two months: ratings that turned red, amber or green, and the
-    indicators that improved or worsened beyond the no-change threshold."""
-    period = choose_period(metrics, period)
-    periods = metrics.periods()
-    earlier = [p for p in periods if p < period]
-    default_since = Month.parse(period).shift(-2).period
-    since = since if since in earlier else (default_since if default_since in earlier else (earlier[0] if earlier
-                                                                                            else period))
+    """What changed between two months: ratings that turned red, amber or green, and (for
+    the rest) the indicators that improved or worsened beyond the no-change threshold."""
+    asked, period = period, choose_period(metrics, period)
+    basis = basis_for(metrics, period, since)
     comments = metrics.latest_commentary(period)
-    now = {r["indicator"]: make_row(r, comment=comments.get(r["indicator"]))
-           for r in _records(metrics.scorecard(period, public=PUBLIC))}
-    was = {r["indicator"]: make_row(r) for r in _records(metrics.scorecard(since, public=PUBLIC))}
-    lists: dict[str, list[Change]] = {k: [] for k in ("red", "amber", "green", "improved", "worsened")}
-    unchanged = 0
-    for indicator in metrics.catalogue.indicators:
-        row, before = now[indicator.id], was[indicator.id]
-        moved = direction(indicator, row.value, before.value, metrics.catalogue.no_change_within(indicator))
-        change = Change(row, before, moved, direction_text(moved, row.value, before.value))
-        rating_changed = row.rag != before.rag and row.rag in ("red", "amber", "green")
-        if rating_changed:
-            lists[row.rag].append(change)
-        if moved in ("improving", "worsening"):
-            lists["improved" if moved == "improving" else "worsened"].append(change)
-        elif not rating_changed:
-            unchanged += 1
-    return Briefing(period, month_label(period), since, month_label(since), as_at_text(metrics, period),
-                    turned_red=tuple(lists["red"]), turned_amber=tuple(lists["amber"]),
-                    turned_green=tuple(lists["green"]), improved=tuple(lists["improved"]),
-                    worsened=tuple(lists["worsened"]), unchanged=unchanged, periods=tuple(reversed(periods)))
-
-
-def rating_change(change: Change) -> str:
-    """'Red (was Amber)', 'still Amber', or nothing when neither month is rated."""
-    now, was = rag_style(change.row.rag).word, rag_style(change.was.rag).word
-    if change.row.rag not in RATED and change.was.rag not in RATED:
-        return ""
-    return f"still {now}" if now == was else f"{now} (was {was})"
+    now = {r["indicator"]: r for r in _records(metrics.scorecard(period, public=PUBLIC))}
+    was = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, public=PUBLIC))}
+    changes = [classify(metrics, make_row(now[i.id], comment=comments.get(i.id)), make_row(was[i.id]),
+                        not (now[i.id].get("history_note") or was[i.id].get("history_note")))
+               for i in metrics.catalogue.indicators]
+    lists = by_kind(changes)
+    notice = period_notice(asked, period)
+    if since and since != basis.since:
+        notice = " ".join(p for p in (notice, (f"No figures to compare with for {since}: compared with "
+                                      f"{month_label(basis.since)}.")) if p)
+    return Briefing(period, month_label(period), basis.since, month_label(basis.since), as_at_text(metrics, period),
+                    unchanged=sum(c.kind is None for c in changes), periods=tuple(reversed(metrics.periods())),
+                    basis_text=basis_text(basis), notice=notice, **lists)
 
 
 def briefing_text(note: Briefing) -> str:
     """The note as plain text, for an email between meetings (`scorecard briefing`)."""
-    lines = [f"Briefing note: {note.since_label} to {note.period_label}", note.as_at_text, ""]
+    lines = [note.title, note.as_at_text, f"Compared with {note.basis_text}.", ""]
     for attribute, title in SECTIONS:
         changes = getattr(note, attribute)
         lines.append(f"{title} ({len(changes)})")
-        lines += ["; ".join(part for part in (f"- {c.row.label}: {c.row.value_text} (was {c.was.value_text})",
-                                              rating_change(c), c.direction_text) if part)
-                  for c in changes] or ["- None."]
+        lines += [f"- {c.row.label}: {c.row.value_text} (was {c.was.value_text}); {c.reason}" for c in changes] \
+            or ["- None."]
         lines.append("")
     lines.append(f"{note.unchanged} other indicators kept their rating and moved less than the no-change threshold.")
     return "\n".join(lines)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dash import html
 
-from scorecard.ui.briefing import SECTIONS, Briefing, Change, rating_change
+from scorecard.ui.briefing import SECTIONS, Briefing
+from scorecard.ui.changes import Change, rating_change
 from scorecard.ui.components import rag_badge
 from scorecard.ui.scorecard_table import indicator_href
 from scorecard.ui.style import rag_style

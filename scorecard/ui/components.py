@@ -40,12 +40,20 @@ def as_at(text: str, older_benchmarks: bool = False) -> html.P:
     return html.P([html.Strong(text), *note], className="as-at", id="as-at")
 
 
+def notice(text: str) -> html.Div | None:
+    """Why the page shows something other than what its address asked for."""
+    return dbc.Alert(text, color="warning", id="page-notice", className="page-notice") if text else None
+
+
 def choice(control_id: str, label: str, options: list[tuple[str, str]], value: str | None) -> dbc.Col:
     """A labelled native <select>: keyboard and screen-reader friendly without any script."""
     return dbc.Col([
         dbc.Label(label, html_for=control_id),
+        # dbc.Select always renders a hidden placeholder option first: give it words, so
+        # that no reader meets an empty option.
         dbc.Select(id=control_id, options=[{"label": text, "value": key} for key, text in options],
-                   value=value if value is not None else (options[0][0] if options else None)),
+                   value=value if value is not None else (options[0][0] if options else None),
+                   placeholder=f"Choose: {label.lower()}"),
     ], xs=12, md="auto")
 
 

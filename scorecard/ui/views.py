@@ -8,12 +8,16 @@ after the callback has checked the role.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from scorecard.councils import compared_with
+from scorecard.councils import council as council_details
 from scorecard.metrics import CouncilMetrics, metrics_for
-from scorecard.councils import compared_with, council as council_details
+from scorecard.metrics.actions import Action, actions_for
+from scorecard.ui.changes import RATED, basis_for, basis_text, classify
 from scorecard.ui.text import (
     COMPARATOR_NAMES,
     caveat_text,
@@ -84,6 +88,16 @@ class Row:
     published_text: str = ""   # the DfE's published figure for this council, and the difference
     published_value: float | None = None
     definition_note: str = ""  # how the DfE's definition differs from the scorecard's
+    since_text: str = "No figure"        # the figure in the month compared with (the last meeting's)
+    since_direction: str | None = None
+    since_direction_text: str = ""
+    change: str | None = None            # turned_red ... worsened: see ui.changes
+    actions: tuple[Action, ...] = ()     # improvement actions, open first
+    context: bool = False                # a context figure: never rated, never listed as good or bad
+
+    @property
+    def open_actions(self) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.open)
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,11 @@ class Scorecard:
     themes: tuple[tuple[str, str], ...]
     compared_text: str = ""            # who the council is compared with, and how
     region_name: str = ""
+    since: str = ""                    # the month compared with (YYYY-MM)
+    since_label: str = ""              # 'January 2025'
+    basis_text: str = ""               # why that month: the last meeting's, chosen, or the month before
+    headline: str = ""                 # one line: how many red, amber, green, and what turned red or green
+    notice: str = ""                   # the month asked for could not be shown, and why
 
     @property
     def rows(self) -> list[Row]:
@@ -141,6 +160,19 @@ def choose_period(metrics: CouncilMetrics, period: str | None) -> str:
     return period if period in periods else periods[-1]
 
 
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])$")
+
+
+def period_notice(asked: str | None, shown: str, what: str = "month") -> str:
+    """What to say when the address asked for a month that cannot be shown: never show
+    another month silently."""
+    if not asked or asked == shown:
+        return ""
+    if not _MONTH.match(str(asked)):
+        return f"‘{asked}’ is not a month (write it YYYY-MM, e.g. 2025-03): showing {month_label(shown)}."
+    return f"There are no figures for {month_label(asked)}: showing {month_label(shown)}, the latest {what}."
+
+
 def as_at_text(metrics: CouncilMetrics, period: str) -> str:
     as_at = metrics.as_at(period)
     text = f"Data as at {date_label(as_at['month_end'])}"
@@ -153,8 +185,8 @@ def as_at_text(metrics: CouncilMetrics, period: str) -> str:
 
 
 def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framework: str | None = None,
-                    theme: str | None = None) -> Scorecard:
-    period = choose_period(metrics, period)
+                    theme: str | None = None, since: str | None = None) -> Scorecard:
+    asked, period = period, choose_period(metrics, period)
     catalogue = metrics.catalogue
     chosen = _framework(catalogue, framework)
     theme_ids = {t.id for t in chosen.themes}
@@ -165,8 +197,14 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
                   for key, group in history.groupby("indicator", sort=False)}
     comments = metrics.latest_commentary(period)
     records = _records(table)
-    rows = {record["indicator"]: make_row(record, sparklines.get(record["indicator"], ()),
-                                          comments.get(record["indicator"]))
+    basis = basis_for(metrics, period, since)
+    before = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, chosen.id, theme, public=PUBLIC))}
+    actions: dict[str, list[Action]] = {}
+    for action in actions_for(metrics.engine, metrics.council):
+        actions.setdefault(action.indicator, []).append(action)
+    rows = {record["indicator"]: _with_change(
+        metrics, make_row(record, sparklines.get(record["indicator"], ()), comments.get(record["indicator"]),
+                          actions.get(record["indicator"], ())), record, before.get(record["indicator"]))
             for record in records}
     groups = []
     for item in chosen.themes:
@@ -182,14 +220,50 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
         older_benchmarks=False, periods=tuple(reversed(metrics.periods())), compared_text=compared_text(metrics),
         region_name=metrics.details.region_name,
         frameworks=tuple((f.id, f.label) for f in catalogue.frameworks),
-        themes=tuple((t.id, t.label) for t in chosen.themes))
+        themes=tuple((t.id, t.label) for t in chosen.themes),
+        since=basis.since, since_label=month_label(basis.since), basis_text=basis_text(basis),
+        notice=period_notice(asked, period))
     listed = card.rows
-    return replace(card, going_well=tuple(r for r in listed if _going_well(r)),
-                    needs_attention=tuple(r for r in listed if _needs_attention(r)),
-                    older_benchmarks=any(c.state == "older" for r in listed for c in r.comparators))
+    return replace(card, going_well=tuple(r for r in listed if r.rag == "green"),
+                   needs_attention=tuple(sorted((r for r in listed if r.rag in ("red", "amber")),
+                                                key=lambda r: r.rag != "red")),
+                   older_benchmarks=any(c.state == "older" for r in listed for c in r.comparators),
+                   headline=headline(listed, month_label(period), month_label(basis.since)))
 
 
-def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
+def _with_change(metrics: CouncilMetrics, row: Row, record: dict, earlier: dict | None) -> Row:
+    """The row with its movement since the month compared with, and the kind of change."""
+    if earlier is None:
+        return row
+    was = make_row(earlier)
+    comparable = not (record.get("history_note") or earlier.get("history_note"))
+    change = classify(metrics, row, was, comparable)
+    return replace(row, since_text=was.value_text if was.value is not None else "No figure",
+                   since_direction=change.direction, since_direction_text=change.direction_text, change=change.kind)
+
+
+def headline(rows: list[Row], period_label: str, since_label: str) -> str:
+    """'March 2025: 3 red, 5 amber and 9 green (11 not rated). Since January 2025, turned
+    red: A and B; turned green: C.' Context figures are counted apart: they are never rated."""
+    counts = {rag: sum(r.rag == rag for r in rows) for rag in RATED}
+    context = sum(r.context for r in rows)
+    unrated = len(rows) - sum(counts.values()) - context
+    rated = f"{counts['red']} red, {counts['amber']} amber and {counts['green']} green"
+    others = [f"{unrated} not rated" if unrated else "", f"{context} context figures" if context else ""]
+    text = f"{period_label}: {rated}" + (f" ({', '.join(o for o in others if o)})" if any(others) else "") + "."
+    parts = [f"{title} {_names([r.label for r in rows if r.change == key])}"
+             for key, title in (("turned_red", "turned red:"), ("turned_green", "turned green:"))
+             if any(r.change == key for r in rows)]
+    if parts:
+        return f"{text} Since {since_label}, {'; '.join(parts)}."
+    return f"{text} Nothing turned red or green since {since_label}."
+
+
+def _names(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def make_row(record: dict, sparkline=(), comment: dict | None = None, actions=()) -> Row:
     unit = record["unit"]
     value = _none(record["value"])
     note = "; ".join(n for n in (record.get("note") or "", record.get("history_note") or "") if n)
@@ -227,7 +301,8 @@ def make_row(record: dict, sparkline=(), comment: dict | None = None) -> Row:
                                       _none(record.get("published_period")), _none(record.get("published_state")),
                                       record.get("published_note") or "", _none(record.get("published_difference"))),
         published_value=_none(record.get("published_value")),
-        definition_note=record.get("definition_note") or "")
+        definition_note=record.get("definition_note") or "", actions=tuple(actions),
+        context=record["polarity"] == "context")
 
 
 def compared_text(metrics: CouncilMetrics) -> str:
@@ -243,18 +318,6 @@ def compared_text(metrics: CouncilMetrics) -> str:
     region = details.region_name or "its region"
     return (f"{details.name} is compared with England, {region} and {whose} ({MODEL_NAMES[metrics.neighbour_model]}; "
             f"{average}), and ranked among every council, with the DfE's published figures for each year.")
-
-
-def _going_well(row: Row) -> bool:
-    """Green, or (when not rated) better than a year ago. Each indicator is in at most one
-    of the two lists, so the summary never says the same thing is both."""
-    rated = row.rag in ("green", "amber", "red")
-    return row.rag == "green" or (not rated and row.year_direction == "improving")
-
-
-def _needs_attention(row: Row) -> bool:
-    rated = row.rag in ("green", "amber", "red")
-    return row.rag in ("red", "amber") or (not rated and row.year_direction == "worsening")
 
 
 def _comment(comment: dict | None) -> Comment | None:
