@@ -157,3 +157,17 @@ def acronym_parts(text: str, glossary: dict[str, str]) -> list[tuple[str, str | 
     if position < len(text):
         parts.append((text[position:], None))
     return parts
+
+
+def action_status_text(action) -> str:
+    """'Delayed, overdue (due 30 September 2025)' / 'Complete (due 31 March 2025)'."""
+    overdue = ", overdue" if action.overdue else ""
+    return f"{action.status_label}{overdue} (due {date_label(action.due)})"
+
+
+def action_text(action) -> str:
+    """One line for a pack: 'CP-01 Agree ... Owner: Designated Nurse. Delayed, overdue (due 30
+    September 2025). Latest update, 12 March 2025: ...'"""
+    update = f" Latest update, {date_label(action.updated_on)}: {action.latest_update}" \
+        if action.latest_update else ""
+    return f"{action.reference} {action.action}. Owner: {action.owner}. {action_status_text(action)}.{update}"
