@@ -37,7 +37,7 @@ def theme_sheet(workbook, formats: Formats, data: WorkbookData, group, name: str
     blank_column = DATA_FROM + len(periods)
     write_cell(sheet, formats, header, blank_column, "Blank months", formats.header)
     sheet.set_column(0, 0, 46)
-    sheet.set_column(1, 1, 8)
+    sheet.set_column(1, 1, 12)          # wide enough for the as-at date above the table
     sheet.set_column(DATA_FROM, blank_column - 1, 9.5)
     sheet.set_column(blank_column, blank_column, 40)
     row_number, placed = header + 1, []

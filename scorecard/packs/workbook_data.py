@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from scorecard.metrics import CouncilMetrics, describe
+from scorecard.metrics.calendar import Month
 from scorecard.metrics.cohorts import BREAKDOWNS
 from scorecard.packs.common import trend_periods, trend_values
 from scorecard.ui.text import direction_text, rag_text
@@ -234,18 +235,29 @@ def benchmark(record: dict, name: str) -> Benchmark:
 
 
 def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str) -> list[BreakdownFigures]:
-    """Every group of every breakdown the indicator offers, in the month, as public outputs show it."""
-    shown = _records(metrics.breakdowns(row.id, [period], public=PUBLIC))
+    """Every group of every breakdown the indicator offers, in the month, as public outputs show it.
+
+    A group's last month (and last year) is written only where that month's public
+    breakdown shows the group: a count of 4 a month ago identifies a child as surely as one
+    today, and the breakdowns' own `last_month` is not hidden for it."""
+    month = Month.parse(period)
+    earlier = {"last_month": month.shift(-1).period, "last_year": month.shift(-12).period}
+    wanted = [period, *earlier.values()]
+    shown = _records(metrics.breakdowns(row.id, wanted, public=PUBLIC))
     if not shown:
         return []
+    shown_by = {_group_key(r): r for r in shown}
     full = {_group_key(r): r for r in _records(metrics.breakdowns(row.id, [period]))}
     counted = row.unit != "count"
     groups = []
-    for record in shown:
+    for record in (r for r in shown if r["period"] == period):
         other = full.get(_group_key(record), {})
         value = figure(record.get("value"), other.get("value"))
-        last_month = figure(record.get("last_month"), other.get("last_month"))
-        last_year = figure(record.get("last_year"), other.get("last_year"))
+        before: dict[str, Figure] = {}
+        for name, earlier_period in earlier.items():
+            then = shown_by.get((earlier_period, record["breakdown"], record["group"]), {})
+            public = record.get(name) if _number(then.get("value")) is not None else None
+            before[name] = figure(public, other.get(name))
         rag = _none(record.get("rag"))
         name = str(record["breakdown"])
         groups.append(BreakdownFigures(
@@ -255,14 +267,19 @@ def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str) -> list[Br
             denominator=figure(record.get("denominator"), other.get("denominator"), applies=counted),
             value=value, rag=rag, rag_text=rag_text(rag), rag_reason=record.get("rag_reason") or "",
             target=row.target,
-            last_month=last_month,
-            month_direction_text=direction_text(_none(record.get("last_month_direction")), value.value,
-                                                last_month.value),
-            last_year=last_year,
-            year_direction_text=direction_text(_none(record.get("last_year_direction")), value.value,
-                                               last_year.value),
+            last_month=before["last_month"],
+            month_direction_text=_movement(record.get("last_month_direction"), value, before["last_month"]),
+            last_year=before["last_year"],
+            year_direction_text=_movement(record.get("last_year_direction"), value, before["last_year"]),
             note=_none(record.get("note")) or ""))
     return groups
+
+
+def _movement(state, now: Figure, before: Figure) -> str:
+    """'↑ Improving', or nothing when either figure is not shown (the arrow would hint at it)."""
+    if now.value is None or before.value is None:
+        return ""
+    return direction_text(_none(state), now.value, before.value)
 
 
 def trend_figures(metrics: CouncilMetrics, row: Row, periods: tuple[str, ...],
