@@ -129,7 +129,7 @@ def test_scorecard_figures_are_numbers_in_their_units_format(book, card, metrics
     records = public_records(metrics)
     assert [r["Indicator"].value for r in rows] == [row.label for row in card.rows]
     assert book[SCORECARD].freeze_panes == f"C{HEADER + 1}"
-    assert "Scorecard" in book[SCORECARD].tables
+    assert "Scorecard_table" in book[SCORECARD].tables
     for row, cells in zip(card.rows, rows, strict=True):
         record, unit = records[row.id], EXCEL_NUMBER_FORMATS[row.unit]
         for heading in ("Value", "Last month", "Same month last year", "Target"):

@@ -246,7 +246,7 @@ def scorecard_sheet(workbook, formats: Formats, data: WorkbookData, columns: lis
     if card.compared_text:
         note += " " + card.compared_text
     title_block(sheet, formats, pack_title(card), data.as_at, card.as_at_text, note)
-    write_table(sheet, formats, TITLE_ROWS, columns, list(data.indicators), "Scorecard")
+    write_table(sheet, formats, TITLE_ROWS, columns, list(data.indicators), "Scorecard_table")
     sheet.freeze_panes(TITLE_ROWS + 1, 2)
     _print_setup(sheet, card, TITLE_ROWS, 2)
     sheet.activate()
@@ -258,7 +258,7 @@ def breakdowns_sheet(workbook, formats: Formats, data: WorkbookData, columns: li
     title_block(sheet, formats, f"Every breakdown of every indicator, {card.period_label}", data.as_at,
                 card.as_at_text, "One row per group. Groups of a breakdown add up to the indicator's total on the "
                 "Scorecard sheet, where none is hidden. Hidden groups are empty, with their state.")
-    write_table(sheet, formats, TITLE_ROWS, columns, list(data.breakdowns), "Breakdowns")
+    write_table(sheet, formats, TITLE_ROWS, columns, list(data.breakdowns), "Breakdowns_table")
     sheet.freeze_panes(TITLE_ROWS + 1, 1)
     _print_setup(sheet, card, TITLE_ROWS, 1)
 
@@ -283,13 +283,13 @@ def about_sheet(workbook, formats: Formats, data: WorkbookData, columns: dict[st
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 28)
     sheet.set_column(2, 2, 100)
+    sheet.set_column(3, 5, 16)
     title_block(sheet, formats, f"About this workbook: {pack_title(card)}", data.as_at, card.as_at_text)
     lines = [
         ("What", (f"The {PRODUCT} for {card.council_name}, {card.period_label}: the same public figures as the web "
                   "scorecard and the PDF meeting pack, as numbers for analysis.")),
         ("Council", f"{card.council_name} ({card.council_code})"),
         ("Month", card.period_label),
-        ("As at", card.as_at_text),
         ("Source", ("Computed by the scorecard from the council's case-management extracts listed below, one "
                     "definition per indicator; benchmarks and ranks from the DfE's published figures. "
                     + card.compared_text).strip()),
@@ -316,14 +316,14 @@ def about_sheet(workbook, formats: Formats, data: WorkbookData, columns: dict[st
 def _about_sources(sheet, formats: Formats, data: WorkbookData, row: int) -> int:
     write_cell(sheet, formats, row, 0, "Extracts the month's figures come from", formats.section)
     row += 1
-    for column, heading in enumerate(("Dataset", "Months", "File, as at, loaded")):
+    for column, heading in enumerate(("Dataset", "File", "Months covered", "Extracts", "Newest as at", "Loaded")):
         write_cell(sheet, formats, row, column, heading, formats.header)
     for source in data.sources:
         row += 1
-        loaded = f", loaded {source.loaded_at:%d %b %Y %H:%M}" if source.loaded_at else ""
-        as_at = f", as at {source.as_at:%d %b %Y}" if source.as_at else ""
-        for column, value in enumerate((source.dataset, source.months, f"{source.file}{as_at}{loaded}")):
-            write_cell(sheet, formats, row, column, value, formats.text)
+        for column, value in enumerate((source.dataset, source.file, source.months, source.extracts, source.as_at,
+                                        source.loaded_at)):
+            # the as-at day as a date; the loading time as a date and time (write_cell's default)
+            write_cell(sheet, formats, row, column, value, formats.date if column == 4 else formats.text)
     return row + 1
 
 

@@ -148,10 +148,12 @@ class TrendFigures:
 
 @dataclass(frozen=True)
 class Source:
+    """The extracts of one dataset from one file name that the month's figures come from."""
     dataset: str
     file: str
-    months: str
-    as_at: dt.date | None
+    months: str               # 'April 2024 to March 2025'
+    extracts: int
+    as_at: dt.date | None     # the newest extract's
     loaded_at: dt.datetime | None
 
 
@@ -295,11 +297,17 @@ def trend_figures(metrics: CouncilMetrics, row: Row, periods: tuple[str, ...],
 
 
 def sources(metrics: CouncilMetrics, extract_ids: set[int]) -> tuple[Source, ...]:
+    """The extracts behind the figures, one line per dataset and file (a rolling 12-month
+    figure comes from twelve monthly files of one name)."""
     from scorecard.ui.text import DATASET_TITLES, months_text
 
-    return tuple(Source(DATASET_TITLES.get(r["dataset"], r["dataset"]), r["source_file"] or "",
-                        months_text(r["first_month"], r["last_month"]), _date(r["as_at"]), _datetime(r["loaded_at"]))
-                 for r in _records(metrics.extracts(extract_ids)))
+    extracts = metrics.extracts(extract_ids)
+    found = []
+    for (dataset, file), group in extracts.groupby(["dataset", extracts["source_file"].fillna("")], sort=True):
+        found.append(Source(DATASET_TITLES.get(dataset, dataset), file,
+                            months_text(group["first_month"].min(), group["last_month"].max()), len(group),
+                            _date(group["as_at"].max()), _datetime(group["loaded_at"].max())))
+    return tuple(found)
 
 
 def _themes_of(card: Scorecard) -> dict[str, str]:
