@@ -24,12 +24,16 @@ from scorecard.packs.common import trend_periods
 from scorecard.packs.excel import (
     BREAKDOWNS,
     SCORECARD,
-    breakdown_columns,
-    scorecard_columns,
+    TREND_DATA,
     sheet_name,
     write_workbook,
 )
 from scorecard.packs.excel_cells import TITLE_ROWS
+from scorecard.packs.excel_columns import (
+    breakdown_columns,
+    scorecard_columns,
+    trend_data_columns,
+)
 from scorecard.packs.workbook_data import (
     HIDDEN,
     NO_FIGURE,
@@ -114,7 +118,7 @@ def plain(value):
 @pytest.mark.slow
 def test_sheets_in_order_each_starting_with_its_as_at_date(book, card, data):
     themes = [group.label[:31] for group in card.groups]
-    assert book.sheetnames == [SCORECARD, BREAKDOWNS, *themes, "About"]
+    assert book.sheetnames == [SCORECARD, BREAKDOWNS, TREND_DATA, *themes, "About"]
     for sheet in book.worksheets:
         assert sheet["A2"].value == "As at"
         assert sheet["B2"].value == dt.datetime.combine(data.as_at, dt.time())
@@ -304,6 +308,22 @@ def test_theme_sheets_have_the_figures_and_targets_and_charts_carry_the_target(b
 
 
 @pytest.mark.slow
+def test_trend_data_is_one_row_per_indicator_and_month(book, card):
+    rows = table(book[TREND_DATA])
+    periods = trend_periods(card)
+    assert len(rows) == len(card.rows) * len(periods)
+    by_key = {(r["Indicator id"].value, r["Month"].value.strftime("%Y-%m")): r for r in rows}
+    for row in card.rows:
+        points = dict(row.sparkline)
+        for period in periods:
+            cells = by_key[(row.id, period)]
+            assert cells["Month"].is_date
+            assert cells["Value"].value == pytest.approx(points.get(period))
+            assert (cells["Value"].value is None) == (cells["Value state"].value != SHOWN)
+    assert book[TREND_DATA].tables
+
+
+@pytest.mark.slow
 def test_about_sheet_explains_every_column_and_the_rules(book, card, data):
     about = book["About"]
     text = "\n".join(str(v) for row in about.iter_rows(values_only=True) for v in row if v is not None)
@@ -311,7 +331,8 @@ def test_about_sheet_explains_every_column_and_the_rules(book, card, data):
                    f"A count below {data.suppress_below} is hidden", "Source", "children_in_care.xlsx"):
         assert needed in text
     described = {(row[0], row[1]) for row in about.iter_rows(values_only=True) if row[0] and row[1]}
-    for sheet, columns in ((SCORECARD, scorecard_columns(data)), (BREAKDOWNS, breakdown_columns())):
+    for sheet, columns in ((SCORECARD, scorecard_columns(data)), (BREAKDOWNS, breakdown_columns()),
+                           (TREND_DATA, trend_data_columns())):
         for column in columns:
             assert (sheet, column.heading) in described
     for term in load_catalogue().glossary_terms():

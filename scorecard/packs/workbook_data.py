@@ -136,6 +136,7 @@ class BreakdownFigures:
     last_year: Figure
     year_direction_text: str
     note: str
+    themes: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,8 @@ def workbook_data(card: Scorecard, metrics: CouncilMetrics) -> WorkbookData:
     return WorkbookData(
         card=card, as_at=metrics.as_at(card.period)["month_end"],
         suppress_below=metrics.catalogue.defaults.suppress_below, indicators=indicators,
-        breakdowns=tuple(b for row in card.rows for b in breakdown_figures(metrics, row, card.period)),
+        breakdowns=tuple(b for row in card.rows
+                         for b in breakdown_figures(metrics, row, card.period, themes.get(row.id, ""))),
         trends={row.id: trend_figures(metrics, row, periods, history) for row in card.rows}, periods=periods,
         sources=sources(metrics, {i for row in card.rows for i in row.extract_ids}))
 
@@ -236,7 +238,7 @@ def benchmark(record: dict, name: str) -> Benchmark:
                      "; ".join(n for n in notes if n))
 
 
-def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str) -> list[BreakdownFigures]:
+def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str, themes: str = "") -> list[BreakdownFigures]:
     """Every group of every breakdown the indicator offers, in the month, as public outputs show it.
 
     A group's last month (and last year) is written only where that month's public
@@ -273,7 +275,7 @@ def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str) -> list[Br
             month_direction_text=_movement(record.get("last_month_direction"), value, before["last_month"]),
             last_year=before["last_year"],
             year_direction_text=_movement(record.get("last_year_direction"), value, before["last_year"]),
-            note=_none(record.get("note")) or ""))
+            note=_none(record.get("note")) or "", themes=themes))
     return groups
 
 
