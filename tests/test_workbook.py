@@ -436,3 +436,29 @@ def test_sheet_names_are_valid_and_unique():
     assert second != first and len(second) <= 31 and second.endswith("(2)")
     assert sheet_name("about", taken) == "about (2)"
 
+
+
+@pytest.mark.slow
+def test_the_pack_command_writes_the_workbook_for_another_month_and_framework(demo_database_url, tmp_path,
+                                                                               monkeypatch):
+    from click.testing import CliRunner
+
+    from scorecard.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", demo_database_url)
+    store.engine.cache_clear()
+    out = tmp_path / "pack.xlsx"
+    try:
+        result = CliRunner().invoke(main, ["pack", "--format", "xlsx", "--period", "2024-11", "--framework", "2019",
+                                           "--council", COUNCIL, "--out", str(out)])
+    finally:
+        store.engine().dispose()
+        store.engine.cache_clear()
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    themes = [sheet_name(t.label, set()) for t in load_catalogue().framework("2019").themes]
+    theme_sheets = [name for name in book.sheetnames if name not in (SCORECARD, BREAKDOWNS, TREND_DATA, "About")]
+    assert len(theme_sheets) >= 3 and set(theme_sheets) <= set(themes)
+    rows = table(book[SCORECARD])
+    assert rows and all(r["Month"].value == dt.datetime(2024, 11, 30) for r in rows)
+    assert sum(isinstance(r["Value"].value, (int, float)) for r in rows) >= 20
