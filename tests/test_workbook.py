@@ -233,6 +233,7 @@ def test_breakdowns_sheet_has_every_group_the_metrics_layer_gives(book, metrics,
     assert [out[h].value for h in ("Value", "Numerator", "Denominator", "Last month")] == [None] * 4
     assert out["RAG rating"].value == "Not rated"       # as the indicator page says: a hidden group is not rated
     assert out["Value state"].value == HIDDEN and out["Note"].value.startswith("suppressed")
+    assert out["RAG reason"].value is None        # "too few to rate: fewer than 10" would tell its size
     hosts = [r for r in rows if r["Indicator id"].value == "iha_in_timescale" and r["Breakdown"].value == "Host council"]
     assert hosts and not any(re.fullmatch(r"E\d{8}", r["Group"].value) for r in hosts), "host councils by name"
 
@@ -349,7 +350,8 @@ def _row(label: str, value: float | None, commentary: str) -> Row:
     cells = tuple(ComparatorCell(name, name, name, None, "Not yet published", "not_yet_published", "")
                   for name in ("statistical_neighbours", "england", "region"))
     return Row(id="iha_in_timescale", label=label, unit="percent", polarity="higher", value=value,
-               value_text="Hidden (small number)", counts_text="", rag=None, rag_text="Not rated", rag_reason="",
+               value_text="Hidden (small number)", counts_text="", rag=None, rag_text="Not rated",
+               rag_reason="too few to rate: fewer than 10",
                last_month_text="No figure", month_direction=None, month_direction_text="", last_year_text="No figure",
                year_direction=None, year_direction_text="", target=0.8, target_text="80.0%", comparators=cells,
                sparkline=(), commentary=Comment(commentary, "=Officer", "4 April 2025", PERIOD), note="",
@@ -397,6 +399,7 @@ def test_hidden_figures_are_empty_cells_with_the_reason():
     assert [cells[h].value for h in ("Value state", "Numerator state", "Last month state")] == \
            [HIDDEN, HIDDEN, NO_FIGURE]
     assert cells["Same month last year"].value == 0 and cells["Last year state"].value == SHOWN
+    assert cells["RAG reason"].value is None
     assert cells["Commentary written"].value == dt.datetime(2025, 4, 4, 11, 10) and cells["Commentary written"].is_date
     group = table(book[BREAKDOWNS])[0]
     assert group["Value"].value is None and group["Value state"].value == HIDDEN

@@ -105,7 +105,7 @@ class IndicatorFigures:
 
     @property
     def rag_reason(self) -> str:
-        return self.row.rag_reason
+        return _reason_unless_hidden(self.row.rag_reason, self.value)
 
     @property
     def month_direction_text(self) -> str:
@@ -269,7 +269,8 @@ def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str, themes: st
             breakdown=BREAKDOWNS[name].label if name in BREAKDOWNS else describe(name).capitalize(),
             group=str(record["group"]), numerator=figure(record.get("numerator"), other.get("numerator")),
             denominator=figure(record.get("denominator"), other.get("denominator"), applies=counted),
-            value=value, rag=rag, rag_text=rag_text(rag), rag_reason=record.get("rag_reason") or "",
+            value=value, rag=rag, rag_text=rag_text(rag),
+            rag_reason=_reason_unless_hidden(record.get("rag_reason") or "", value),
             target=row.target,
             last_month=before["last_month"],
             month_direction_text=_movement(record.get("last_month_direction"), value, before["last_month"]),
@@ -277,6 +278,12 @@ def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str, themes: st
             year_direction_text=_movement(record.get("last_year_direction"), value, before["last_year"]),
             note=_none(record.get("note")) or "", themes=themes))
     return groups
+
+
+def _reason_unless_hidden(reason: str, value: Figure) -> str:
+    """The rating's reason, unless the figure is hidden: its rating is hidden too, and a
+    reason such as 'too few to rate: fewer than 10' would tell the hidden count's size."""
+    return "" if value.state == HIDDEN else reason
 
 
 def _movement(state, now: Figure, before: Figure) -> str:
