@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import TYPE_CHECKING
 
 import xlsxwriter
 
@@ -56,10 +57,14 @@ from scorecard.packs.workbook_data import (
     workbook_data,
 )
 
+if TYPE_CHECKING:
+    from scorecard.metrics import CouncilMetrics
+    from scorecard.ui.views import Scorecard
+
 SCORECARD, BREAKDOWNS, TREND_DATA, ABOUT = "Scorecard", "Breakdowns", "Trend data", "About"
 
 
-def excel_pack(card, metrics) -> bytes:
+def excel_pack(card: Scorecard, metrics: CouncilMetrics) -> bytes:
     """The month's workbook as .xlsx bytes: the card's figures, and the numbers behind them
     read from `metrics` (the `CouncilMetrics` the card was built from)."""
     return write_workbook(workbook_data(card, metrics))
