@@ -42,7 +42,7 @@ def pack(period, kind, framework, council, out) -> None:
         sys.exit(1)
     card = build_scorecard(metrics, period, framework)
     out = out or Path(f"corporate-parenting-scorecard-{metrics.council}-{card.period}.{kind}")
-    out.write_bytes(pdf_pack(card) if kind == "pdf" else excel_pack(card))
+    out.write_bytes(pdf_pack(card) if kind == "pdf" else excel_pack(card, metrics))
     click.echo(f"Wrote {out} ({card.period_label}, {len(card.rows)} indicators)")
 
 

@@ -1,5 +1,5 @@
-"""The meeting packs: the PDF (read back with poppler's pdfinfo, pdftotext and pdftoppm)
-and the Excel workbook (read back with openpyxl), built from the demo county's scorecard.
+"""The meeting packs: the PDF (read back with poppler's pdfinfo, pdftotext and pdftoppm),
+built from the demo county's scorecard. The workbook's tests are in test_workbook.py.
 
 Renders of the PDF are kept in test-output/packs/ for a person to look at.
 """
@@ -10,20 +10,24 @@ import re
 import shutil
 import subprocess
 import time
-import zipfile
-from io import BytesIO
 from pathlib import Path
 
 import pytest
 from browser_support import OUTPUT_DIR, missing_component
 
 from scorecard import store
-from scorecard.metrics import council_metrics, load_catalogue
-from scorecard.packs import excel_pack, pdf_pack
+from scorecard.metrics import council_metrics
+from scorecard.packs import pdf_pack
 from scorecard.packs.common import terms_used, trend_periods
-from scorecard.packs.excel import sheet_name
-from scorecard.ui.style import EXCEL_NUMBER_FORMATS, rag_style
-from scorecard.ui.views import Comment, ComparatorCell, Row, Scorecard, ThemeGroup, build_scorecard
+from scorecard.ui.style import rag_style
+from scorecard.ui.views import (
+    Comment,
+    ComparatorCell,
+    Row,
+    Scorecard,
+    ThemeGroup,
+    build_scorecard,
+)
 
 COUNCIL, PERIOD = "E10000099", "2025-03"
 PACK_DIR = OUTPUT_DIR / "packs"
@@ -67,16 +71,6 @@ def pdf_file(card, tmp_path_factory) -> Path:
 def pdf_pages(pdf_file) -> list[str]:
     """Each page's text in layout mode."""
     return run("pdftotext", "-layout", pdf_file, "-").split("\f")[:-1]
-
-
-@pytest.fixture(scope="module")
-def workbook(card):
-    from openpyxl import load_workbook
-
-    started = time.perf_counter()
-    data = excel_pack(card)
-    print(f"Excel pack: {time.perf_counter() - started:.2f}s, {len(data) / 1e3:.0f} KB")
-    return data, load_workbook(BytesIO(data))
 
 
 @pytest.mark.slow
@@ -192,96 +186,6 @@ def test_pdf_renders_for_a_person_to_look_at(pdf_file, pdf_pages, card):
     print(f"renders in {PACK_DIR}")
 
 
-# --- The workbook --------------------------------------------------------------------------------
-
-def _table(sheet, header_text: str = "Indicator"):
-    """The header row (1-based) and a column-name -> column-number map of the first table."""
-    for row in sheet.iter_rows(min_row=1, max_row=10):
-        names = [cell.value for cell in row]
-        if header_text in names:
-            return row[0].row, {name: index + 1 for index, name in enumerate(names) if name}
-    raise AssertionError(f"no table header in {sheet.title}")
-
-
-@pytest.mark.slow
-def test_workbook_sheets(workbook, card):
-    _, book = workbook
-    assert book.sheetnames == ["Scorecard", *(group.label[:31] for group in card.groups), "About"]
-    for name in book.sheetnames:
-        assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
-
-
-@pytest.mark.slow
-def test_scorecard_sheet_holds_real_numbers_ratings_and_commentary(workbook, card):
-    _, book = workbook
-    sheet = book["Scorecard"]
-    assert sheet["A1"].value.startswith(card.council_name) and card.period_label in sheet["A1"].value
-    assert card.as_at_text in sheet["A2"].value
-    header, columns = _table(sheet)
-    assert sheet.freeze_panes == f"C{header + 1}"
-    assert sheet.auto_filter.ref.startswith(f"A{header}:")
-    rows = card.rows
-    for offset, row in enumerate(rows, start=1):
-        cells = {name: sheet.cell(header + offset, column) for name, column in columns.items()}
-        assert cells["Indicator"].value == row.label
-        value = cells["Value"]
-        if row.value is None:
-            assert value.value == row.value_text
-        else:
-            assert isinstance(value.value, (int, float)) and value.value == pytest.approx(row.value)
-            assert value.number_format == EXCEL_NUMBER_FORMATS[row.unit]
-        assert rag_style(row.rag).word in cells["RAG rating"].value
-        fill = cells["RAG rating"].fill.fgColor.rgb
-        assert fill.upper().endswith(rag_style(row.rag).colour.lstrip("#").upper())
-        assert (cells["Counts"].value or "") == row.counts_text
-        assert (cells["vs last month"].value or "") == row.month_direction_text
-        assert [cells[c].value for c in ("Statistical neighbours (SN)", "England", card.region_name or "Region")] == \
-               [c.text for c in row.comparators]
-        assert cells["Rank among councils"].value == row.standing_text
-        if row.commentary:
-            assert cells["Commentary"].value == row.commentary.text
-            assert cells["Commentary by"].value == row.commentary.author
-            assert cells["Commentary written"].value == row.commentary.written
-            assert cells["Commentary"].alignment.wrap_text
-        else:
-            assert cells["Commentary"].value is None
-    assert sheet.cell(header + len(rows) + 1, columns["Indicator"]).value is None
-
-
-@pytest.mark.slow
-def test_theme_sheets_have_thirteen_months_of_numbers_and_a_chart_each(workbook, card):
-    data, book = workbook
-    periods = trend_periods(card)
-    for group in card.groups:
-        sheet = book[group.label[:31]]
-        header, columns = _table(sheet)
-        assert len(columns) == 1 + 13 == 1 + len(periods)
-        for offset, row in enumerate(group.rows, start=1):
-            assert sheet.cell(header + offset, 1).value == row.label
-            points = dict(row.sparkline)
-            for column, period in enumerate(periods, start=2):
-                cell = sheet.cell(header + offset, column)
-                if points.get(period) is None:
-                    assert cell.value is None
-                else:
-                    assert cell.value == pytest.approx(points[period])
-                    assert cell.number_format == EXCEL_NUMBER_FORMATS[row.unit]
-    with zipfile.ZipFile(BytesIO(data)) as archive:
-        charts = [n for n in archive.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]
-        assert len(charts) == sum(len(group.rows) for group in card.groups)
-        assert "<c:dLbls>" in archive.read(charts[0]).decode()
-
-
-@pytest.mark.slow
-def test_about_sheet_explains_the_workbook(workbook, card):
-    _, book = workbook
-    text = "\n".join(str(v) for row in book["About"].iter_rows(values_only=True) for v in row if v)
-    assert card.as_at_text in text
-    assert "small numbers" in text.lower()
-    for term in load_catalogue().glossary_terms():
-        assert term in text
-
-
 # --- Without the demo store: edge cases on a hand-made scorecard ----------------------------------------
 
 def _row(id: str, label: str, unit: str = "percent", value: float | None = 0.5, rag: str | None = "green",
@@ -322,26 +226,6 @@ def test_packs_of_a_small_scorecard_with_hidden_figures(tmp_path):
     assert "— A & B <Nurse>, 4 April 2025" in text
     assert "RHI: Return home interview" in text       # an acronym in the commentary, explained beside it
     assert "Page 1 of" in text and "Older year" not in text
-
-    from openpyxl import load_workbook
-
-    book = load_workbook(BytesIO(excel_pack(card)))
-    assert book.sheetnames == ["Scorecard", "Health checks assessments all", "About"]
-    header, columns = _table(book["Scorecard"])
-    assert book["Scorecard"].cell(header + 1, columns["Value"]).value == "Hidden (small number)"
-    trends = book["Health checks assessments all"]
-    assert [trends.cell(6, c).value for c in range(2, 15)][4] is None
-    assert all(trends.cell(5, c).value is None for c in range(2, 15))
-
-
-def test_sheet_names_are_valid_and_unique():
-    taken = {"Scorecard", "About"}
-    first = sheet_name("Placements: care / planning [2021] and more words than fit", taken)
-    assert len(first) <= 31 and not set(first) & set("[]:*?/\\")
-    taken.add(first)
-    second = sheet_name("Placements: care / planning [2021] and more words than fit", taken)
-    assert second != first and len(second) <= 31 and second.endswith("(2)")
-    assert sheet_name("about", taken) == "about (2)"
 
 
 def test_trend_periods_are_the_thirteen_months_to_the_pack_month():

@@ -6,7 +6,8 @@ pages show (public figures only, formatted by the same text functions):
     card = build_scorecard(metrics, "2025-03")
     pdf_pack(card)      # bytes of an A4 landscape PDF: the one-page scorecard, a section
                         # per theme with 13-month charts and commentary, and a glossary
-    excel_pack(card)    # bytes of an .xlsx: the scorecard table, the trends by theme, About
+    excel_pack(card, metrics)   # bytes of an .xlsx for analysts: every figure a number with its
+                                # state, every breakdown group, the trends with targets, About
 
 The heavy libraries (reportlab, matplotlib, XlsxWriter) are imported on first use.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from scorecard.metrics import CouncilMetrics
     from scorecard.ui.views import Scorecard
 
 __all__ = ["excel_pack", "pdf_pack"]
@@ -26,7 +28,9 @@ def pdf_pack(card: Scorecard) -> bytes:
     return build(card)
 
 
-def excel_pack(card: Scorecard) -> bytes:
+def excel_pack(card: Scorecard, metrics: CouncilMetrics) -> bytes:
+    """`metrics`: the figures the card was built from; the workbook reads the numbers behind
+    the card's text (counts, comparators' years and states, breakdowns) from them."""
     from scorecard.packs.excel import excel_pack as build
 
-    return build(card)
+    return build(card, metrics)

@@ -24,7 +24,7 @@ def pack_bytes(kind: str, period: str, framework: str | None = None) -> bytes:
     if period not in metrics.periods():
         raise LookupError(f"no figures for {period}")
     card = build_scorecard(metrics, period, framework)
-    return pdf_pack(card) if kind == "pdf" else excel_pack(card)
+    return pdf_pack(card) if kind == "pdf" else excel_pack(card, metrics)
 
 
 def register_downloads(server: Flask) -> None:
