@@ -22,6 +22,7 @@ from scorecard.metrics.cohorts import BREAKDOWNS as BREAKDOWN_LABELS
 from scorecard.packs import excel_pack
 from scorecard.packs.common import trend_periods
 from scorecard.packs.excel import (
+    ACTIONS,
     BREAKDOWNS,
     SCORECARD,
     TREND_DATA,
@@ -118,13 +119,25 @@ def plain(value):
 @pytest.mark.slow
 def test_sheets_in_order_each_starting_with_its_as_at_date(book, card, data):
     themes = [group.label[:31] for group in card.groups]
-    assert book.sheetnames == [SCORECARD, BREAKDOWNS, TREND_DATA, *themes, "About"]
+    assert book.sheetnames == [SCORECARD, ACTIONS, BREAKDOWNS, TREND_DATA, *themes, "About"]
     for sheet in book.worksheets:
         assert sheet["A2"].value == "As at"
         assert sheet["B2"].value == dt.datetime.combine(data.as_at, dt.time())
         assert sheet["B2"].is_date
         assert sheet["C2"].value == card.as_at_text
         assert len(sheet.title) <= 31
+
+
+@pytest.mark.slow
+def test_actions_sheet_has_each_action_as_it_stands(book, card):
+    rows = {r["Reference"].value: r for r in table(book[ACTIONS])}
+    expected = {a.reference: a for row in card.rows for a in row.actions}
+    assert set(rows) == set(expected) == {"CP-01", "CP-02", "CP-03", "CP-04", "CP-05"}
+    cp01 = rows["CP-01"]
+    assert (cp01["Status"].value, cp01["Overdue"].value, cp01["Versions"].value) == ("Delayed", "Yes", 3)
+    assert cp01["Due"].is_date and cp01["Due"].value.date() == dt.date(2025, 9, 30)
+    assert cp01["Last updated"].value.date() == dt.date(2025, 3, 12)
+    assert rows["CP-02"]["Overdue"].value == "No" and rows["CP-02"]["Status"].value == "Complete"
 
 
 @pytest.mark.slow
@@ -460,7 +473,7 @@ def test_the_pack_command_writes_the_workbook_for_another_month_and_framework(de
     assert result.exit_code == 0, result.output
     book = load_workbook(out)
     themes = [sheet_name(t.label, set()) for t in load_catalogue().framework("2019").themes]
-    theme_sheets = [name for name in book.sheetnames if name not in (SCORECARD, BREAKDOWNS, TREND_DATA, "About")]
+    theme_sheets = [name for name in book.sheetnames if name not in (SCORECARD, ACTIONS, BREAKDOWNS, TREND_DATA, "About")]
     assert len(theme_sheets) >= 3 and set(theme_sheets) <= set(themes)
     rows = table(book[SCORECARD])
     assert rows and all(r["Month"].value == dt.datetime(2024, 11, 30) for r in rows)

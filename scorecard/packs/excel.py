@@ -8,6 +8,7 @@ by its own function:
 - "Scorecard": one row per indicator (an Excel table): value, numerator, denominator,
   RAG, target, last month, last year, each comparator's value, year, state and note,
   the rank and quartile band, the DfE's figure for the council, commentary.
+- "Actions": the committee's improvement actions, one row per action as it stands.
 - "Breakdowns": one tidy table of every group of every breakdown of every indicator in
   the month, for filtering and pivot tables.
 - "Trend data": every indicator's last 13 months, one row a month, with the target.
@@ -45,6 +46,8 @@ from scorecard.packs.excel_cells import (
     write_table,
 )
 from scorecard.packs.excel_columns import (
+    action_columns,
+    action_records,
     breakdown_columns,
     scorecard_columns,
     trend_data_columns,
@@ -61,7 +64,7 @@ if TYPE_CHECKING:
     from scorecard.metrics import CouncilMetrics
     from scorecard.ui.views import Scorecard
 
-SCORECARD, BREAKDOWNS, TREND_DATA, ABOUT = "Scorecard", "Breakdowns", "Trend data", "About"
+SCORECARD, ACTIONS, BREAKDOWNS, TREND_DATA, ABOUT = "Scorecard", "Actions", "Breakdowns", "Trend data", "About"
 
 
 def excel_pack(card: Scorecard, metrics: CouncilMetrics) -> bytes:
@@ -77,14 +80,13 @@ def write_workbook(data: WorkbookData) -> bytes:
     workbook.set_properties({"title": pack_title(card), "author": card.council_name, "subject": card.as_at_text,
                              "comments": f"{PRODUCT}: public figures only (small numbers hidden)."})
     formats = Formats(workbook)
-    columns = {SCORECARD: scorecard_columns(data), BREAKDOWNS: breakdown_columns(), TREND_DATA: trend_data_columns()}
+    columns = {SCORECARD: scorecard_columns(data), ACTIONS: action_columns(), BREAKDOWNS: breakdown_columns(),
+               TREND_DATA: trend_data_columns()}
     scorecard_sheet(workbook, formats, data, columns[SCORECARD])
-    # The committee's improvement actions will have their own sheet here, written by an
-    # `actions_sheet(workbook, formats, data)` like the others (its columns declared as
-    # `Column`s, so the About sheet explains them too).
+    actions_sheet(workbook, formats, data, columns[ACTIONS])
     breakdowns_sheet(workbook, formats, data, columns[BREAKDOWNS])
     trend_data_sheet(workbook, formats, data, columns[TREND_DATA])
-    names = {SCORECARD, BREAKDOWNS, TREND_DATA, ABOUT}
+    names = {SCORECARD, ACTIONS, BREAKDOWNS, TREND_DATA, ABOUT}
     for group in card.groups:
         name = sheet_name(group.label, names)
         names.add(name)
@@ -116,6 +118,18 @@ def scorecard_sheet(workbook, formats: Formats, data: WorkbookData, columns: lis
     sheet.freeze_panes(TITLE_ROWS + 1, 2)
     _print_setup(sheet, card, TITLE_ROWS, 2)
     sheet.activate()
+
+
+def actions_sheet(workbook, formats: Formats, data: WorkbookData, columns: list[Column]) -> None:
+    card = data.card
+    sheet = workbook.add_worksheet(ACTIONS)
+    records = action_records(data)
+    title_block(sheet, formats, f"Improvement actions, {card.period_label}", data.as_at, card.as_at_text,
+                "Every action the committee agreed for the indicators on the Scorecard sheet, as it stands: open "
+                "ones first, soonest due first." if records else "The committee has recorded no improvement action.")
+    write_table(sheet, formats, TITLE_ROWS, columns, records, "Actions_table")
+    sheet.freeze_panes(TITLE_ROWS + 1, 1)
+    _print_setup(sheet, card, TITLE_ROWS, 1)
 
 
 def breakdowns_sheet(workbook, formats: Formats, data: WorkbookData, columns: list[Column]) -> None:
@@ -176,9 +190,10 @@ def about_sheet(workbook, formats: Formats, data: WorkbookData, columns: dict[st
          + OLDER_NOTE),
         ("Ratings", ("Red, amber or green against the target or benchmarks (the word and a shape are always written "
                      "as well as the colour); 'Not rated' for figures shown for context.")),
-        ("Sheets", (f"{SCORECARD}: one row per indicator. {BREAKDOWNS}: every group of every breakdown. "
-                    f"{TREND_DATA}: every indicator's last 13 months, one row a month. One sheet per theme: the same "
-                    "months across, with the target, and a chart of each.")),
+        ("Sheets", (f"{SCORECARD}: one row per indicator. {ACTIONS}: the committee's improvement actions. "
+                    f"{BREAKDOWNS}: every group of every breakdown. {TREND_DATA}: every indicator's last 13 months, "
+                    "one row a month. One sheet per theme: the same months across, with the target, and a chart "
+                    "of each.")),
     ]
     row = TITLE_ROWS
     for label, text in lines:

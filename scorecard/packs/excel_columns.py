@@ -203,3 +203,36 @@ def trend_data_columns() -> list[Column]:
         Column("Value state", _state_meaning("the value"), lambda p: p.value.state, 12),
         Column("Target", "The council's target that month; empty: no target.", lambda p: p.target, 10, _in_unit),
     ]
+
+
+# --- The committee's improvement actions, one row per action as it stands.
+
+@dataclass(frozen=True)
+class ActionRecord:
+    indicator_label: str
+    action: object     # scorecard.metrics.actions.Action
+
+
+def action_records(data: WorkbookData) -> list[ActionRecord]:
+    return [ActionRecord(row.label, action) for row in data.card.rows for action in row.actions]
+
+
+def action_columns() -> list[Column]:
+    date = {"num_format": "d mmm yyyy", "align": "left"}
+    wrap = {"text_wrap": True}
+    return [
+        Column("Reference", "The committee's reference for the action.", lambda r: r.action.reference, 11),
+        Column("Indicator", "The indicator it was agreed for.", lambda r: r.indicator_label, 30, wrap),
+        Column("Indicator id", "Its id in metrics.yaml.", lambda r: r.action.indicator, 18),
+        Column("Action", "What the committee agreed.", lambda r: r.action.action, 50, wrap),
+        Column("Owner", "Who is responsible.", lambda r: r.action.owner, 22, wrap),
+        Column("Due", "The date it is due (a date).", lambda r: r.action.due, 12, date),
+        Column("Status", "Not started, In progress, Delayed, Complete or Dropped.", lambda r: r.action.status_label,
+               12),
+        Column("Overdue", "Yes when it is open and its due date has passed.",
+               lambda r: "Yes" if r.action.overdue else "No", 9),
+        Column("Last updated", "The day of its latest update (a date).", lambda r: r.action.updated_on, 12, date),
+        Column("Latest update", "What the owner last reported.", lambda r: r.action.latest_update, 50, wrap),
+        Column("Versions", "How many dated versions of it are stored (its history).",
+               lambda r: len(r.action.history), 9, {"num_format": WHOLE_NUMBER}),
+    ]
