@@ -12,7 +12,15 @@ from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from scorecard.packs.common import glossary_terms, short_meaning
-from scorecard.packs.pdf_layout import BOLD, FONT, WIDTH, OlderBenchmarkMark, para, rag_paragraph, style
+from scorecard.packs.pdf_layout import (
+    BOLD,
+    FONT,
+    WIDTH,
+    OlderBenchmarkMark,
+    para,
+    rag_paragraph,
+    style,
+)
 from scorecard.ui.style import GRID, INK, MUTED, PACK_HEADING, RAG, rag_badge, rag_style
 from scorecard.ui.views import Row, Scorecard
 
