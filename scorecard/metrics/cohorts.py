@@ -20,7 +20,7 @@ import pandas as pd
 
 from scorecard.councils import area_name
 from scorecard.metrics.calendar import DAY, Month, add_working_days, same_day_months_before, years_between
-from scorecard.metrics.records import Records, area_labels, labels, text
+from scorecard.metrics.records import NOT_RECORDED, Records, area_labels, labels, text
 
 IHA_WORKING_DAYS = 20
 RHI_HOURS = 72
@@ -36,25 +36,55 @@ class Breakdown:
     name: str
     label: str
     column: str
+    # The cohort columns the groups are made from: an indicator that tests one of them
+    # has groups that are all or nothing, and is not offered the breakdown by default.
+    sources: tuple[str, ...] = ()
 
 
 BREAKDOWNS: dict[str, Breakdown] = {b.name: b for b in (
-    Breakdown("area", "In or out of area", "area"),
-    Breakdown("uasc", "UASC or not", "uasc_status"),
-    Breakdown("age_band", "Age band", "age_band"),
-    Breakdown("sex", "Sex", "sex_label"),
+    Breakdown("area", "In or out of area", "area", ("placed_in_area",)),
+    Breakdown("uasc", "UASC or not", "uasc_status", ("uasc",)),
+    Breakdown("age_band", "Age band", "age_band", ("age",)),
+    Breakdown("sex", "Sex", "sex_label", ("sex_group",)),
     Breakdown("ethnicity", "Ethnic group", "ethnic_group"),
-    Breakdown("legal_status", "Legal status", "legal_label"),
-    Breakdown("placement_type", "Placement type", "placement_mix_label"),
+    Breakdown("legal_status", "Legal status", "legal_label", ("legal_group",)),
+    Breakdown("placement_type", "Placement type", "placement_mix_label", ("placement_mix", "placement_group")),
     Breakdown("district", "District", "district_label"),
     Breakdown("team", "Team", "team_label"),
     Breakdown("host_la", "Host council", "host_label"),
-    Breakdown("care_status", "Children in care or other children", "care_status"),
-    Breakdown("rhi_outcome", "Return interview outcome", "rhi_outcome_label"),
-    Breakdown("care_leaver_age", "Age at birthday", "age_label"),
+    Breakdown("care_status", "Children in care or other children", "care_status", ("in_care",)),
+    Breakdown("rhi_outcome", "Return interview outcome", "rhi_outcome_label", ("rhi_completed",)),
+    Breakdown("care_leaver_age", "Age at birthday", "age_label", ("age",)),
 )}
 
+
+def default_breakdowns(cohort_name: str, is_count: bool, numerator_columns: set[str],
+                       pinned_columns: set[str]) -> tuple[str, ...]:
+    """The breakdowns an indicator offers when metrics.yaml lists none: all its cohort's,
+    but those whose groups would say nothing. A share whose numerator tests the breakdown
+    (the out-of-area share by area) is 0% or 100% in every group; a denominator holding
+    the column to one value (UASC excluded) leaves one group."""
+    cohort = COHORTS.get(cohort_name)
+    if cohort is None:
+        return ()
+    trivial = pinned_columns | (set() if is_count else numerator_columns)
+    return tuple(name for name in cohort.breakdowns
+                 if not trivial & {BREAKDOWNS[name].column, *BREAKDOWNS[name].sources})
+
+
 AGE_BANDS = ((0, "Under 1"), (1, "1 to 4"), (5, "5 to 9"), (10, "10 to 15"), (16, "16 and over"))
+_AGE_ORDER = {name: index for index, (_, name) in enumerate(AGE_BANDS)}
+_UNKNOWN_GROUPS = {NOT_RECORDED, "Not known", "No interview recorded"}
+
+
+def group_order(breakdown: str, group) -> tuple:
+    """Where a group sorts in its breakdown: age bands youngest first, others by name, and
+    the groups of unknowns last."""
+    text_group = str(group)
+    known = text_group not in _UNKNOWN_GROUPS
+    if breakdown == "age_band" and text_group in _AGE_ORDER:
+        return (0, _AGE_ORDER[text_group], "")
+    return (1 if known else 2, 0, text_group)
 
 
 class Context:
@@ -98,18 +128,27 @@ class Cohort:
     # Datasets for which the 903's status flags as at 31 March (OC2) answer the cohort's
     # question; for any other, only extracts that list records count.
     status_ok: frozenset[str] = frozenset()
+    # Breakdown columns taken from another dataset's records, each with the column naming
+    # the extract it came from: a group's figure names that file, the whole figure does not.
+    joined: dict[str, str] | None = None
+
+    def lineage_columns(self, breakdown_column: str) -> tuple[str, ...]:
+        """The extract columns a breakdown's groups add to their figure's lineage."""
+        column = (self.joined or {}).get(breakdown_column)
+        return (column,) if column else ()
 
 
 COHORTS: dict[str, Cohort] = {}
 
 
 def cohort(name: str, *, description: str, timing: str, datasets: tuple[str, ...], columns: set[str],
-           breakdowns: tuple[str, ...], history: dict[str, int] | None = None, status_ok: tuple[str, ...] = ()):
+           breakdowns: tuple[str, ...], history: dict[str, int] | None = None, status_ok: tuple[str, ...] = (),
+           joined: dict[str, str] | None = None):
     """Register a cohort builder under the name metrics.yaml uses."""
     def register(build: Callable[[Context, Month], pd.DataFrame]):
         COHORTS[name] = Cohort(name, description, timing, datasets,
                                frozenset(columns) | {BREAKDOWNS[b].column for b in breakdowns}, breakdowns, build,
-                               history or {}, frozenset(status_ok))
+                               history or {}, frozenset(status_ok), joined)
         return build
     return register
 
@@ -302,15 +341,67 @@ def _latest(completed: tuple[pd.DataFrame, int], children: np.ndarray, since: np
     return latest[children], extract[children]
 
 
+# The child's age band and district, for cohorts of events whose own file has neither,
+# come from the child's children in care record on the day (`_child_on_day`).
+CHILD_RECORD_BREAKDOWNS = ("age_band", "district")
+CHILD_RECORD_EXTRACT = "child_record_extract"
+_FROM_CHILD_RECORD = {BREAKDOWNS[b].column: CHILD_RECORD_EXTRACT for b in CHILD_RECORD_BREAKDOWNS}
+
+
 @cohort("visits_due_in_month",
-        description="statutory visits due in the month (one row per visit)",
-        timing="in_month", datasets=("visits",), columns={"child_id", "done_by_due_date"}, breakdowns=("team",))
+        description="statutory visits due in the month (one row per visit); the child's age band (at the due "
+        "date) and district come from their children in care record",
+        timing="in_month", datasets=("visits",), columns={"child_id", "done_by_due_date"},
+        breakdowns=("team", *CHILD_RECORD_BREAKDOWNS), joined=_FROM_CHILD_RECORD)
 def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     rows = _dated_in_month(ctx, "visits", "date_due", month)
     done = rows["date_done"].to_numpy()
     frame = rows[["child_id", "extract_id", "team_label"]].reset_index(drop=True)
     frame["done_by_due_date"] = ~np.isnat(done) & (done <= rows["date_due"].to_numpy())
+    return _with_child_record(ctx, frame, rows["date_due"].to_numpy())
+
+
+def _with_child_record(ctx: Context, frame: pd.DataFrame, days: np.ndarray) -> pd.DataFrame:
+    """The frame with each child's age band on the day, their district, and the extract
+    those came from (`CHILD_RECORD_EXTRACT`; blank where the store holds no record)."""
+    district, born, extract = _child_on_day(ctx, frame["child_id"].to_numpy(dtype=object), days)
+    known = ~np.isnat(born)
+    ages = years_between(np.where(known, born, np.datetime64("2000-01-01")), days)
+    frame["age_band"] = text(np.where(known, _age_band(np.maximum(ages, 0)), NOT_RECORDED), frame.index)
+    frame["district_label"] = text(district, frame.index)
+    frame[CHILD_RECORD_EXTRACT] = extract
     return frame
+
+
+def _child_on_day(ctx: Context, children: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each (child, day): the district of the child's latest children in care episode
+    begun on or before the day (an event after the child left care keeps the district they
+    had), the child's date of birth, and the extract of that episode.
+
+    'Not recorded' and NaT where the store has no such episode: never a guess from a later one."""
+    episodes = ctx.once("episodes by start", lambda: _episodes_by_start(ctx.records["children_in_care"]))
+    wanted = pd.DataFrame({"child_id": pd.Series(children, dtype=object), "day": days.astype("datetime64[s]"),
+                           "position": np.arange(len(children))})
+    wanted = wanted[~np.isnat(wanted["day"].to_numpy())].sort_values("day", kind="stable")
+    found = pd.merge_asof(wanted, episodes, left_on="day", right_on="episode_start", by="child_id",
+                          direction="backward")
+    district = np.full(len(children), NOT_RECORDED, dtype=object)
+    born = np.full(len(children), np.datetime64("NaT"), dtype="datetime64[s]")
+    extract = np.full(len(children), np.nan)
+    matched = found["episode_start"].notna().to_numpy()
+    at = found["position"].to_numpy()[matched]
+    district[at] = found["district_label"].to_numpy(dtype=object)[matched]
+    born[at] = found["date_of_birth"].to_numpy()[matched]
+    extract[at] = found["extract_id"].to_numpy(dtype=float)[matched]
+    return district, born, extract
+
+
+def _episodes_by_start(episodes: pd.DataFrame) -> pd.DataFrame:
+    columns = ["child_id", "episode_start", "district_label", "date_of_birth", "extract_id"]
+    ordered = episodes.loc[episodes["episode_start"].notna(), columns].sort_values("episode_start", kind="stable")
+    ordered["child_id"] = ordered["child_id"].astype(object)
+    ordered["episode_start"] = ordered["episode_start"].astype("datetime64[s]")
+    return ordered.reset_index(drop=True)
 
 
 @cohort("missing_episodes_started_in_month",
@@ -350,15 +441,18 @@ def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
 
 @cohort("initial_health_assessments_due_in_month",
         description="initial health assessments that fell due in the month: 20 working days (England and "
-        "Wales bank holidays excluded) after the child became looked after",
+        "Wales bank holidays excluded) after the child became looked after; the child's age band (at the due date) "
+        "and district come from their children in care record",
         timing="in_month", datasets=("health_assessments",),
-        columns={"child_id", "placed_in_area", "in_timescale"}, breakdowns=("area", "host_la"))
+        columns={"child_id", "placed_in_area", "in_timescale"}, breakdowns=("area", "host_la", *CHILD_RECORD_BREAKDOWNS),
+        joined=_FROM_CHILD_RECORD)
 def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     initial = ctx.once("initial_assessments", lambda: _initial_assessments(ctx))
     due = initial["iha_due"].to_numpy()
     in_month = (due >= month.first) & (due < month.after)
     columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale"]
-    return initial.loc[in_month, columns].reset_index(drop=True)
+    frame = initial.loc[in_month, columns].reset_index(drop=True)
+    return _with_child_record(ctx, frame, due[in_month])
 
 
 def _initial_assessments(ctx: Context) -> pd.DataFrame:
