@@ -12,6 +12,7 @@ from scorecard import settings
 from scorecard.metrics import load_catalogue
 from scorecard.ui.components import as_at, choice, explained, filter_form, month_options
 from scorecard.ui.indicator_layout import (
+    address_problems,
     breakdown_section,
     comparison_section,
     definition_card,
@@ -60,6 +61,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         html.P(page.description, className="lead"),
         as_at(page.as_at_text, any(c.state == "older" for c in page.row.comparators)),
         filter_form("indicator-form", controls, "Show"),
+        address_problems(page),
         headline(page),
         trend_section(page),
         breakdown_section(page),

@@ -170,7 +170,8 @@ def published_trend_figure(compared, unit: str) -> dict:
 GROUP_STYLES = (("#0b3c73", "solid", "circle", "\u25cf"), ("#d55e00", "dash", "square", "\u25a0"),
                 ("#009e73", "dot", "diamond", "\u25c6"), ("#cc79a7", "dashdot", "triangle-up", "\u25b2"),
                 ("#1b1b1b", "longdash", "x", "\u2716"), ("#e69f00", "longdashdot", "star", "\u2605"))
-LABEL_GAP = 5.5  # percentage points (or units) between end labels, so they never overprint
+LABEL_GAP = 4.5  # percentage points between end labels (a 12px line of text at the chart's height)
+PERCENT_TOP = 103  # the highest a label sits on the 0-105% axis: any higher and it is not drawn
 
 
 def group_trend_figure(trend: GroupTrend, unit: str) -> dict:
@@ -191,7 +192,7 @@ def group_trend_figure(trend: GroupTrend, unit: str) -> dict:
     gap = LABEL_GAP if unit == "percent" else LABEL_GAP / 100 * max((abs(v) for v, _ in ends), default=1)
     annotations = [{"x": x[-1], "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False,
                     "xanchor": "left", "xshift": 12, "font": {"size": 12, "color": INK}}
-                   for y, text in _spread(ends, gap)]
+                   for y, text in _spread(ends, gap, PERCENT_TOP if unit == "percent" else None)]
     layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), annotations=annotations, height=460,
                   xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", tickangle=-45, automargin=True),
                   # Room on the left for the first month's slanted label, on the right for the line labels.
@@ -199,9 +200,16 @@ def group_trend_figure(trend: GroupTrend, unit: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def _spread(ends: list[tuple[float, str]], gap: float) -> list[tuple[float, str]]:
-    """The end labels' heights, each at least `gap` from the next, kept in the lines' order."""
+def _spread(ends: list[tuple[float, str]], gap: float, top: float | None = None) -> list[tuple[float, str]]:
+    """The end labels' heights, each at least `gap` from the next and none above `top`,
+    in the lines' order: pushed up from the lowest, then down from the top if need be."""
     placed: list[tuple[float, str]] = []
     for y, text in sorted(ends, key=lambda end: end[0]):
         placed.append((max(y, placed[-1][0] + gap) if placed else y, text))
+    if top is not None and placed and placed[-1][0] > top:
+        ceiling, lowered = top, []
+        for y, text in reversed(placed):
+            lowered.append((min(y, ceiling), text))
+            ceiling = lowered[-1][0] - gap
+        placed = lowered[::-1]
     return placed

@@ -66,15 +66,13 @@ def breakdown_section(page: IndicatorPage) -> html.Section:
     if page.breakdown is None:
         why = (" A rate per head of population cannot be broken down: the store holds no population for each group."
                if page.unit == "rate_per_10000" else "")
-        return _section("Breakdowns", "breakdowns", html.P(f"This indicator has no breakdowns.{why}"),
-                        *_address_problems(page))
+        return _section("Breakdowns", "breakdowns", html.P(f"This indicator has no breakdowns.{why}"))
     if page.group_trend is not None:
         return _group_trend_section(page)
     chosen = page.breakdown
     rows = [{"group": g.group, "value": g.value_text, "counts": g.counts_text, "rating": g.rag_text,
              "movement": g.month_direction_text, "note": g.note} for g in chosen.groups]
-    return _section(f"By {chosen.label.lower()}, {page.period_label}", "breakdowns",
-                    *_address_problems(page), _other_breakdowns(page),
+    return _section(f"By {chosen.label.lower()}, {page.period_label}", "breakdowns", _other_breakdowns(page),
                     graph("breakdown-chart", breakdown_figure(chosen, page.unit),
                           f"Bar chart of {page.label} by {chosen.label.lower()}; the same figures are in the "
                           "table below."),
@@ -84,11 +82,11 @@ def breakdown_section(page: IndicatorPage) -> html.Section:
                               f"{page.label} by {chosen.label.lower()}, {page.period_label}"))
 
 
-def _address_problems(page: IndicatorPage) -> list:
-    """What the address asked for that the page could not show, said first."""
+def address_problems(page: IndicatorPage) -> html.Div | None:
+    """What the address asked for that the page could not show, said beside the choices."""
     problems = page.drilldown.problems if page.drilldown else ()
-    return [html.Div([html.P(p, className="mb-1") for p in problems], className="alert alert-warning",
-                     role="status", id="drilldown-problems")] if problems else []
+    return html.Div([html.P(p, className="mb-1") for p in problems], className="alert alert-warning",
+                    role="status", id="drilldown-problems") if problems else None
 
 
 def _other_breakdowns(page: IndicatorPage) -> html.P:
@@ -107,7 +105,7 @@ def _group_trend_section(page: IndicatorPage) -> html.Section:
     left_out = [line.group for line in trend.lines if line.group not in trend.charted]
     drawn = (f"The chart draws the {len(trend.charted)} largest groups; the table has all {len(trend.lines)}."
              if left_out else "")
-    return _section(trend.heading, "breakdowns", *_address_problems(page),
+    return _section(trend.heading, "breakdowns",
                     html.P(page.drilldown.view_note, id="drilldown-view-note") if page.drilldown.view_note else None,
                     html.P(f"{'Rolling 12 months' if trend.rolling else 'Month by month'}: {what}. {drawn}",
                            className="muted"),
