@@ -5,6 +5,7 @@ the page shows; host councils by name; small numbers hidden in every cell."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -12,7 +13,12 @@ from scorecard import store
 from scorecard.metrics import council_metrics
 from scorecard.metrics.compute import TOTAL
 from scorecard.ui.charts import GROUP_STYLES, group_trend_figure
-from scorecard.ui.indicator_drilldown import ROLLING, TREND, choose_drilldown, indicator_query
+from scorecard.ui.indicator_drilldown import (
+    ROLLING,
+    TREND,
+    choose_drilldown,
+    indicator_query,
+)
 from scorecard.ui.indicator_view import build_indicator
 
 pytestmark = pytest.mark.slow
@@ -86,7 +92,7 @@ def test_the_trend_chart_tells_its_lines_apart_without_colour(metrics):
     assert all(any(f" {group}: " in label for label in labels) for group in trend.charted
                if any(c.value is not None for c in next(line for line in trend.lines if line.group == group).cells))
     heights = sorted(a["y"] for a in figure["layout"]["annotations"])
-    assert all(b - a >= 4.5 for a, b in zip(heights, heights[1:])), "end labels never overprint"
+    assert all(b - a >= 4.5 for a, b in pairwise(heights)), "end labels never overprint"
     assert heights[-1] <= 103, "nor leave the chart"
     assert figure["layout"]["yaxis"]["ticksuffix"] == "%"
     # Host councils by name, in the chart and the table.

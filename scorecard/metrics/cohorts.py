@@ -19,7 +19,19 @@ import numpy as np
 import pandas as pd
 
 from scorecard.councils import area_name
-from scorecard.metrics.calendar import DAY, Month, add_working_days, same_day_months_before, years_between
+from scorecard.metrics.calendar import (
+    DAY,
+    Month,
+    add_working_days,
+    same_day_months_before,
+    years_between,
+)
+from scorecard.metrics.child_record import (
+    AGE_BANDS,
+    CHILD_RECORD_EXTRACT,
+    age_band,
+    with_child_record,
+)
 from scorecard.metrics.records import NOT_RECORDED, Records, area_labels, labels, text
 
 IHA_WORKING_DAYS = 20
@@ -72,7 +84,6 @@ def default_breakdowns(cohort_name: str, is_count: bool, numerator_columns: set[
                  if not trivial & {BREAKDOWNS[name].column, *BREAKDOWNS[name].sources})
 
 
-AGE_BANDS = ((0, "Under 1"), (1, "1 to 4"), (5, "5 to 9"), (10, "10 to 15"), (16, "16 and over"))
 _AGE_ORDER = {name: index for index, (_, name) in enumerate(AGE_BANDS)}
 _UNKNOWN_GROUPS = {NOT_RECORDED, "Not known", "No interview recorded"}
 
@@ -169,12 +180,6 @@ def _sorted_by(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, np.ndarr
     return ordered, dates[: len(dates) - int(np.isnat(dates).sum())]
 
 
-def _age_band(ages: np.ndarray) -> np.ndarray:
-    bounds = np.array([lower for lower, _ in AGE_BANDS])
-    names = np.array([name for _, name in AGE_BANDS], dtype=object)
-    return names[np.searchsorted(bounds, ages, side="right") - 1]
-
-
 CHILD_COLUMNS = {"child_id", "age", "uasc", "placed_in_area", "distance_miles", "placement_group",
                  "placement_mix", "placements_last_12_months", "long_term_cohort", "same_placement_2_years",
                  "looked_after_12_months", "legal_group", "sex_group"}
@@ -210,7 +215,7 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     frame = narrow.iloc[chosen[last_of_child]].reset_index(drop=True)
     age = years_between(frame["date_of_birth"].to_numpy(), month.last)
     frame["age"] = age
-    frame["age_band"] = text(_age_band(age), frame.index)
+    frame["age_band"] = text(age_band(age), frame.index)
     placements, window_first = _placements_in_window(episodes, month, frame["child_number"].to_numpy())
     frame["placements_last_12_months"] = placements
     frame["placements_last_12_months_unknown"] = (frame["history_before_unknown"].to_numpy()
@@ -344,7 +349,6 @@ def _latest(completed: tuple[pd.DataFrame, int], children: np.ndarray, since: np
 # The child's age band and district, for cohorts of events whose own file has neither,
 # come from the child's children in care record on the day (`_child_on_day`).
 CHILD_RECORD_BREAKDOWNS = ("age_band", "district")
-CHILD_RECORD_EXTRACT = "child_record_extract"
 _FROM_CHILD_RECORD = {BREAKDOWNS[b].column: CHILD_RECORD_EXTRACT for b in CHILD_RECORD_BREAKDOWNS}
 
 
@@ -358,50 +362,7 @@ def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     done = rows["date_done"].to_numpy()
     frame = rows[["child_id", "extract_id", "team_label"]].reset_index(drop=True)
     frame["done_by_due_date"] = ~np.isnat(done) & (done <= rows["date_due"].to_numpy())
-    return _with_child_record(ctx, frame, rows["date_due"].to_numpy())
-
-
-def _with_child_record(ctx: Context, frame: pd.DataFrame, days: np.ndarray) -> pd.DataFrame:
-    """The frame with each child's age band on the day, their district, and the extract
-    those came from (`CHILD_RECORD_EXTRACT`; blank where the store holds no record)."""
-    district, born, extract = _child_on_day(ctx, frame["child_id"].to_numpy(dtype=object), days)
-    known = ~np.isnat(born)
-    ages = years_between(np.where(known, born, np.datetime64("2000-01-01")), days)
-    frame["age_band"] = text(np.where(known, _age_band(np.maximum(ages, 0)), NOT_RECORDED), frame.index)
-    frame["district_label"] = text(district, frame.index)
-    frame[CHILD_RECORD_EXTRACT] = extract
-    return frame
-
-
-def _child_on_day(ctx: Context, children: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each (child, day): the district of the child's latest children in care episode
-    begun on or before the day (an event after the child left care keeps the district they
-    had), the child's date of birth, and the extract of that episode.
-
-    'Not recorded' and NaT where the store has no such episode: never a guess from a later one."""
-    episodes = ctx.once("episodes by start", lambda: _episodes_by_start(ctx.records["children_in_care"]))
-    wanted = pd.DataFrame({"child_id": pd.Series(children, dtype=object), "day": days.astype("datetime64[s]"),
-                           "position": np.arange(len(children))})
-    wanted = wanted[~np.isnat(wanted["day"].to_numpy())].sort_values("day", kind="stable")
-    found = pd.merge_asof(wanted, episodes, left_on="day", right_on="episode_start", by="child_id",
-                          direction="backward")
-    district = np.full(len(children), NOT_RECORDED, dtype=object)
-    born = np.full(len(children), np.datetime64("NaT"), dtype="datetime64[s]")
-    extract = np.full(len(children), np.nan)
-    matched = found["episode_start"].notna().to_numpy()
-    at = found["position"].to_numpy()[matched]
-    district[at] = found["district_label"].to_numpy(dtype=object)[matched]
-    born[at] = found["date_of_birth"].to_numpy()[matched]
-    extract[at] = found["extract_id"].to_numpy(dtype=float)[matched]
-    return district, born, extract
-
-
-def _episodes_by_start(episodes: pd.DataFrame) -> pd.DataFrame:
-    columns = ["child_id", "episode_start", "district_label", "date_of_birth", "extract_id"]
-    ordered = episodes.loc[episodes["episode_start"].notna(), columns].sort_values("episode_start", kind="stable")
-    ordered["child_id"] = ordered["child_id"].astype(object)
-    ordered["episode_start"] = ordered["episode_start"].astype("datetime64[s]")
-    return ordered.reset_index(drop=True)
+    return with_child_record(ctx, frame, rows["date_due"].to_numpy())
 
 
 @cohort("missing_episodes_started_in_month",
@@ -452,7 +413,7 @@ def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.Da
     in_month = (due >= month.first) & (due < month.after)
     columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale"]
     frame = initial.loc[in_month, columns].reset_index(drop=True)
-    return _with_child_record(ctx, frame, due[in_month])
+    return with_child_record(ctx, frame, due[in_month])
 
 
 def _initial_assessments(ctx: Context) -> pd.DataFrame:

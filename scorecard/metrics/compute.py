@@ -15,7 +15,13 @@ import pandas as pd
 
 from scorecard.metrics.calendar import Month, months_between
 from scorecard.metrics.catalogue import Catalogue, Filter, Indicator, Op, Unit
-from scorecard.metrics.cohorts import BREAKDOWNS, COHORTS, HISTORY_COLUMNS, Context, group_order
+from scorecard.metrics.cohorts import (
+    BREAKDOWNS,
+    COHORTS,
+    HISTORY_COLUMNS,
+    Context,
+    group_order,
+)
 from scorecard.metrics.records import Records
 from scorecard.metrics.reference import population_for
 

@@ -13,9 +13,11 @@ Public outputs hide small numbers with one function per table shape, `hide_serie
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from statistics import median
+
 import pandas as pd
 
 from scorecard.metrics.calendar import Month
@@ -204,7 +206,7 @@ def _summed(indicator: Indicator, rows: dict[tuple, dict], breakdown: str, group
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _hide(figure: Figure, hidden: Hidden, note: str) -> Figure:

@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, dcc, html
 from scorecard import settings
 from scorecard.metrics import load_catalogue
 from scorecard.ui.components import as_at, choice, explained, filter_form, month_options
+from scorecard.ui.indicator_drilldown import NO_SECOND, indicator_query
 from scorecard.ui.indicator_layout import (
     address_problems,
     breakdown_section,
@@ -21,7 +22,6 @@ from scorecard.ui.indicator_layout import (
     trend_section,
     two_way_section,
 )
-from scorecard.ui.indicator_drilldown import NO_SECOND, indicator_query
 from scorecard.ui.indicator_view import build_indicator
 from scorecard.ui.pages_common import no_data
 from scorecard.ui.views import NoData, figures

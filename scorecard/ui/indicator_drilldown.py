@@ -12,7 +12,12 @@ from urllib.parse import urlencode
 from scorecard.metrics import CouncilMetrics
 from scorecard.metrics.cohorts import BREAKDOWNS
 from scorecard.metrics.compute import TOTAL
-from scorecard.metrics.drilldown import ROLLING_MONTHS, TREND_MONTHS, Figure, rolling_refusal
+from scorecard.metrics.drilldown import (
+    ROLLING_MONTHS,
+    TREND_MONTHS,
+    Figure,
+    rolling_refusal,
+)
 from scorecard.ui.text import counts_text, month_label, short_month, value_text
 
 MONTH, TREND, ROLLING = "month", "trend", "rolling"

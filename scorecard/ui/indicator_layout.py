@@ -11,7 +11,13 @@ from scorecard.ui.charts import (
     published_trend_figure,
     trend_figure,
 )
-from scorecard.ui.components import comment_block, data_grid, graph, rag_badge, simple_table
+from scorecard.ui.components import (
+    comment_block,
+    data_grid,
+    graph,
+    rag_badge,
+    simple_table,
+)
 from scorecard.ui.indicator_drilldown import ALL
 from scorecard.ui.indicator_view import IndicatorPage
 from scorecard.ui.text import month_label
