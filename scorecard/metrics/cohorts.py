@@ -106,11 +106,21 @@ class Context:
         self._built: dict[tuple[str, str], pd.DataFrame] = {}
         self._derived: dict[str, Any] = {}
 
-    def cohort(self, name: str, month: Month) -> pd.DataFrame:
+    def cohort(self, name: str, month: Month, joined: bool = False) -> pd.DataFrame:
+        """The cohort's frame for the month; with `joined`, also the columns it takes from
+        another dataset's records (`Cohort.joined`), which only breakdowns and filters by
+        them need: joined for every month of every figure, they would cost more than the rest."""
         key = (name, month.period)
         if key not in self._built:
             self._built[key] = COHORTS[name].build(self, month)
-        return self._built[key]
+        cohort = COHORTS[name]
+        if not joined or not cohort.joined:
+            return self._built[key]
+        with_joined = (name, f"{month.period} joined")
+        if with_joined not in self._built:
+            frame = self._built[key]
+            self._built[with_joined] = with_child_record(self, frame.copy(), frame[cohort.joined_on].to_numpy())
+        return self._built[with_joined]
 
     def once(self, name: str, build: Callable[[], Any]) -> Any:
         """A frame derived from the records alone, built once for every month."""
@@ -142,6 +152,7 @@ class Cohort:
     # Breakdown columns taken from another dataset's records, each with the column naming
     # the extract it came from: a group's figure names that file, the whole figure does not.
     joined: dict[str, str] | None = None
+    joined_on: str = ""   # the frame's column of the day the child's care record is read on
 
     def lineage_columns(self, breakdown_column: str) -> tuple[str, ...]:
         """The extract columns a breakdown's groups add to their figure's lineage."""
@@ -154,12 +165,12 @@ COHORTS: dict[str, Cohort] = {}
 
 def cohort(name: str, *, description: str, timing: str, datasets: tuple[str, ...], columns: set[str],
            breakdowns: tuple[str, ...], history: dict[str, int] | None = None, status_ok: tuple[str, ...] = (),
-           joined: dict[str, str] | None = None):
+           joined: dict[str, str] | None = None, joined_on: str = ""):
     """Register a cohort builder under the name metrics.yaml uses."""
     def register(build: Callable[[Context, Month], pd.DataFrame]):
         COHORTS[name] = Cohort(name, description, timing, datasets,
                                frozenset(columns) | {BREAKDOWNS[b].column for b in breakdowns}, breakdowns, build,
-                               history or {}, frozenset(status_ok), joined)
+                               history or {}, frozenset(status_ok), joined, joined_on)
         return build
     return register
 
@@ -356,13 +367,14 @@ _FROM_CHILD_RECORD = {BREAKDOWNS[b].column: CHILD_RECORD_EXTRACT for b in CHILD_
         description="statutory visits due in the month (one row per visit); the child's age band (at the due "
         "date) and district come from their children in care record",
         timing="in_month", datasets=("visits",), columns={"child_id", "done_by_due_date"},
-        breakdowns=("team", *CHILD_RECORD_BREAKDOWNS), joined=_FROM_CHILD_RECORD)
+        breakdowns=("team", *CHILD_RECORD_BREAKDOWNS), joined=_FROM_CHILD_RECORD, joined_on="date_due")
 def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     rows = _dated_in_month(ctx, "visits", "date_due", month)
     done = rows["date_done"].to_numpy()
     frame = rows[["child_id", "extract_id", "team_label"]].reset_index(drop=True)
     frame["done_by_due_date"] = ~np.isnat(done) & (done <= rows["date_due"].to_numpy())
-    return with_child_record(ctx, frame, rows["date_due"].to_numpy())
+    frame["date_due"] = rows["date_due"].to_numpy()
+    return frame
 
 
 @cohort("missing_episodes_started_in_month",
@@ -406,14 +418,13 @@ def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
         "and district come from their children in care record",
         timing="in_month", datasets=("health_assessments",),
         columns={"child_id", "placed_in_area", "in_timescale"}, breakdowns=("area", "host_la", *CHILD_RECORD_BREAKDOWNS),
-        joined=_FROM_CHILD_RECORD)
+        joined=_FROM_CHILD_RECORD, joined_on="iha_due")
 def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     initial = ctx.once("initial_assessments", lambda: _initial_assessments(ctx))
     due = initial["iha_due"].to_numpy()
     in_month = (due >= month.first) & (due < month.after)
-    columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale"]
-    frame = initial.loc[in_month, columns].reset_index(drop=True)
-    return with_child_record(ctx, frame, due[in_month])
+    columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale", "iha_due"]
+    return initial.loc[in_month, columns].reset_index(drop=True)
 
 
 def _initial_assessments(ctx: Context) -> pd.DataFrame:

@@ -111,7 +111,8 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
         if missing:
             return [_no_value(indicator, month, f"needs {months} months of {dataset} extracts up to "
                               f"{month.period}; none covers {_spans(missing)}")]
-    frame = context.cohort(indicator.cohort, month)
+    specs = _specs(indicator, breakdowns) if breakdowns else []
+    frame = context.cohort(indicator.cohort, month, joined=_needs_joined(cohort, indicator, specs))
     month_extracts = np.array([i for d in cohort.datasets
                                for i in records.extract_ids(d, month.period, d in cohort.status_ok)])
     denominator_spec = indicator.denominator
@@ -129,7 +130,7 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
     rows = []
     groups = [(TOTAL, TOTAL, slice(None), ())]
     if breakdowns and population is None:
-        groups += _groups(frame, cohort, _specs(indicator, breakdowns), in_denominator | in_numerator)
+        groups += _groups(frame, cohort, specs, in_denominator | in_numerator)
     for breakdown, group, selected, joined in groups:
         num_rows, den_rows, part = in_numerator[selected], in_denominator[selected], frame.loc[selected]
         numerator = _numerator(indicator, part, num_rows)
@@ -156,6 +157,15 @@ def _specs(indicator: Indicator, breakdowns: Breakdowns) -> list[tuple[str, ...]
     if breakdowns is True:
         return [(name,) for name in indicator.breakdowns]
     return [(spec,) if isinstance(spec, str) else tuple(spec) for spec in breakdowns]
+
+
+def _needs_joined(cohort, indicator: Indicator, specs: list[tuple[str, ...]]) -> bool:
+    """Whether the figure reads a column the cohort takes from another dataset's records."""
+    if not cohort.joined:
+        return False
+    filters = [*indicator.numerator.where, *(indicator.denominator.where if indicator.denominator else ())]
+    used = {f.column for f in filters} | {BREAKDOWNS[n].column for names in specs for n in names}
+    return bool(used & set(cohort.joined))
 
 
 def _groups(frame: pd.DataFrame, cohort, specs: list[tuple[str, ...]], shown: np.ndarray) -> list[tuple]:
