@@ -4,10 +4,12 @@ crossed with margins that are the one-way breakdowns, and the small-number rule 
 to every cell."""
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from metrics_builders import episode, make_records, months
 
-from scorecard.metrics.catalogue import load_catalogue
+from scorecard.metrics.catalogue import CATALOGUE_PATH, load_catalogue
 from scorecard.metrics.compute import TOTAL, compute
 from scorecard.metrics.drilldown import Drilldown, Figure, rolling_refusal
 from scorecard.metrics.rating import suppressed
@@ -140,3 +142,29 @@ def test_which_indicators_have_a_rolling_view_and_which_open_on_it(march):
     opens, why = drilldown(march).opens_rolling(catalogue.by_id["visits_in_timescale"], "2024-03")
     assert opens and "typical month has only 6 in the denominator (fewer than 30)" in why
     assert drilldown(march).opens_rolling(catalogue.by_id["children_in_care"], "2024-03") == (False, "")
+
+
+def test_a_filter_on_a_column_from_the_care_record_reads_the_record(tmp_path, march):
+    """The care record is joined only when a figure needs it: a filter by district does."""
+    addition = textwrap.dedent("""
+      - id: visits_in_timescale_north
+        label: Statutory visits in timescale, North district
+        description: The share of visits to children in the North district made by the date they were due.
+        definition:
+          numerator: Visits due in the month to children in the North district, done by the due date.
+          denominator: Visits due in the month to children in the North district.
+          timescale: Visits due in the month.
+        themes: {"2021": [placements], "2019": [voices]}
+        unit: percent
+        polarity: higher
+        rag: none
+        cohort: visits_due_in_month
+        numerator: {where: [{column: done_by_due_date, op: eq, value: true}]}
+        denominator: {where: [{column: district_label, op: eq, value: North}]}
+    """)
+    path = tmp_path / "metrics.yaml"
+    path.write_text(CATALOGUE_PATH.read_text(encoding="utf-8") + textwrap.indent(addition, "  "), encoding="utf-8")
+    catalogue = load_catalogue(path)
+    assert "district" not in catalogue.by_id["visits_in_timescale_north"].breakdowns  # one group: not offered
+    table = compute(march, catalogue, ["visits_in_timescale_north"], periods=["2024-03"])
+    assert (table.iloc[0]["numerator"], table.iloc[0]["denominator"]) == (2, 3)
