@@ -168,3 +168,14 @@ def test_a_filter_on_a_column_from_the_care_record_reads_the_record(tmp_path, ma
     assert "district" not in catalogue.by_id["visits_in_timescale_north"].breakdowns  # one group: not offered
     table = compute(march, catalogue, ["visits_in_timescale_north"], periods=["2024-03"])
     assert (table.iloc[0]["numerator"], table.iloc[0]["denominator"]) == (2, 3)
+
+
+def test_a_figure_lacking_some_history_is_shown_with_its_caveat_as_the_whole_is():
+    """A's care began in 2022, but the store holds only their episode from 2024: whether
+    they had 3 placements in the year is unknown. The scorecard shows the figure, unrated."""
+    records = make_records({"children_in_care": [
+        episode("A", "2024-01-01", None, reason="P", period_start="2022-01-01"), episode("B", "2020-01-01", None)]})
+    series = drilldown(records).series("placement_stability_short", "district", "2024-03", months=1)
+    north = series.figures[("North", "2024-03")]
+    assert (north.numerator, north.denominator, north.value) == (0, 2, 0.0)
+    assert north.note.startswith("history incomplete for 1 child")

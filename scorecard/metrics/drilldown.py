@@ -187,22 +187,27 @@ def _indexed(monthly: pd.DataFrame) -> dict[tuple, dict]:
 def _summed(indicator: Indicator, rows: dict[tuple, dict], breakdown: str, group, months: list[str]) -> Figure:
     """A group's figure over `months`: numerators and denominators summed, then divided.
 
-    A month whose whole figure is missing (no extract, or not enough history) leaves the
-    sum without a value, saying which month; a month the group has no rows in adds zero."""
-    numerator, denominator = 0.0, 0.0
+    A month whose whole figure is missing (no extract covers it) leaves the sum without a
+    value, saying which month; a month the group has no rows in adds zero."""
+    numerator, denominator, caveats = 0.0, 0.0, []
     for month in months:
         whole = rows.get((TOTAL, TOTAL, month))
-        if whole is None or _blank(whole["numerator"]) or whole["history_note"]:
-            why = "" if whole is None else (whole["history_note"] or whole["note"])
+        if whole is None or _blank(whole["numerator"]):
+            why = "" if whole is None else whole["note"]
             return Figure(None, None, None, f"no figure for {month}" + (f": {why}" if why else ""))
+        # A figure the store lacks some children's history for is shown as the whole is,
+        # with the caveat (the scorecard shows it and withholds the rating).
+        if whole["history_note"] and whole["history_note"] not in caveats:
+            caveats.append(whole["history_note"])
         row = rows.get((breakdown, group, month))
         if row is not None:
             numerator += float(row["numerator"])
             denominator += 0.0 if _blank(row["denominator"]) else float(row["denominator"])
     has_denominator = indicator.unit is not Unit.COUNT
+    if has_denominator and not denominator:
+        caveats.insert(0, "none in the denominator")
     return Figure(numerator, denominator if has_denominator else None,
-                  ratio(indicator.unit, numerator, denominator if has_denominator else None),
-                  "" if indicator.unit is Unit.COUNT or denominator else "none in the denominator")
+                  ratio(indicator.unit, numerator, denominator if has_denominator else None), "; ".join(caveats))
 
 
 def _blank(value) -> bool:

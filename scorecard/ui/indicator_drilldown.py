@@ -86,12 +86,14 @@ class Cell:
     value: float | None
     value_text: str       # '77.8%', 'Hidden (small number)', 'No figure'
     counts_text: str      # '7 of 9'
-    note: str
+    note: str             # why there is no value; beside a value, what to know before reading it
 
     @property
     def text(self) -> str:
-        return f"{self.value_text} ({self.counts_text})" if self.counts_text and self.value is not None \
-            else self.value_text
+        if self.value is None:
+            return self.value_text
+        text = f"{self.value_text} ({self.counts_text})" if self.counts_text else self.value_text
+        return f"{text}; incomplete history" if self.note.startswith("history incomplete") else text
 
 
 def cell(unit: str, figure: Figure) -> Cell:
@@ -116,6 +118,7 @@ class GroupTrend:
     whole: GroupLine            # the figure itself, for reference
     lines: tuple[GroupLine, ...]
     charted: tuple[str, ...]    # the groups drawn (the largest), the rest in the table only
+    caveats: tuple[str, ...] = ()  # 'March 2024: history incomplete for ...', for figures shown with one
 
 
 MAX_LINES = 6  # more lines than this cannot be told apart in black and white
@@ -138,8 +141,11 @@ def build_group_trend(metrics: CouncilMetrics, indicator_id: str, breakdown: str
     span = f"{month_label(series.periods[0])} to {month_label(series.periods[-1])}"
     heading = (f"By {label.lower()}, rolling 12 months, {span}" if rolling
                else f"By {label.lower()}, month by month, {span}")
+    whole = line(TOTAL, ALL)
+    caveats = tuple(f"{month_label(p)}: {c.note}" for p, c in zip(series.periods, whole.cells, strict=True)
+                    if c.value is not None and c.note.startswith("history incomplete"))
     return GroupTrend(label, rolling, heading, series.periods, tuple(short_month(p) for p in series.periods),
-                      line(TOTAL, ALL), lines, tuple(g for g in (str(x) for x in series.groups) if g in charted))
+                      whole, lines, tuple(g for g in (str(x) for x in series.groups) if g in charted), caveats)
 
 
 @dataclass(frozen=True)

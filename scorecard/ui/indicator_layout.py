@@ -115,6 +115,7 @@ def _group_trend_section(page: IndicatorPage) -> html.Section:
                     html.P(page.drilldown.view_note, id="drilldown-view-note") if page.drilldown.view_note else None,
                     html.P(f"{'Rolling 12 months' if trend.rolling else 'Month by month'}: {what}. {drawn}",
                            className="muted"),
+                    html.Ul([html.Li(c) for c in trend.caveats], className="caveat") if trend.caveats else None,
                     _other_breakdowns(page),
                     graph("group-trend-chart", group_trend_figure(trend, page.unit),
                           f"Line chart of {page.label} by {trend.label.lower()}, one line per group"
