@@ -66,8 +66,9 @@ def test_the_forms_write_the_url(demo_client):
     assert [o["value"] for o in options["scorecard-theme"]["options"]] == [
         "all", "safe", "healthy", "stability", "adulthood", "voices"]
     assert call_callback(demo_client, "indicator-nav.search", {"indicator-form-show.n_clicks": 1},
-                         {"indicator-period.value": "2024-12", "indicator-breakdown.value": "host_la"}) == {
-        "indicator-nav": {"search": "?period=2024-12&breakdown=host_la"}}
+                         {"indicator-period.value": "2024-12", "indicator-breakdown.value": "host_la",
+                          "indicator-by.value": "none", "indicator-view.value": "rolling"}) == {
+        "indicator-nav": {"search": "?period=2024-12&breakdown=host_la&view=rolling"}}
     assert call_callback(demo_client, "briefing-nav.search", {"briefing-form-show.n_clicks": 1},
                          {"briefing-period.value": "2025-03", "briefing-since.value": "2024-09"}) == {
         "briefing-nav": {"search": "?period=2025-03&since=2024-09"}}
@@ -78,7 +79,11 @@ def test_indicator_page(demo_client, report):
     row = report["iha_in_timescale"]
     assert "Initial health assessments" in page and row["value_shown"] in page
     assert "The last 24 months" in page and '"Apr 2023"' in page and '"Mar 2025"' in page
-    assert "By host council, March 2025" in page and '"rowData"' in page
+    # Few IHAs a month: the breakdown opens on rolling 12 months, and says why.
+    assert "By host council, rolling 12 months, April 2023 to March 2025" in page
+    assert "Shown as rolling 12 months because a typical month has only" in page
+    month = page_text(demo_client, "/indicator/iha_in_timescale", "?period=2025-03&breakdown=host_la&view=month")
+    assert "By host council, March 2025" in month and '"rowData"' in month
     assert "Definition and sources" in page and "health_assessments.xlsx" in page
     assert "Commentary over time" in page and "Out-of-county assessments are still the main gap" in page
     assert "Hidden (small number)" in page and "Hampshire" in page  # host councils by name

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from scorecard.cli import main
 from scorecard.metrics.catalogue import CATALOGUE_PATH, CatalogueError, load_catalogue
+from scorecard.metrics.cohorts import COHORTS
 from scorecard.metrics.docs import DOCS_PATH, catalogue_markdown
 
 DOMAIN_INDICATORS = {
@@ -32,6 +33,27 @@ def test_the_catalogue_holds_the_domain_briefs_indicators():
     # Both theme frameworks of the brief, each indicator under each.
     assert {f.id for f in catalogue.frameworks} == {"2019", "2021"}
     assert all(set(i.themes) == {"2019", "2021"} for i in catalogue.indicators)
+
+
+def test_every_indicator_offers_its_cohorts_breakdowns_but_the_all_or_nothing_ones():
+    catalogue = load_catalogue()
+    for indicator in catalogue.indicators:
+        cohort = COHORTS[indicator.cohort]
+        if indicator.denominator is not None and indicator.denominator.reference is not None:
+            assert indicator.breakdowns == (), indicator.id  # no population for a group
+            continue
+        left_out = set(cohort.breakdowns) - set(indicator.breakdowns)
+        assert left_out <= {"area", "uasc", "placement_type", "rhi_outcome"}, (indicator.id, left_out)
+    by_id = catalogue.by_id
+    assert by_id["visits_in_timescale"].breakdowns == ("team", "age_band", "district")
+    assert by_id["iha_in_timescale"].breakdowns == ("area", "host_la", "age_band", "district")
+    # The out-of-area share by area is 0% or 100%; it excludes UASC, so one UASC group.
+    assert not {"area", "uasc"} & set(by_id["placed_out_of_area"].breakdowns)
+    assert "placement_type" not in by_id["placement_residential"].breakdowns
+    # A count of interviews not completed, by outcome, is the point of it; the share completed is not.
+    assert "rhi_outcome" in by_id["rhi_not_completed"].breakdowns
+    assert "rhi_outcome" not in by_id["rhi_completed"].breakdowns
+    assert "uasc" in by_id["children_in_care"].breakdowns
 
 
 def test_metrics_check_passes_on_the_shipped_catalogue():
@@ -82,7 +104,10 @@ def test_rules_find_what_the_shape_cannot(tmp_path):
         text = text.replace("  - id: dental_checks", "  - id: health_assessments_up_to_date")
         text = text.replace("cohort: care_leavers_with_birthday_in_last_12_months", "cohort: care_leavers_by_birthday", 1)
         text = text.replace("acronyms: [IHA]", "acronyms: [IHA, CAMHS]")
-        text = text.replace("breakdowns: [team]", "breakdowns: [team, district]")
+        text = text.replace("    cohort: visits_due_in_month\n", "    cohort: visits_due_in_month\n    breakdowns: [team, sex]\n")
+        text = text.replace("    cohort: children_in_care_at_month_end\n    numerator: {}\n    denominator: {reference:",
+                            "    cohort: children_in_care_at_month_end\n    breakdowns: [district]\n    numerator: {}\n"
+                            "    denominator: {reference:")
         return text.replace("      - {from: \"2019-04\", green: 0.70, amber: 0.65}",
                             "      - {from: \"2019-04\", green: 70, amber: 65}")
     problems = broken(tmp_path, edit)
@@ -97,8 +122,10 @@ def test_rules_find_what_the_shape_cannot(tmp_path):
         (line_of(text, "cohort: care_leavers_by_birthday"), "care_leavers_in_touch_17_18", "unknown cohort "
          "'care_leavers_by_birthday'"),
         (line_of(text, "CAMHS]") , "iha_in_timescale", "acronym 'CAMHS' is not in the glossary"),
-        (line_of(text, "breakdowns: [team, district]"), "visits_in_timescale", "cohort 'visits_due_in_month' "
-         "cannot be broken down by 'district'"),
+        (line_of(text, "breakdowns: [team, sex]"), "visits_in_timescale", "cohort 'visits_due_in_month' "
+         "cannot be broken down by 'sex'"),
+        (line_of(text, "breakdowns: [district]"), "children_in_care_rate", "a rate per head of a population cannot "
+         "be broken down"),
         (line_of(text, "green: 70, amber: 65"), "placement_stability_long", "percentages are written as "
          "fractions: 90% is 0.9"),
     ]
@@ -113,8 +140,8 @@ def test_context_indicators_are_not_rated_and_counts_have_no_denominator(tmp_pat
                             "    numerator: {where: [{column: uasc, op: eq, value: true}]}",
                             "    polarity: context\n    rag: target\n    cohort: children_in_care_at_month_end\n"
                             "    numerator: {where: [{column: uasc, op: eq, value: true}]}")
-        return text.replace("    numerator: {}\n    breakdowns: [care_status, district]",
-                            "    numerator: {}\n    denominator: {}\n    breakdowns: [care_status, district]", 1)
+        return text.replace("    cohort: missing_episodes_started_in_month\n    numerator: {}\n",
+                            "    cohort: missing_episodes_started_in_month\n    numerator: {}\n    denominator: {}\n", 1)
     problems = broken(tmp_path, edit)
     assert any("indicator 'uasc_percent': a context indicator has no RAG rating" in p for p in problems)
     assert any("indicator 'missing_episodes': a count has no denominator" in p for p in problems)

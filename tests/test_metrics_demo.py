@@ -119,8 +119,11 @@ def test_trend_as_at_and_series_breaks(metrics):
 
 @pytest.mark.slow
 def test_breakdowns_carry_rag_and_direction_like_the_whole(metrics):
-    groups = metrics.breakdowns("visits_in_timescale", ["2024-01"]).set_index("group")
-    assert set(groups["breakdown"]) == {"team"}
+    groups = metrics.breakdowns("visits_in_timescale", ["2024-01"])
+    # Team from the visits file; age band and district from the child's care record.
+    assert set(groups["breakdown"]) == {"team", "age_band", "district"}
+    assert "Not recorded" not in set(groups["group"]), "every demo visit's child has a care record"
+    groups = groups[groups["breakdown"] == "team"].set_index("group")
     for team, row in groups.iterrows():
         expected = "too_few" if row["denominator"] < 10 else (
             "green" if row["value"] >= 0.9 else "amber" if row["value"] >= 0.85 else "red")

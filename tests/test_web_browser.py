@@ -74,6 +74,9 @@ def test_scorecard_month_indicator_and_breakdown(page, page_errors, reported):
     assert_accessible(page, "the indicator page")
 
     choose(page, "indicator", "breakdown", "host_la")
+    # Few IHAs a month: the breakdown opens on rolling 12 months.
+    assert page.locator("#breakdowns").inner_text() == "By host council, rolling 12 months, July 2022 to June 2024"
+    choose(page, "indicator", "view", "month")
     assert page.locator("#breakdowns").inner_text() == "By host council, June 2024"
     assert page.locator("#breakdown-table .ag-row").count() >= 2
     screenshot(page, "indicator-iha-host-council")
@@ -147,3 +150,55 @@ def test_keyboard_reaches_the_content_with_a_visible_focus(page):
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
     assert outline == "3px"
     screenshot(page, "keyboard-focus")
+
+
+# --- Drill-down: each view of a breakdown, and two crossed -----------------------------------
+
+def test_drilldown_month_by_month_one_line_per_group(page, page_errors):
+    open_page(page, "/indicator/visits_in_timescale?period=2025-03&breakdown=district&view=trend")
+    assert page.locator("#breakdowns").inner_text() == "By district, month by month, April 2023 to March 2025"
+    chart = page.locator("#group-trend-chart")
+    chart.scroll_into_view_if_needed()
+    chart.locator(".scatterlayer .trace").first.wait_for()
+    assert chart.locator(".scatterlayer .trace").count() == 5  # five districts, one line each
+    labels = chart.locator(".annotation-text").evaluate_all("texts => texts.map(t => t.textContent)")
+    assert sorted(label.split(":")[0][2:] for label in labels) == ["Central", "East", "North", "South", "West"]
+    assert all(re.search(r": \d+\.\d%$", label) for label in labels), labels  # each line's latest value
+    table = page.locator("#group-trend-table")
+    assert table.locator("tbody tr").count() == 24
+    assert table.locator("thead th").all_inner_texts()[:2] == ["Month", "All (district together)"]
+    screenshot(page, "drilldown-visits-district-month-by-month")
+    assert_accessible(page, "the month-by-month breakdown")
+    assert not page_errors
+
+
+def test_drilldown_rolling_twelve_months_with_a_two_way_table(page, page_errors):
+    open_page(page, "/indicator/iha_in_timescale?period=2025-03")
+    assert page.locator("#breakdowns").inner_text().startswith("By in or out of area, rolling 12 months")
+    assert "Shown as rolling 12 months because" in page.locator("#drilldown-view-note").inner_text()
+    page.select_option("#indicator-breakdown", "district")
+    page.select_option("#indicator-by", "age_band")
+    page.click("#indicator-form-show")
+    page.wait_for_url(re.compile(r"breakdown=district&by=age_band&view=rolling"))
+    wait_for_dash(page)
+    assert page.locator("#two-way").inner_text() == "By district and age band, the 12 months to March 2025"
+    table = page.locator("#two-way-table")
+    assert table.locator("thead th").all_inner_texts()[1:3] == ["Under 1", "1 to 4"]
+    assert table.locator("tbody tr").count() == 6  # five districts and the margin row
+    corner = table.locator("tbody tr").last.locator("td").last.inner_text()
+    whole = page.locator("#group-trend-table tbody tr").first.locator("td").nth(1).inner_text()
+    assert corner.split()[0] == whole.split()[0], (corner, whole)  # the corner is the figure itself
+    table.scroll_into_view_if_needed()
+    screenshot(page, "drilldown-iha-district-by-age-band-rolling")
+    assert_accessible(page, "the rolling breakdown and two-way table")
+    assert not page_errors
+
+
+def test_drilldown_address_it_cannot_use_says_so(page, page_errors):
+    open_page(page, "/indicator/children_in_care?period=2025-03&breakdown=shoe_size&by=district&view=rolling")
+    problems = page.locator("#drilldown-problems").inner_text()
+    assert "no breakdown \u201cshoe_size\u201d" in problems and "rolling 12-month view is not offered" in problems
+    assert page.locator("#two-way").inner_text().startswith("By in or out of area and district, March 2025")
+    screenshot(page, "drilldown-address-problems")
+    assert_accessible(page, "a drill-down address with values the page cannot use")
+    assert not page_errors

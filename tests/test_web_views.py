@@ -132,6 +132,8 @@ def test_indicator_page(metrics):
     assert [p.period for p in page.trend][-1] == "2024-12" and len(page.trend) == 24
     assert page.trend[0].period == "2023-01" and page.trend[-1].label == "Dec 2024"
     assert page.breakdown.name == "area", "an unknown breakdown falls back to the first offered"
+    assert page.drilldown.problems == ("This indicator has no breakdown \u201cnonsense\u201d; showing in or out of "
+                                       "area instead.",), "and the page says so"
     assert ("host_la", "Host council") in page.breakdown_names
     assert page.sources == ("Health assessments",)
     # The month's own extract, and later ones holding newer versions of the same records

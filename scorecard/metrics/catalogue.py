@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from scorecard.settings import PROJECT_ROOT
 from scorecard.yaml_lines import NotValidYaml, read_with_lines
@@ -116,6 +116,7 @@ class Indicator(Strict):
     cohort: str
     numerator: Numerator
     denominator: Denominator | None = None
+    # Left out (the usual case): every breakdown the cohort carries (`_cohort_breakdowns`).
     breakdowns: tuple[str, ...] = ()
     benchmarks: tuple[Comparator, ...] = ()
     acronyms: tuple[str, ...] = ()
@@ -123,10 +124,35 @@ class Indicator(Strict):
     no_change_within: float | None = Field(default=None, ge=0)
     series_breaks: tuple[SeriesBreak, ...] = ()
 
+    @model_validator(mode="before")
+    @classmethod
+    def _cohort_breakdowns(cls, data: Any) -> Any:
+        """An indicator offers its cohort's breakdowns unless it lists its own, so a
+        breakdown added to a cohort reaches all of its indicators
+        (`cohorts.default_breakdowns`). A rate per head of population has none: the store
+        holds no population for a group."""
+        if not isinstance(data, dict) or "breakdowns" in data or not isinstance(data.get("cohort"), str):
+            return data
+        from scorecard.metrics.cohorts import default_breakdowns
+
+        numerator, denominator = data.get("numerator"), data.get("denominator")
+        if isinstance(denominator, dict) and denominator.get("reference") is not None:
+            return data
+        pinned = {f.get("column") for f in _filters(denominator) if f.get("op") == Op.EQ.value}
+        offered = default_breakdowns(data["cohort"], data.get("unit") == Unit.COUNT.value,
+                                     {f.get("column") for f in _filters(numerator)}, pinned)
+        return {**data, "breakdowns": offered}
+
     def target_for(self, period: str) -> Target | None:
         """The target that applies in a month: the latest one applying from then or before."""
         applying = [t for t in self.targets if t.applies_from <= period]
         return max(applying, key=lambda t: t.applies_from) if applying else None
+
+
+def _filters(part: Any) -> list[dict]:
+    """The filters of a numerator or denominator as written, before they are checked."""
+    where = part.get("where") if isinstance(part, dict) else None
+    return [f for f in where if isinstance(f, dict)] if isinstance(where, list) else []
 
 
 class Theme(Strict):

@@ -88,6 +88,12 @@ def offered_breakdowns(indicator: Indicator, catalogue: Catalogue) -> Iterator[P
                                           f"{', '.join(cohort.breakdowns)}")
 
 
+def per_head_rates_are_not_broken_down(indicator: Indicator, catalogue: Catalogue) -> Iterator[Problem]:
+    if indicator.breakdowns and indicator.denominator is not None and indicator.denominator.reference is not None:
+        yield ("breakdowns",), ("a rate per head of a population cannot be broken down: the store holds no "
+                                "population for each group; leave breakdowns out")
+
+
 def known_themes(indicator: Indicator, catalogue: Catalogue) -> Iterator[Problem]:
     frameworks = {f.id: {t.id for t in f.themes} for f in catalogue.frameworks}
     for framework, themes in indicator.themes.items():
@@ -163,5 +169,5 @@ def breaks_are_explained(indicator: Indicator, catalogue: Catalogue) -> Iterator
 
 
 CATALOGUE_RULES = (unique_ids, default_framework_exists, glossary_terms_unique)
-INDICATOR_RULES = (known_cohort, filters_name_cohort_columns, offered_breakdowns, known_themes,
-                   acronyms_in_glossary, unit_fits_denominator, rag_fits_polarity, breaks_are_explained)
+INDICATOR_RULES = (known_cohort, filters_name_cohort_columns, offered_breakdowns, per_head_rates_are_not_broken_down,
+                   known_themes, acronyms_in_glossary, unit_fits_denominator, rag_fits_polarity, breaks_are_explained)

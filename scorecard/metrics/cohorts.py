@@ -19,8 +19,20 @@ import numpy as np
 import pandas as pd
 
 from scorecard.councils import area_name
-from scorecard.metrics.calendar import DAY, Month, add_working_days, same_day_months_before, years_between
-from scorecard.metrics.records import Records, area_labels, labels, text
+from scorecard.metrics.calendar import (
+    DAY,
+    Month,
+    add_working_days,
+    same_day_months_before,
+    years_between,
+)
+from scorecard.metrics.child_record import (
+    AGE_BANDS,
+    CHILD_RECORD_EXTRACT,
+    age_band,
+    with_child_record,
+)
+from scorecard.metrics.records import NOT_RECORDED, Records, area_labels, labels, text
 
 IHA_WORKING_DAYS = 20
 RHI_HOURS = 72
@@ -36,25 +48,54 @@ class Breakdown:
     name: str
     label: str
     column: str
+    # The cohort columns the groups are made from: an indicator that tests one of them
+    # has groups that are all or nothing, and is not offered the breakdown by default.
+    sources: tuple[str, ...] = ()
 
 
 BREAKDOWNS: dict[str, Breakdown] = {b.name: b for b in (
-    Breakdown("area", "In or out of area", "area"),
-    Breakdown("uasc", "UASC or not", "uasc_status"),
-    Breakdown("age_band", "Age band", "age_band"),
-    Breakdown("sex", "Sex", "sex_label"),
+    Breakdown("area", "In or out of area", "area", ("placed_in_area",)),
+    Breakdown("uasc", "UASC or not", "uasc_status", ("uasc",)),
+    Breakdown("age_band", "Age band", "age_band", ("age",)),
+    Breakdown("sex", "Sex", "sex_label", ("sex_group",)),
     Breakdown("ethnicity", "Ethnic group", "ethnic_group"),
-    Breakdown("legal_status", "Legal status", "legal_label"),
-    Breakdown("placement_type", "Placement type", "placement_mix_label"),
+    Breakdown("legal_status", "Legal status", "legal_label", ("legal_group",)),
+    Breakdown("placement_type", "Placement type", "placement_mix_label", ("placement_mix", "placement_group")),
     Breakdown("district", "District", "district_label"),
     Breakdown("team", "Team", "team_label"),
     Breakdown("host_la", "Host council", "host_label"),
-    Breakdown("care_status", "Children in care or other children", "care_status"),
-    Breakdown("rhi_outcome", "Return interview outcome", "rhi_outcome_label"),
-    Breakdown("care_leaver_age", "Age at birthday", "age_label"),
+    Breakdown("care_status", "Children in care or other children", "care_status", ("in_care",)),
+    Breakdown("rhi_outcome", "Return interview outcome", "rhi_outcome_label", ("rhi_completed",)),
+    Breakdown("care_leaver_age", "Age at birthday", "age_label", ("age",)),
 )}
 
-AGE_BANDS = ((0, "Under 1"), (1, "1 to 4"), (5, "5 to 9"), (10, "10 to 15"), (16, "16 and over"))
+
+def default_breakdowns(cohort_name: str, is_count: bool, numerator_columns: set[str],
+                       pinned_columns: set[str]) -> tuple[str, ...]:
+    """The breakdowns an indicator offers when metrics.yaml lists none: all its cohort's,
+    but those whose groups would say nothing. A share whose numerator tests the breakdown
+    (the out-of-area share by area) is 0% or 100% in every group; a denominator holding
+    the column to one value (UASC excluded) leaves one group."""
+    cohort = COHORTS.get(cohort_name)
+    if cohort is None:
+        return ()
+    trivial = pinned_columns | (set() if is_count else numerator_columns)
+    return tuple(name for name in cohort.breakdowns
+                 if not trivial & {BREAKDOWNS[name].column, *BREAKDOWNS[name].sources})
+
+
+_AGE_ORDER = {name: index for index, (_, name) in enumerate(AGE_BANDS)}
+_UNKNOWN_GROUPS = {NOT_RECORDED, "Not known", "No interview recorded"}
+
+
+def group_order(breakdown: str, group) -> tuple:
+    """Where a group sorts in its breakdown: age bands youngest first, others by name, and
+    the groups of unknowns last."""
+    text_group = str(group)
+    known = text_group not in _UNKNOWN_GROUPS
+    if breakdown == "age_band" and text_group in _AGE_ORDER:
+        return (0, _AGE_ORDER[text_group], "")
+    return (1 if known else 2, 0, text_group)
 
 
 class Context:
@@ -65,11 +106,21 @@ class Context:
         self._built: dict[tuple[str, str], pd.DataFrame] = {}
         self._derived: dict[str, Any] = {}
 
-    def cohort(self, name: str, month: Month) -> pd.DataFrame:
+    def cohort(self, name: str, month: Month, joined: bool = False) -> pd.DataFrame:
+        """The cohort's frame for the month; with `joined`, also the columns it takes from
+        another dataset's records (`Cohort.joined`), which only breakdowns and filters by
+        them need: joined for every month of every figure, they would cost more than the rest."""
         key = (name, month.period)
         if key not in self._built:
             self._built[key] = COHORTS[name].build(self, month)
-        return self._built[key]
+        cohort = COHORTS[name]
+        if not joined or not cohort.joined:
+            return self._built[key]
+        with_joined = (name, f"{month.period} joined")
+        if with_joined not in self._built:
+            frame = self._built[key]
+            self._built[with_joined] = with_child_record(self, frame.copy(), frame[cohort.joined_on].to_numpy())
+        return self._built[with_joined]
 
     def once(self, name: str, build: Callable[[], Any]) -> Any:
         """A frame derived from the records alone, built once for every month."""
@@ -98,18 +149,28 @@ class Cohort:
     # Datasets for which the 903's status flags as at 31 March (OC2) answer the cohort's
     # question; for any other, only extracts that list records count.
     status_ok: frozenset[str] = frozenset()
+    # Breakdown columns taken from another dataset's records, each with the column naming
+    # the extract it came from: a group's figure names that file, the whole figure does not.
+    joined: dict[str, str] | None = None
+    joined_on: str = ""   # the frame's column of the day the child's care record is read on
+
+    def lineage_columns(self, breakdown_column: str) -> tuple[str, ...]:
+        """The extract columns a breakdown's groups add to their figure's lineage."""
+        column = (self.joined or {}).get(breakdown_column)
+        return (column,) if column else ()
 
 
 COHORTS: dict[str, Cohort] = {}
 
 
 def cohort(name: str, *, description: str, timing: str, datasets: tuple[str, ...], columns: set[str],
-           breakdowns: tuple[str, ...], history: dict[str, int] | None = None, status_ok: tuple[str, ...] = ()):
+           breakdowns: tuple[str, ...], history: dict[str, int] | None = None, status_ok: tuple[str, ...] = (),
+           joined: dict[str, str] | None = None, joined_on: str = ""):
     """Register a cohort builder under the name metrics.yaml uses."""
     def register(build: Callable[[Context, Month], pd.DataFrame]):
         COHORTS[name] = Cohort(name, description, timing, datasets,
                                frozenset(columns) | {BREAKDOWNS[b].column for b in breakdowns}, breakdowns, build,
-                               history or {}, frozenset(status_ok))
+                               history or {}, frozenset(status_ok), joined, joined_on)
         return build
     return register
 
@@ -128,12 +189,6 @@ def _sorted_by(frame: pd.DataFrame, column: str) -> tuple[pd.DataFrame, np.ndarr
     ordered = frame.sort_values(column, kind="stable", na_position="last")
     dates = ordered[column].to_numpy()
     return ordered, dates[: len(dates) - int(np.isnat(dates).sum())]
-
-
-def _age_band(ages: np.ndarray) -> np.ndarray:
-    bounds = np.array([lower for lower, _ in AGE_BANDS])
-    names = np.array([name for _, name in AGE_BANDS], dtype=object)
-    return names[np.searchsorted(bounds, ages, side="right") - 1]
 
 
 CHILD_COLUMNS = {"child_id", "age", "uasc", "placed_in_area", "distance_miles", "placement_group",
@@ -171,7 +226,7 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
     frame = narrow.iloc[chosen[last_of_child]].reset_index(drop=True)
     age = years_between(frame["date_of_birth"].to_numpy(), month.last)
     frame["age"] = age
-    frame["age_band"] = text(_age_band(age), frame.index)
+    frame["age_band"] = text(age_band(age), frame.index)
     placements, window_first = _placements_in_window(episodes, month, frame["child_number"].to_numpy())
     frame["placements_last_12_months"] = placements
     frame["placements_last_12_months_unknown"] = (frame["history_before_unknown"].to_numpy()
@@ -302,14 +357,23 @@ def _latest(completed: tuple[pd.DataFrame, int], children: np.ndarray, since: np
     return latest[children], extract[children]
 
 
+# The child's age band and district, for cohorts of events whose own file has neither,
+# come from the child's children in care record on the day (`_child_on_day`).
+CHILD_RECORD_BREAKDOWNS = ("age_band", "district")
+_FROM_CHILD_RECORD = {BREAKDOWNS[b].column: CHILD_RECORD_EXTRACT for b in CHILD_RECORD_BREAKDOWNS}
+
+
 @cohort("visits_due_in_month",
-        description="statutory visits due in the month (one row per visit)",
-        timing="in_month", datasets=("visits",), columns={"child_id", "done_by_due_date"}, breakdowns=("team",))
+        description="statutory visits due in the month (one row per visit); the child's age band (at the due "
+        "date) and district come from their children in care record",
+        timing="in_month", datasets=("visits",), columns={"child_id", "done_by_due_date"},
+        breakdowns=("team", *CHILD_RECORD_BREAKDOWNS), joined=_FROM_CHILD_RECORD, joined_on="date_due")
 def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     rows = _dated_in_month(ctx, "visits", "date_due", month)
     done = rows["date_done"].to_numpy()
     frame = rows[["child_id", "extract_id", "team_label"]].reset_index(drop=True)
     frame["done_by_due_date"] = ~np.isnat(done) & (done <= rows["date_due"].to_numpy())
+    frame["date_due"] = rows["date_due"].to_numpy()
     return frame
 
 
@@ -350,14 +414,16 @@ def missing_episodes_ended_in_month(ctx: Context, month: Month) -> pd.DataFrame:
 
 @cohort("initial_health_assessments_due_in_month",
         description="initial health assessments that fell due in the month: 20 working days (England and "
-        "Wales bank holidays excluded) after the child became looked after",
+        "Wales bank holidays excluded) after the child became looked after; the child's age band (at the due date) "
+        "and district come from their children in care record",
         timing="in_month", datasets=("health_assessments",),
-        columns={"child_id", "placed_in_area", "in_timescale"}, breakdowns=("area", "host_la"))
+        columns={"child_id", "placed_in_area", "in_timescale"}, breakdowns=("area", "host_la", *CHILD_RECORD_BREAKDOWNS),
+        joined=_FROM_CHILD_RECORD, joined_on="iha_due")
 def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     initial = ctx.once("initial_assessments", lambda: _initial_assessments(ctx))
     due = initial["iha_due"].to_numpy()
     in_month = (due >= month.first) & (due < month.after)
-    columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale"]
+    columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale", "iha_due"]
     return initial.loc[in_month, columns].reset_index(drop=True)
 
 

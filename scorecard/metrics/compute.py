@@ -8,18 +8,26 @@ formatting as a percentage happens at the edge.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from scorecard.metrics.calendar import Month, months_between
 from scorecard.metrics.catalogue import Catalogue, Filter, Indicator, Op, Unit
-from scorecard.metrics.cohorts import BREAKDOWNS, COHORTS, HISTORY_COLUMNS, Context
+from scorecard.metrics.cohorts import (
+    BREAKDOWNS,
+    COHORTS,
+    HISTORY_COLUMNS,
+    Context,
+    group_order,
+)
 from scorecard.metrics.records import Records
 from scorecard.metrics.reference import population_for
 
 TOTAL = "total"
+# True (every breakdown offered), or the breakdowns wanted: a name, or a pair for a two-way table.
+Breakdowns = bool | Sequence[str | tuple[str, str]]
 COLUMNS = ["indicator", "period", "breakdown", "group", "numerator", "denominator", "value", "extract_ids",
            "note", "incomplete", "history_note"]
 
@@ -66,8 +74,11 @@ def ratio(unit: Unit, numerator: float | None, denominator: float | None) -> flo
 
 
 def compute(records: Records, catalogue: Catalogue, indicators: Iterable[str] | None = None,
-            breakdowns: bool = False, periods: Iterable[str] | None = None) -> pd.DataFrame:
-    """The tidy table: one row per indicator, month and (if asked) breakdown group."""
+            breakdowns: Breakdowns = False, periods: Iterable[str] | None = None) -> pd.DataFrame:
+    """The tidy table: one row per indicator, month and (if asked) breakdown group.
+
+    `breakdowns` True gives every breakdown each indicator offers; a list names them, a
+    pair of names asks for the two-way table (breakdown `crossed(a, b)`, group a pair)."""
     chosen = [catalogue.by_id[i] for i in indicators] if indicators is not None else list(catalogue.indicators)
     if periods is not None:
         months = [Month.parse(p) for p in periods]
@@ -84,7 +95,7 @@ def compute(records: Records, catalogue: Catalogue, indicators: Iterable[str] | 
     return pd.DataFrame.from_records(rows, columns=COLUMNS)
 
 
-def _indicator_month(context: Context, indicator: Indicator, month: Month, breakdowns: bool) -> list[tuple]:
+def _indicator_month(context: Context, indicator: Indicator, month: Month, breakdowns: Breakdowns) -> list[tuple]:
     records = context.records
     cohort = COHORTS[indicator.cohort]
     absent = [d for d in cohort.datasets if not records.has_month(d, month.period, d in cohort.status_ok)]
@@ -100,7 +111,8 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
         if missing:
             return [_no_value(indicator, month, f"needs {months} months of {dataset} extracts up to "
                               f"{month.period}; none covers {_spans(missing)}")]
-    frame = context.cohort(indicator.cohort, month)
+    specs = _specs(indicator, breakdowns) if breakdowns else []
+    frame = context.cohort(indicator.cohort, month, joined=_needs_joined(cohort, indicator, specs))
     month_extracts = np.array([i for d in cohort.datasets
                                for i in records.extract_ids(d, month.period, d in cohort.status_ok)])
     denominator_spec = indicator.denominator
@@ -116,13 +128,10 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
     if not note and indicator.unit is not Unit.COUNT and population is None and not in_denominator.any() and len(frame):
         note = _nothing_recorded(indicator, records.formats(cohort.datasets[0], month.period))
     rows = []
-    groups = [(TOTAL, TOTAL, slice(None))]
+    groups = [(TOTAL, TOTAL, slice(None), ())]
     if breakdowns and population is None:
-        for name in indicator.breakdowns:
-            column = frame[BREAKDOWNS[name].column]
-            for group in sorted(pd.unique(column[in_denominator | in_numerator]), key=str):
-                groups.append((name, group, (column == group).to_numpy()))
-    for breakdown, group, selected in groups:
+        groups += _groups(frame, cohort, specs, in_denominator | in_numerator)
+    for breakdown, group, selected, joined in groups:
         num_rows, den_rows, part = in_numerator[selected], in_denominator[selected], frame.loc[selected]
         numerator = _numerator(indicator, part, num_rows)
         if population is not None:
@@ -131,11 +140,49 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
             denominator = None
         else:
             denominator = int(den_rows.sum())
-        lineage = _lineage(part, den_rows | num_rows, month_extracts)
+        lineage = _lineage(part, den_rows | num_rows, month_extracts, joined)
         rows.append((indicator.id, month.period, breakdown, group, numerator, denominator,
                      ratio(indicator.unit, numerator, denominator), lineage, note,
                      incomplete if breakdown == TOTAL else None, history_note))
     return rows
+
+
+def crossed(first: str, second: str) -> str:
+    """The `breakdown` of a two-way table's cells: their `group` is a (first, second) pair."""
+    return f"{first} by {second}"
+
+
+def _specs(indicator: Indicator, breakdowns: Breakdowns) -> list[tuple[str, ...]]:
+    """The breakdowns asked for, each as a tuple of one or two names."""
+    if breakdowns is True:
+        return [(name,) for name in indicator.breakdowns]
+    return [(spec,) if isinstance(spec, str) else tuple(spec) for spec in breakdowns]
+
+
+def _needs_joined(cohort, indicator: Indicator, specs: list[tuple[str, ...]]) -> bool:
+    """Whether the figure reads a column the cohort takes from another dataset's records."""
+    if not cohort.joined:
+        return False
+    filters = [*indicator.numerator.where, *(indicator.denominator.where if indicator.denominator else ())]
+    used = {f.column for f in filters} | {BREAKDOWNS[n].column for names in specs for n in names}
+    return bool(used & set(cohort.joined))
+
+
+def _groups(frame: pd.DataFrame, cohort, specs: list[tuple[str, ...]], shown: np.ndarray) -> list[tuple]:
+    """(breakdown, group, rows, extract columns) for every group with a row in the figure;
+    a pair of breakdowns makes a group of each pair of their groups that occurs."""
+    groups = []
+    for names in specs:
+        columns = [frame[BREAKDOWNS[n].column].to_numpy(dtype=object) for n in names]
+        joined = tuple(c for n in names for c in cohort.lineage_columns(BREAKDOWNS[n].column))
+        keys = {tuple(key) for key in zip(*(column[shown] for column in columns))}
+        for key in sorted(keys, key=lambda k: tuple(group_order(n, g) for n, g in zip(names, k))):
+            selected = np.ones(len(frame), dtype=bool)
+            for column, value in zip(columns, key):
+                selected &= column == value
+            name = names[0] if len(names) == 1 else crossed(*names)
+            groups.append((name, key[0] if len(names) == 1 else key, selected, joined))
+    return groups
 
 
 def _no_value(indicator: Indicator, month: Month, note: str) -> tuple:
@@ -232,10 +279,12 @@ def _numerator(indicator: Indicator, frame: pd.DataFrame, rows: np.ndarray) -> f
     return int(rows.sum())
 
 
-def _lineage(frame: pd.DataFrame, rows: np.ndarray, month_extracts: np.ndarray) -> tuple[int, ...]:
+def _lineage(frame: pd.DataFrame, rows: np.ndarray, month_extracts: np.ndarray,
+             joined: tuple[str, ...] = ()) -> tuple[int, ...]:
     """The extracts a value came from: those of its rows, and the month's own extracts
-    (a count of zero still comes from a file that listed nobody)."""
-    columns = [c for c in frame.columns if c == "extract_id" or c.endswith("_extract_id")]
+    (a count of zero still comes from a file that listed nobody); for a group made from
+    another dataset's records (a visit's district), the extracts those came from too."""
+    columns = [c for c in frame.columns if c == "extract_id" or c.endswith("_extract_id")] + list(joined)
     values = [frame[c].to_numpy(dtype=float, na_value=np.nan)[rows] for c in columns]
     values.append(month_extracts.astype(float))
     ids = np.concatenate(values)

@@ -40,7 +40,11 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
         default = " (the default)" if other.id == catalogue.default_framework else ""
         lines.append(f"- **{other.label}**{default}: {'; '.join(t.label for t in other.themes)}")
     lines += ["", "## Cohorts", "",
-              "The named measure functions in `scorecard/metrics/cohorts.py` that indicators count rows of.", ""]
+              "The named measure functions in `scorecard/metrics/cohorts.py` that indicators count rows of. An "
+              "indicator offers every breakdown of its cohort unless metrics.yaml lists its own, but for those its "
+              "definition makes all or nothing (a share that tests the breakdown's column is 0% or 100% in every "
+              "group; a denominator holding it to one value leaves one group). A rate per head of population has "
+              "no breakdowns: the store holds no population for a group.", ""]
     for cohort in COHORTS.values():
         lines += [f"### `{cohort.name}`", "", f"{cohort.description[0].upper()}{cohort.description[1:]}.", "",
                   f"- Datasets: {', '.join(cohort.datasets)}",

@@ -28,6 +28,7 @@ from scorecard.metrics.comparators import (
     standing,
 )
 from scorecard.metrics.compute import TOTAL, compute, ratio
+from scorecard.metrics.drilldown import Drilldown
 from scorecard.metrics.formatting import format_value
 from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate, suppressed
 from scorecard.metrics.records import load_records
@@ -311,6 +312,11 @@ class CouncilMetrics:
                                "last_year", "last_year_direction"]] = None
             table.loc[hidden, "note"] = self.suppressed_note
         return table
+
+    @cached_property
+    def drilldown(self) -> Drilldown:
+        """Each breakdown's groups over time, and two breakdowns crossed (`drilldown.py`)."""
+        return Drilldown(self.records, self.catalogue, self.hidden, self.suppressed_note)
 
     @property
     def suppressed_note(self) -> str:

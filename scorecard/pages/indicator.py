@@ -1,5 +1,6 @@
-"""One indicator: 24-month trend with target and benchmarks, its breakdowns, definition,
-lineage and commentary. `/indicator/<id>?period=2025-03&breakdown=area`"""
+"""One indicator: 24-month trend with target and benchmarks, its breakdowns (this month,
+month by month or rolling 12 months, and crossed with a second breakdown), definition,
+lineage and commentary. `/indicator/<id>?period=2025-03&breakdown=district&by=age_band&view=rolling`"""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -10,13 +11,16 @@ from dash import Input, Output, State, callback, dcc, html
 from scorecard import settings
 from scorecard.metrics import load_catalogue
 from scorecard.ui.components import as_at, choice, explained, filter_form, month_options
+from scorecard.ui.indicator_drilldown import NO_SECOND, indicator_query
 from scorecard.ui.indicator_layout import (
+    address_problems,
     breakdown_section,
     comparison_section,
     definition_card,
     headline,
     history,
     trend_section,
+    two_way_section,
 )
 from scorecard.ui.indicator_view import build_indicator
 from scorecard.ui.pages_common import no_data
@@ -31,18 +35,23 @@ def title(indicator_id: str | None = None, **_other) -> str:
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", title=title, order=1)
 
 
-def layout(indicator_id: str | None = None, period: str | None = None, breakdown: str | None = None, **_other):
+def layout(indicator_id: str | None = None, period: str | None = None, breakdown: str | None = None,
+           by: str | None = None, view: str | None = None, **_other):
     if (indicator_id or "") not in load_catalogue().by_id:
         return html.Div([html.H1("No such indicator"),
                          html.P([f"There is no indicator called \u201c{indicator_id}\u201d. ",
                                  html.A("Back to the scorecard", href="/")])])
     try:
-        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown)
+        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown, by, view)
     except NoData:
         return no_data()
     controls = [choice("indicator-period", "Month", month_options(page.periods), page.period),
                 choice("indicator-breakdown", "Breakdown", list(page.breakdown_names) or [("", "None offered")],
                        page.breakdown.name if page.breakdown else "")]
+    # Always present, so the form's callback finds every field it reads.
+    controls += [choice("indicator-by", "Second breakdown", [(NO_SECOND, "None"), *page.breakdown_names],
+                        page.drilldown.by or NO_SECOND),
+                 choice("indicator-view", "Show", list(page.drilldown.views), page.drilldown.view)]
     return html.Div([
         dcc.Location(id="indicator-nav", refresh="callback-nav"),
         dcc.Store(id="indicator-id", data=page.id),
@@ -52,9 +61,11 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         html.P(page.description, className="lead"),
         as_at(page.as_at_text, any(c.state == "older" for c in page.row.comparators)),
         filter_form("indicator-form", controls, "Show"),
+        address_problems(page),
         headline(page),
         trend_section(page),
         breakdown_section(page),
+        two_way_section(page),
         comparison_section(page),
         history(page),
         definition_card(page),
@@ -62,6 +73,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
 
 
 @callback(Output("indicator-nav", "search"), Input("indicator-form-show", "n_clicks"),
-          State("indicator-period", "value"), State("indicator-breakdown", "value"), prevent_initial_call=True)
-def show_indicator(_clicks, period, breakdown):
-    return "?" + urlencode({k: v for k, v in (("period", period), ("breakdown", breakdown)) if v})
+          State("indicator-period", "value"), State("indicator-breakdown", "value"),
+          State("indicator-by", "value"), State("indicator-view", "value"), prevent_initial_call=True)
+def show_indicator(_clicks, period, breakdown, by=None, view=None):
+    return "?" + indicator_query(period, breakdown, by, view)

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from scorecard.metrics import format_value
+from scorecard.ui.indicator_drilldown import GroupTrend
 from scorecard.ui.indicator_view import Breakdown, IndicatorPage
 from scorecard.ui.style import BAR, GRID, INK, PLOTLY_LAYOUT, SERIES
 
@@ -162,3 +163,53 @@ def published_trend_figure(compared, unit: str) -> dict:
     layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), height=380,
                   xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", automargin=True))
     return {"data": traces, "layout": layout}
+
+
+# One look per group line: colour (Okabe-Ito), dash and marker all differ, so the lines
+# stay apart in greyscale; each line's label at its end starts with its marker's glyph.
+GROUP_STYLES = (("#0b3c73", "solid", "circle", "\u25cf"), ("#d55e00", "dash", "square", "\u25a0"),
+                ("#009e73", "dot", "diamond", "\u25c6"), ("#cc79a7", "dashdot", "triangle-up", "\u25b2"),
+                ("#1b1b1b", "longdash", "x", "\u2716"), ("#e69f00", "longdashdot", "star", "\u2605"))
+LABEL_GAP = 4.5  # percentage points between end labels (a 12px line of text at the chart's height)
+PERCENT_TOP = 103  # the highest a label sits on the 0-105% axis: any higher and it is not drawn
+
+
+def group_trend_figure(trend: GroupTrend, unit: str) -> dict:
+    """A line per group (the largest groups; every group is in the table), each with its
+    own dash and marker, and its name and latest value written at its end."""
+    x = list(trend.month_labels)
+    traces, ends = [], []
+    drawn = [line for line in trend.lines if line.group in trend.charted]
+    for (colour, dash, marker, glyph), line in zip(GROUP_STYLES, drawn):
+        values = [_plot_value(unit, c.value) for c in line.cells]
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": line.group, "x": x, "y": values,
+                       "line": {"color": colour, "dash": dash, "width": 2},
+                       "marker": {"symbol": marker, "size": 8, "color": colour},
+                       "text": [c.text for c in line.cells], "hoverinfo": "x+text+name", "connectgaps": False})
+        last = next((i for i in range(len(values) - 1, -1, -1) if values[i] is not None), None)
+        if last is not None:
+            ends.append((values[last], f"{glyph} {line.group}: {line.cells[last].value_text}"))
+    gap = LABEL_GAP if unit == "percent" else LABEL_GAP / 100 * max((abs(v) for v, _ in ends), default=1)
+    annotations = [{"x": x[-1], "y": y, "xref": "x", "yref": "y", "text": text, "showarrow": False,
+                    "xanchor": "left", "xshift": 12, "font": {"size": 12, "color": INK}}
+                   for y, text in _spread(ends, gap, PERCENT_TOP if unit == "percent" else None)]
+    layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), annotations=annotations, height=460,
+                  xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", tickangle=-45, automargin=True),
+                  # Room on the left for the first month's slanted label, on the right for the line labels.
+                  margin=dict(PLOTLY_LAYOUT["margin"], l=95, r=210))
+    return {"data": traces, "layout": layout}
+
+
+def _spread(ends: list[tuple[float, str]], gap: float, top: float | None = None) -> list[tuple[float, str]]:
+    """The end labels' heights, each at least `gap` from the next and none above `top`,
+    in the lines' order: pushed up from the lowest, then down from the top if need be."""
+    placed: list[tuple[float, str]] = []
+    for y, text in sorted(ends, key=lambda end: end[0]):
+        placed.append((max(y, placed[-1][0] + gap) if placed else y, text))
+    if top is not None and placed and placed[-1][0] > top:
+        ceiling, lowered = top, []
+        for y, text in reversed(placed):
+            lowered.append((min(y, ceiling), text))
+            ceiling = lowered[-1][0] - gap
+        placed = lowered[::-1]
+    return placed

@@ -4,8 +4,21 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from scorecard.ui.charts import breakdown_figure, comparison_figure, published_trend_figure, trend_figure
-from scorecard.ui.components import comment_block, data_grid, graph, rag_badge, simple_table
+from scorecard.ui.charts import (
+    breakdown_figure,
+    comparison_figure,
+    group_trend_figure,
+    published_trend_figure,
+    trend_figure,
+)
+from scorecard.ui.components import (
+    comment_block,
+    data_grid,
+    graph,
+    rag_badge,
+    simple_table,
+)
+from scorecard.ui.indicator_drilldown import ALL
 from scorecard.ui.indicator_view import IndicatorPage
 from scorecard.ui.text import month_label
 
@@ -57,13 +70,15 @@ def trend_section(page: IndicatorPage) -> html.Section:
 
 def breakdown_section(page: IndicatorPage) -> html.Section:
     if page.breakdown is None:
-        return _section("Breakdowns", "breakdowns", html.P("This indicator has no breakdowns."))
+        why = (" A rate per head of population cannot be broken down: the store holds no population for each group."
+               if page.unit == "rate_per_10000" else "")
+        return _section("Breakdowns", "breakdowns", html.P(f"This indicator has no breakdowns.{why}"))
+    if page.group_trend is not None:
+        return _group_trend_section(page)
     chosen = page.breakdown
     rows = [{"group": g.group, "value": g.value_text, "counts": g.counts_text, "rating": g.rag_text,
              "movement": g.month_direction_text, "note": g.note} for g in chosen.groups]
-    others = ", ".join(label for name, label in page.breakdown_names if name != chosen.name)
-    return _section(f"By {chosen.label.lower()}, {page.period_label}", "breakdowns",
-                    html.P(f"Other breakdowns: {others}. Choose one above." if others else ""),
+    return _section(f"By {chosen.label.lower()}, {page.period_label}", "breakdowns", _other_breakdowns(page),
                     graph("breakdown-chart", breakdown_figure(chosen, page.unit),
                           f"Bar chart of {page.label} by {chosen.label.lower()}; the same figures are in the "
                           "table below."),
@@ -71,6 +86,76 @@ def breakdown_section(page: IndicatorPage) -> html.Section:
                                                   ("counts", "Counts"), ("rating", "Rating"),
                                                   ("movement", "Since last month"), ("note", "Note")], rows,
                               f"{page.label} by {chosen.label.lower()}, {page.period_label}"))
+
+
+def address_problems(page: IndicatorPage) -> html.Div | None:
+    """What the address asked for that the page could not show, said beside the choices."""
+    problems = page.drilldown.problems if page.drilldown else ()
+    return html.Div([html.P(p, className="mb-1") for p in problems], className="alert alert-warning",
+                    role="status", id="drilldown-problems") if problems else None
+
+
+def _other_breakdowns(page: IndicatorPage) -> html.P:
+    others = ", ".join(label for name, label in page.breakdown_names if name != page.breakdown.name)
+    return html.P(f"Other breakdowns: {others}. Choose one above, a second breakdown for a two-way table, and "
+                  "whether to see this month, each month or rolling 12 months." if others else "")
+
+
+def _group_trend_section(page: IndicatorPage) -> html.Section:
+    trend = page.group_trend
+    lines = [trend.whole, *trend.lines]
+    rows = [[label, *(line.cells[index].text for line in lines)]
+            for index, label in reversed(list(enumerate(trend.month_labels)))]
+    what = ("each month's figure covers the 12 months to that month (their counts added up, then divided)"
+            if trend.rolling else "each month on its own")
+    left_out = [line.group for line in trend.lines if line.group not in trend.charted]
+    drawn = (f"The chart draws the {len(trend.charted)} largest groups; the table has all {len(trend.lines)}."
+             if left_out else "")
+    return _section(trend.heading, "breakdowns",
+                    html.P(page.drilldown.view_note, id="drilldown-view-note") if page.drilldown.view_note else None,
+                    html.P(f"{'Rolling 12 months' if trend.rolling else 'Month by month'}: {what}. {drawn}",
+                           className="muted"),
+                    html.Ul([html.Li(c) for c in trend.caveats], className="caveat") if trend.caveats else None,
+                    _other_breakdowns(page),
+                    graph("group-trend-chart", group_trend_figure(trend, page.unit),
+                          f"Line chart of {page.label} by {trend.label.lower()}, one line per group"
+                          f"{' (rolling 12 months)' if trend.rolling else ''}; the same figures are in the table "
+                          "below."),
+                    html.Div(simple_table(["Month", f"{ALL} ({trend.label.lower()} together)",
+                                           *(line.group for line in trend.lines)], rows,
+                                          f"{trend.heading}: value (counts)", "group-trend-table"),
+                             className="table-responsive", tabIndex=0, role="region",
+                             **{"aria-label": f"{trend.heading}, table"}))
+
+
+def two_way_section(page: IndicatorPage) -> html.Section | None:
+    """Two breakdowns crossed: each cell, the margins (the one-way breakdowns) and the total."""
+    table = page.two_way
+    if table is None:
+        return None
+    head = html.Thead(html.Tr([html.Th(f"{table.rows_label} (rows), {table.columns_label.lower()} (columns)",
+                                       scope="col"),
+                               *(html.Th(c, scope="col") for c in table.column_groups),
+                               html.Th(f"{ALL}, any {table.columns_label.lower()}", scope="col")]))
+    body = [html.Tr([html.Th(row, scope="row"), *(html.Td(_cell(c)) for c in cells), html.Td(_cell(margin))])
+            for row, cells, margin in zip(table.row_groups, table.cells, table.row_margins)]
+    body.append(html.Tr([html.Th(f"{ALL}, any {table.rows_label.lower()}", scope="row"),
+                         *(html.Td(_cell(c)) for c in table.column_margins), html.Td(html.Strong(_cell(table.total)))],
+                        className="margin-row"))
+    return _section(table.heading, "two-way",
+                    html.P("Each cell gives the value and its counts; the last column and row are the one-way "
+                           f"breakdowns by {table.rows_label.lower()} and by {table.columns_label.lower()}, and their "
+                           "corner the figure as a whole.", className="muted"),
+                    *[html.P(note, className="muted") for note in table.notes],
+                    html.Div(dbc.Table([html.Caption(f"{page.label}: {table.heading.lower()}"), head, html.Tbody(body)],
+                                       id="two-way-table", bordered=True, size="sm", className="figures"),
+                             className="table-responsive", tabIndex=0, role="region",
+                             **{"aria-label": f"{table.heading}, two-way table"}))
+
+
+def _cell(cell) -> list:
+    return [cell.value_text, *([html.Br(), html.Span(cell.counts_text, className="muted")] if cell.counts_text
+                               and cell.value is not None else [])]
 
 
 def comparison_section(page: IndicatorPage) -> html.Section:

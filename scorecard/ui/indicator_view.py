@@ -7,6 +7,16 @@ from dataclasses import dataclass
 from scorecard.metrics import CouncilMetrics
 from scorecard.metrics.cohorts import BREAKDOWNS
 from scorecard.ui.comparison_view import Compared, build_compared
+from scorecard.ui.indicator_drilldown import (
+    MONTH,
+    ROLLING,
+    DrilldownChoice,
+    GroupTrend,
+    TwoWay,
+    build_group_trend,
+    build_two_way,
+    choose_drilldown,
+)
 from scorecard.ui.text import (
     DATASET_TITLES,
     counts_text,
@@ -107,18 +117,24 @@ class IndicatorPage:
     comments: tuple[Comment, ...]
     periods: tuple[str, ...]
     compared: Compared | None = None   # against other councils, when published figures exist
+    drilldown: DrilldownChoice | None = None  # what the breakdown section shows, from the address
+    group_trend: GroupTrend | None = None     # the chosen breakdown over time (view trend or rolling)
+    two_way: TwoWay | None = None             # the chosen breakdown crossed with a second one
 
 
 def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | None = None,
-                    breakdown: str | None = None) -> IndicatorPage:
-    """KeyError if the catalogue has no such indicator."""
+                    breakdown: str | None = None, by: str | None = None, view: str | None = None) -> IndicatorPage:
+    """KeyError if the catalogue has no such indicator. A breakdown, second breakdown or
+    view the indicator does not offer is named in `drilldown.problems`."""
     indicator = metrics.catalogue.by_id[indicator_id]
     period = choose_period(metrics, period)
     trend = metrics.trend(indicator_id, period, TREND_MONTHS, public=PUBLIC)
     records = _records(trend)
     row = make_row(records[-1])
     offered = tuple((name, BREAKDOWNS[name].label) for name in indicator.breakdowns)
-    chosen = breakdown if breakdown in dict(offered) else (offered[0][0] if offered else None)
+    drilldown = choose_drilldown(metrics, indicator_id, period, breakdown, by, view)
+    chosen = drilldown.breakdown
+    rolling = drilldown.view == ROLLING
     extracts = metrics.extracts(row.extract_ids)
     return IndicatorPage(
         id=indicator.id, label=indicator.label, description=indicator.description, unit=indicator.unit.value,
@@ -134,7 +150,11 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
                        for e in extracts.itertuples()),
         comments=tuple(comments_for(metrics, indicator_id, period)),
         periods=tuple(reversed(metrics.periods())),
-        compared=build_compared(metrics, indicator_id, period, row, records[-1]))
+        compared=build_compared(metrics, indicator_id, period, row, records[-1]), drilldown=drilldown,
+        group_trend=build_group_trend(metrics, indicator_id, chosen, period, rolling, PUBLIC)
+        if chosen and drilldown.view != MONTH else None,
+        two_way=build_two_way(metrics, indicator_id, chosen, drilldown.by, period, rolling, PUBLIC)
+        if chosen and drilldown.by else None)
 
 
 def _point(record: dict) -> TrendPoint:
