@@ -79,6 +79,7 @@ def test_indicator_page(demo_client, report):
     row = report["iha_in_timescale"]
     assert "Initial health assessments" in page and row["value_shown"] in page
     assert "The last 24 months" in page and '"Apr 2023"' in page and '"Mar 2025"' in page
+    assert "Improvement actions" in page and "CP-01" in page and "Overdue" in page and "History (3 versions)" in page
     # Few IHAs a month: the breakdown opens on rolling 12 months, and says why.
     assert "By host council, rolling 12 months, April 2023 to March 2025" in page
     assert "Shown as rolling 12 months because a typical month has only" in page

@@ -269,3 +269,12 @@ def test_host_councils_are_named(metrics):
     page = build_indicator(metrics, "iha_in_timescale", "2025-03", "host_la")
     groups = [g.group for g in page.breakdown.groups]
     assert groups and not any(g.startswith("E0") or g.startswith("E1") for g in groups), groups
+
+
+def test_indicator_page_has_the_months_commentary_actions_and_says_when_a_month_cannot_be_shown(metrics):
+    page = build_indicator(metrics, "iha_in_timescale", "2025-03")
+    march = [c for c in page.comments if c.period == "2025-03"]
+    assert march and page.row.commentary == march[0], "the headline shows the commentary listed below it"
+    assert [a.reference for a in page.row.actions] == ["CP-01"] and page.row.actions[0].overdue
+    assert page.notice == ""
+    assert build_indicator(metrics, "iha_in_timescale", "2025-00").notice.startswith("\u20182025-00\u2019 is not")

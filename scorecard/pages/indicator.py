@@ -10,7 +10,15 @@ from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
 from scorecard.metrics import load_catalogue
-from scorecard.ui.components import as_at, choice, explained, filter_form, month_options
+from scorecard.ui.actions_view import actions_section
+from scorecard.ui.components import (
+    as_at,
+    choice,
+    explained,
+    filter_form,
+    month_options,
+    notice,
+)
 from scorecard.ui.indicator_drilldown import NO_SECOND, indicator_query
 from scorecard.ui.indicator_layout import (
     address_problems,
@@ -58,6 +66,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         html.Nav(html.A(f"\u2190 Scorecard for {page.period_label}", href=f"/?{urlencode({'period': page.period})}"),
                  **{"aria-label": "Breadcrumb"}, className="breadcrumb-nav"),
         html.H1(explained(page.label)),
+        notice(page.notice),
         html.P(page.description, className="lead"),
         as_at(page.as_at_text, any(c.state == "older" for c in page.row.comparators)),
         filter_form("indicator-form", controls, "Show"),
@@ -66,6 +75,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         trend_section(page),
         breakdown_section(page),
         two_way_section(page),
+        actions_section(page.row.actions),
         comparison_section(page),
         history(page),
         definition_card(page),

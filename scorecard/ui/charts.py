@@ -100,8 +100,11 @@ def trend_figure(page: IndicatorPage) -> dict:
             annotations.append({"xref": "x", "yref": "paper", "x": point.label, "y": 1.06, "showarrow": False,
                                 "text": f"Series break: {point.series_break}", "font": {"size": 11},
                                 "xanchor": "left"})
-    layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), shapes=shapes, annotations=annotations, height=420,
-                  xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", tickangle=-45, automargin=True))
+    # Slanted month labels are taller than the legend's place below the axis allows: the legend
+    # goes below them, so its box never hides their first letters ("Apr 2023", not "r 2023").
+    layout = dict(PLOTLY_LAYOUT, yaxis=_axis(unit), shapes=shapes, annotations=annotations, height=450,
+                  xaxis=dict(PLOTLY_LAYOUT["xaxis"], type="category", tickangle=-45, automargin=True),
+                  legend=dict(PLOTLY_LAYOUT["legend"], y=-0.3), margin=dict(PLOTLY_LAYOUT["margin"], l=95))
     return {"data": traces, "layout": layout}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scorecard.metrics import CouncilMetrics
+from scorecard.metrics.actions import actions_for
 from scorecard.metrics.cohorts import BREAKDOWNS
 from scorecard.ui.comparison_view import Compared, build_compared
 from scorecard.ui.indicator_drilldown import (
@@ -39,6 +40,7 @@ from scorecard.ui.views import (
     choose_period,
     comments_for,
     make_row,
+    period_notice,
 )
 
 POLARITY_WORDS = {"higher": "Higher is better", "lower": "Lower is better",
@@ -120,6 +122,7 @@ class IndicatorPage:
     drilldown: DrilldownChoice | None = None  # what the breakdown section shows, from the address
     group_trend: GroupTrend | None = None     # the chosen breakdown over time (view trend or rolling)
     two_way: TwoWay | None = None             # the chosen breakdown crossed with a second one
+    notice: str = ""                          # the month asked for could not be shown, and why
 
 
 def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | None = None,
@@ -127,10 +130,12 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
     """KeyError if the catalogue has no such indicator. A breakdown, second breakdown or
     view the indicator does not offer is named in `drilldown.problems`."""
     indicator = metrics.catalogue.by_id[indicator_id]
-    period = choose_period(metrics, period)
+    asked, period = period, choose_period(metrics, period)
     trend = metrics.trend(indicator_id, period, TREND_MONTHS, public=PUBLIC)
     records = _records(trend)
-    row = make_row(records[-1])
+    # The month's own commentary beside its figure, as on the scorecard.
+    row = make_row(records[-1], comment=metrics.latest_commentary(period).get(indicator_id),
+                   actions=actions_for(metrics.engine, metrics.council, indicator_id))
     offered = tuple((name, BREAKDOWNS[name].label) for name in indicator.breakdowns)
     drilldown = choose_drilldown(metrics, indicator_id, period, breakdown, by, view)
     chosen = drilldown.breakdown
@@ -154,7 +159,8 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
         group_trend=build_group_trend(metrics, indicator_id, chosen, period, rolling, PUBLIC)
         if chosen and drilldown.view != MONTH else None,
         two_way=build_two_way(metrics, indicator_id, chosen, drilldown.by, period, rolling, PUBLIC)
-        if chosen and drilldown.by else None)
+        if chosen and drilldown.by else None,
+        notice=period_notice(asked, period))
 
 
 def _point(record: dict) -> TrendPoint:
