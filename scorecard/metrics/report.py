@@ -29,8 +29,10 @@ from scorecard.metrics.comparators import (
 )
 from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.formatting import format_value
-from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate, suppressed
+from scorecard.metrics.disclosure import PRIMARY, Decision, is_small
+from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate
 from scorecard.metrics.records import load_records
+from scorecard.metrics.suppression import decide, figure_key, suppression_notes
 
 COMPARATORS = [c.value for c in Comparator]
 RATED = (GREEN, AMBER, RED)
@@ -57,6 +59,10 @@ class CouncilMetrics:
         self._comparisons: dict[tuple, Comparison | None] = {}
         self._published_parts: dict[tuple, dict] = {}
         self._breakdowns: dict[tuple, pd.DataFrame] = {}
+        self._suppressions: dict[str, Decision] = {}
+        # The old rule (small numbers only, none hidden beside them) is kept for the
+        # checker's own test: that it finds what the old rule let through.
+        self.complementary_suppression = True
 
     def periods(self) -> list[str]:
         """Months with at least one figure, oldest first."""
@@ -130,8 +136,7 @@ class CouncilMetrics:
             own = self.own_published(indicator, month)
             total = self.total(indicator_id, month.period) or {}
             computed = _none_if_nan(total.get("value"))
-            if public and self.hidden(indicator, _none_if_nan(total.get("numerator")),
-                                      _none_if_nan(total.get("denominator"))):
+            if public and self.suppressed_because(indicator, month.period):
                 computed = None
             row = {"year": year, "period": f"{year - 1}/{str(year)[-2:]}",
                    "council": own.value if own.state == "published" else None, "computed": computed}
@@ -211,6 +216,9 @@ class CouncilMetrics:
                   public: bool = False) -> pd.DataFrame:
         """One row per indicator for a month, in catalogue order, with its themes."""
         chosen = self.catalogue.framework(framework)
+        if public:
+            month = Month.parse(period)
+            self.suppressions([month.shift(s).period for s in (0, -1, -12)])
         rows = []
         for indicator in self.catalogue.indicators:
             themes = indicator.themes.get(chosen.id, ())
@@ -227,12 +235,13 @@ class CouncilMetrics:
         last = Month.parse(period)
         wanted = [last.shift(-back).period for back in range(months - 1, -1, -1)]
         rows = []
+        if public:
+            self.suppressions(wanted)
         for indicator in self.catalogue.indicators:
             for month in wanted:
                 total = self._totals.get((indicator.id, month)) or {}
                 value = _none_if_nan(total.get("value"))
-                if public and self.hidden(indicator, _none_if_nan(total.get("numerator")),
-                                          _none_if_nan(total.get("denominator"))):
+                if public and self.suppressed_because(indicator, month):
                     value = None
                 rows.append({"indicator": indicator.id, "period": month, "value": value})
         return pd.DataFrame(rows, columns=["indicator", "period", "value"])
@@ -262,6 +271,8 @@ class CouncilMetrics:
         """The indicator over the `months` months to `period`, with target and benchmarks."""
         indicator = self.catalogue.by_id[indicator_id]
         last = Month.parse(period)
+        if public:  # each month's and the months its row compares with, decided in one go
+            self.suppressions([last.shift(-back).period for back in range(months + 11, -1, -1)])
         rows = [self.indicator_row(indicator, last.shift(-back).period) for back in range(months - 1, -1, -1)]
         table = pd.DataFrame([self._suppress(row, indicator) if public else row for row in rows])
         breaks = {b.period: b.reason for b in indicator.series_breaks}
@@ -304,40 +315,73 @@ class CouncilMetrics:
                 direction(indicator, _none_if_nan(r.value), b, self.catalogue.no_change_within(indicator))
                 for r, b in zip(table.itertuples(), before, strict=True)]
         if public:
-            hidden = [self.hidden(indicator, _none_if_nan(r.numerator), _none_if_nan(r.denominator))
-                      for r in table.itertuples()]
-            table = table.astype({c: object for c in ("numerator", "denominator", "value", "rag", "note")})
-            table.loc[hidden, ["numerator", "denominator", "value", "rag", "last_month", "last_month_direction",
-                               "last_year", "last_year_direction"]] = None
-            table.loc[hidden, "note"] = self.suppressed_note
+            table = self._suppress_groups(table, indicator)
         return table
 
-    @property
-    def suppressed_note(self) -> str:
-        return f"suppressed: fewer than {self.catalogue.defaults.suppress_below}"
+    def _suppress_groups(self, table: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+        """The groups as public outputs show them: each hidden as its month's decision says,
+        and last month's and last year's figures hidden where those months hide them."""
+        self.suppressions(sorted({Month.parse(p).shift(s).period for p in set(table["period"]) for s in (0, -1, -12)}))
+        notes = [self.suppressed_because(indicator, r.period, r.breakdown, r.group, r.numerator, r.denominator)
+                 for r in table.itertuples()]
+        hidden = [bool(note) for note in notes]
+        table = table.astype({c: object for c in ("numerator", "denominator", "value", "rag", "note")})
+        table.loc[hidden, ["numerator", "denominator", "value", "rag", "last_month_direction",
+                           "last_year_direction"]] = None
+        table.loc[hidden, "note"] = [note for note in notes if note]
+        for name, shift in (("last_month", -1), ("last_year", -12)):
+            earlier = [bool(self.suppressed_because(indicator, Month.parse(r.period).shift(shift).period,
+                                                    r.breakdown, r.group)) for r in table.itertuples()]
+            gone = [a or b for a, b in zip(hidden, earlier, strict=True)]
+            table = table.astype({name: object, f"{name}_direction": object})
+            table.loc[gone, [name, f"{name}_direction"]] = None
+        return table
 
-    def hidden(self, indicator: Indicator, numerator, denominator) -> bool:
-        """Whether public outputs must hide this figure: a count of 1 to 4 in it could
-        identify a child. A denominator taken from the population is not a count of children."""
+    def suppressions(self, periods) -> dict[str, Decision]:
+        """Each month's decision of which figures public outputs hide (see `suppression`):
+        made once for the whole month, every indicator and breakdown together, because a
+        count hidden in one breakdown must stay hidden in every other and in the totals.
+        Months not yet decided are computed in one go."""
+        wanted = list(dict.fromkeys(periods))
+        missing = [p for p in wanted if p not in self._suppressions]
+        if missing:
+            values = compute(self.records, self.catalogue, breakdowns=True, periods=missing)
+            for period in missing:
+                self._suppressions[period] = decide(values[values["period"] == period], self.catalogue,
+                                                    self.complementary_suppression)
+        return {p: self._suppressions[p] for p in wanted}
+
+    def suppressed_because(self, indicator: Indicator, period: str, breakdown: str = TOTAL, group=TOTAL,
+                           numerator=None, denominator=None) -> str:
+        """Why public outputs hide this figure ("suppressed: fewer than 5", or hidden so
+        that a small number elsewhere cannot be worked out), or "" when they show it. The
+        counts, when given, are checked too: a figure made up by a caller is judged by them."""
+        notes = suppression_notes(self.catalogue.defaults.suppress_below)
+        reason = self.suppressions([period])[period].reason(figure_key(indicator.id, period, breakdown, group))
+        if reason is None and self._small(indicator, _none_if_nan(numerator), _none_if_nan(denominator)):
+            reason = PRIMARY
+        return notes[reason] if reason else ""
+
+    def _small(self, indicator: Indicator, numerator, denominator) -> bool:
         threshold = self.catalogue.defaults.suppress_below
         from_population = indicator.denominator is not None and indicator.denominator.reference is not None
-        counts = [numerator] + ([] if from_population else [denominator])
-        return any(suppressed(count, threshold) for count in counts)
+        return any(is_small(count, threshold) for count in [numerator] + ([] if from_population else [denominator]))
 
     def _suppress(self, row: dict, indicator: Indicator) -> dict:
-        """The row as public outputs show it: this month's figure hidden if it could identify
-        a child, and so are last month's and last year's (a count of 3 a month ago is as
-        identifying as one today)."""
-        if self.hidden(indicator, row["numerator"], row["denominator"]):
+        """The row as public outputs show it: this month's figure hidden as the month's
+        decision says, and so are last month's and last year's where their months hide
+        them (a count of 3 a month ago is as identifying as one today)."""
+        note = self.suppressed_because(indicator, row["period"], numerator=row["numerator"],
+                                       denominator=row["denominator"])
+        if note:
             # The rank, the band and the difference from the published figure would tell
             # the hidden figure as surely as the figure itself.
             row = dict(row, numerator=None, denominator=None, value=None, rag=None, last_month_direction=None,
-                       last_year_direction=None, note=self.suppressed_note, rank=None, rank_of=None, band=None,
+                       last_year_direction=None, note=note, rank=None, rank_of=None, band=None,
                        published_difference=None)
         month = Month.parse(row["period"])
         for name, shift in (("last_month", -1), ("last_year", -12)):
-            earlier = self.total(indicator.id, month.shift(shift).period) or {}
-            if self.hidden(indicator, _none_if_nan(earlier.get("numerator")), _none_if_nan(earlier.get("denominator"))):
+            if self.suppressed_because(indicator, month.shift(shift).period):
                 row = dict(row, **{name: None, f"{name}_direction": None})
         return row
 

@@ -1,0 +1,282 @@
+"""Small numbers that stay hidden: primary and complementary (secondary) suppression.
+
+A public table hides a count of 1 to 4 because it could identify a child (primary
+suppression). Hiding it alone is not enough when the table also shows how it adds up:
+IHA is 12 of 20 overall and 10 of 12 in area, so the hidden out-of-area figure is 12 - 10
+of 20 - 12, 2 of 8. Statistical offices (ONS, the DfE, tau-argus, sdcTable) therefore also
+hide *complementary* cells, chosen so that no hidden count can be worked out from the
+totals and the other groups.
+
+Nothing here knows about indicators. A table is described by
+  - counts: every number some cell shows, by a key of the caller's choosing;
+  - cells: the units that are shown or hidden whole, each with the counts it shows
+    (a scorecard figure shows its numerator and its denominator, and its value, which
+    gives the numerator back from the denominator: so a figure is hidden whole). One
+    count may be shown by several cells (two indicators with the same denominator): it is
+    hidden only when every cell showing it is;
+  - relations: total = sum(parts), between counts (every breakdown of a figure adds up
+    to its total, numerators and denominators separately). A two-way table adds one
+    relation per row and per column; a rolling 12 months adds one per window.
+
+`protect` decides which cells to hide and why; `recover` and `determined` are the
+reader's side, used by the checker: what can be worked out from what is shown.
+
+The rule, and why it is safe: a relation with exactly one hidden count gives that count
+away (the total minus the shown parts, or the sum of the parts for a hidden total). So
+while any relation has exactly one hidden count, one more of its counts is hidden. The
+one chosen is a part rather than the total (the total is the headline figure), one that
+also sits in another such relation (one hiding mends both), then the smallest non-zero
+count (it tells least, and a hidden zero protects nothing: a reader guesses zeros). Single
+relations are not the only way in: several relations together can pin a count down (a
+cycle of equations), so once no relation has a single hidden count, the hidden counts are
+tested by elimination (`determined`, the Gauss method SSB's GaussSuppression uses), and
+any count still pinned down gets a companion the same way. The loop ends: every round
+hides at least one more count, and there are finitely many.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+PRIMARY, SECONDARY = "primary", "secondary"
+
+
+def is_small(count: float | None, threshold: int) -> bool:
+    """Whether a count could identify a child: 1 to threshold-1. Zero is shown: it
+    identifies no one (the domain brief hides small numbers, not absences)."""
+    return count is not None and 0 < count < threshold
+
+
+@dataclass(frozen=True)
+class Relation:
+    """total = sum(parts), between counts."""
+    total: Hashable
+    parts: tuple[Hashable, ...]
+
+    @property
+    def members(self) -> tuple[Hashable, ...]:
+        return (self.total, *self.parts)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A shown value tied to its counts: value = numerator / denominator x scale. With
+    the value shown, either count gives the other. A denominator that is not a count
+    (a population from the ONS) is `fixed`, a number every reader has."""
+    numerator: Hashable
+    denominator: Hashable | None
+    value: float
+    scale: float = 1.0
+    fixed: float | None = None
+
+
+@dataclass
+class Table:
+    counts: Mapping[Hashable, float]
+    cells: Mapping[Hashable, tuple[Hashable, ...]]
+    relations: Sequence[Relation] = ()
+
+
+@dataclass
+class Decision:
+    """Which cells are hidden, and why (PRIMARY: a small number; SECONDARY: hidden so that a
+    small number elsewhere cannot be worked out)."""
+    hidden: dict[Hashable, str] = field(default_factory=dict)
+
+    def reason(self, cell: Hashable) -> str | None:
+        return self.hidden.get(cell)
+
+    def count(self, reason: str | None = None) -> int:
+        return sum(1 for why in self.hidden.values() if reason is None or why == reason)
+
+
+def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
+    """Hide every cell showing a small count, then (unless `secondary` is False, the old
+    rule, kept to show the checker can fail) enough others that none can be worked out."""
+    decision = Decision({cell: PRIMARY for cell, counts in table.cells.items()
+                         if any(is_small(table.counts.get(c), threshold) for c in counts)})
+    if not secondary:
+        return decision
+    state = _State(table, decision)
+    while True:
+        unsafe = state.unsafe_relations()
+        if not unsafe:
+            pinned = determined(state.hidden_counts(), table.relations, state.shown_counts())
+            if not pinned:
+                return decision
+            # A count several relations pin down: widen the first relation it is in that
+            # still has a shown count to hide.
+            widen = [r for count in sorted(pinned, key=state.order) for r in state.relations_of[count]
+                     if r in state.live]
+            if not widen:
+                return decision
+            unsafe = widen[:1]
+        relation = unsafe[0]
+        chosen = state.companion(relation, set(unsafe))
+        if chosen is None:  # every other count is already hidden or unknown: nothing to add
+            state.live.discard(relation)
+            continue
+        state.hide_count(chosen)
+
+
+class _State:
+    """The counts hidden so far, kept as hiding proceeds."""
+
+    def __init__(self, table: Table, decision: Decision):
+        self.table, self.decision = table, decision
+        self.cells_of: dict[Hashable, list[Hashable]] = defaultdict(list)
+        for cell, counts in table.cells.items():
+            for count in counts:
+                self.cells_of[count].append(cell)
+        known = [r for r in table.relations if all(m in table.counts for m in r.members) and len(r.members) > 1]
+        self.live = set(known)
+        self.relations_of: dict[Hashable, list[Relation]] = defaultdict(list)
+        for relation in known:
+            for member in relation.members:
+                self.relations_of[member].append(relation)
+        self._order = {key: n for n, key in enumerate(table.counts)}
+
+    def order(self, count: Hashable) -> int:
+        return self._order[count]
+
+    def is_hidden(self, count: Hashable) -> bool:
+        cells = self.cells_of.get(count)
+        return bool(cells) and all(c in self.decision.hidden for c in cells)
+
+    def hidden_counts(self) -> set[Hashable]:
+        return {c for c in self.table.counts if self.is_hidden(c)}
+
+    def shown_counts(self) -> set[Hashable]:
+        return {c for c in self.table.counts if not self.is_hidden(c)}
+
+    def unsafe_relations(self) -> list[Relation]:
+        unsafe = [r for r in self.live if sum(self.is_hidden(m) for m in r.members) == 1]
+        return sorted(unsafe, key=lambda r: self.order(r.total))
+
+    def companion(self, relation: Relation, unsafe: set[Relation]) -> Hashable | None:
+        candidates = [m for m in relation.members if not self.is_hidden(m) and self.cells_of.get(m)]
+        if not candidates:
+            return None
+
+        def preference(count):
+            return (count == relation.total,
+                    self.table.counts[count] == 0,
+                    not any(r in unsafe and r is not relation for r in self.relations_of[count]),
+                    self.table.counts[count], self.order(count))
+        return min(candidates, key=preference)
+
+    def hide_count(self, count: Hashable) -> None:
+        for cell in self.cells_of[count]:
+            self.decision.hidden.setdefault(cell, SECONDARY)
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A hidden count worked out from what is shown: its value and how."""
+    count: Hashable
+    value: float
+    how: str
+    using: tuple[Hashable, ...] = ()
+
+
+def recover(shown: Mapping[Hashable, float], relations: Iterable[Relation], ratios: Iterable[Ratio] = (),
+            unknown: Iterable[Hashable] = ()) -> dict[Hashable, Recovery]:
+    """Every count a reader can work out from the `shown` counts, one equation at a time,
+    until nothing more follows: a relation with one unknown member; a shown value with one
+    of its two counts known. `unknown`: the hidden counts to look for (by default every
+    count the relations and ratios name that is not shown)."""
+    known = dict(shown)
+    relations, ratios = list(relations), list(ratios)
+    wanted = set(unknown) | {m for r in relations for m in r.members} | {r.numerator for r in ratios} \
+        | {r.denominator for r in ratios if r.denominator is not None}
+    wanted -= set(known)
+    found: dict[Hashable, Recovery] = {}
+    progress = True
+    while progress:
+        progress = False
+        for relation in relations:
+            missing = [m for m in relation.members if m not in known]
+            if len(missing) != 1 or not (missing[0] in wanted):
+                continue
+            target = missing[0]
+            parts = sum(known[p] for p in relation.parts if p != target)
+            value = parts if target == relation.total else known[relation.total] - parts
+            how = "the sum of the groups" if target == relation.total else "the total minus the other groups"
+            found[target] = Recovery(target, value, how, tuple(m for m in relation.members if m != target))
+            known[target] = value
+            progress = True
+        for ratio in ratios:
+            denominator = ratio.fixed if ratio.denominator is None else known.get(ratio.denominator)
+            if ratio.numerator not in known and denominator is not None and ratio.numerator in wanted:
+                value = _whole(ratio.value * denominator / ratio.scale)
+                found[ratio.numerator] = Recovery(ratio.numerator, value, "the value times the denominator",
+                                                  () if ratio.denominator is None else (ratio.denominator,))
+                known[ratio.numerator] = value
+                progress = True
+            elif (ratio.denominator is not None and ratio.denominator not in known and ratio.numerator in known
+                  and ratio.value and ratio.denominator in wanted):
+                value = _whole(known[ratio.numerator] * ratio.scale / ratio.value)
+                found[ratio.denominator] = Recovery(ratio.denominator, value, "the numerator divided by the value",
+                                                    (ratio.numerator,))
+                known[ratio.denominator] = value
+                progress = True
+    return found
+
+
+def determined(hidden: Iterable[Hashable], relations: Iterable[Relation], shown: Iterable[Hashable]) -> set[Hashable]:
+    """The hidden counts that the relations pin down taken together (by elimination), even
+    where no single relation does. A count is pinned down when every way of changing the
+    hidden counts that keeps every relation true leaves it unchanged: its coordinate is
+    zero across the null space of the relations restricted to the hidden counts."""
+    hidden, shown = set(hidden), set(shown)
+    rows = [r for r in relations if any(m in hidden for m in r.members)
+            and all(m in hidden or m in shown for m in r.members)]
+    pinned: set[Hashable] = set()
+    for component, members in _components(rows, hidden):
+        columns = {count: n for n, count in enumerate(sorted(members, key=repr))}
+        matrix = np.zeros((len(component), len(columns)))
+        for i, relation in enumerate(component):
+            for part in relation.parts:
+                if part in columns:
+                    matrix[i, columns[part]] += 1.0
+            if relation.total in columns:
+                matrix[i, columns[relation.total]] -= 1.0
+        _, singular, vt = np.linalg.svd(matrix)
+        rank = int((singular > 1e-9).sum())
+        null_space = vt[rank:]
+        for count, n in columns.items():
+            if null_space.size == 0 or np.all(np.abs(null_space[:, n]) < 1e-9):
+                pinned.add(count)
+    return pinned
+
+
+def _components(relations: list[Relation], hidden: set[Hashable]):
+    """The relations split into groups sharing no hidden count (each solved on its own)."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def root(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+    for relation in relations:
+        members = [m for m in relation.members if m in hidden]
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    groups: dict[Hashable, tuple[list, set]] = {}
+    for relation in relations:
+        members = [m for m in relation.members if m in hidden]
+        group = groups.setdefault(root(members[0]), ([], set()))
+        group[0].append(relation)
+        group[1].update(members)
+    return list(groups.values())
+
+
+def _whole(value: float) -> float:
+    """Counts are whole numbers: a value rounded for display gives its count back to the
+    nearest whole."""
+    nearest = round(value)
+    return float(nearest) if abs(value - nearest) < 1e-6 else value

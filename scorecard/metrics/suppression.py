@@ -1,0 +1,117 @@
+"""The scorecard's figures as a disclosure table (see `disclosure`): which counts each
+figure shows, which of them are the same count, and how they add up.
+
+A figure is one indicator in one month for one breakdown group (the whole council is
+the group `total` of the breakdown `total`). It shows its numerator, its denominator
+and its value, which gives either count from the other: so a figure is shown or hidden
+whole. A denominator taken from the population (an ONS estimate) is not a count of
+children and protects nothing: it is left out.
+
+Two figures can show the same count: every placement-mix indicator's denominator is the
+number of children in care, and so is the children-in-care count; the RHIs within 72
+hours are out of the RHIs completed. A count is named by what it counts (the cohort, the
+filters its rows pass, how it counts them, the month and the group), not by the
+indicator, so that it is hidden only where no figure still shows it.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Hashable
+
+import pandas as pd
+
+from scorecard.metrics.catalogue import Catalogue, Filter, Indicator, Op, Unit
+from scorecard.metrics.compute import TOTAL
+from scorecard.metrics.disclosure import PRIMARY, SECONDARY, Decision, Relation, Table, protect
+
+FigureKey = tuple[str, str, str, object]  # (indicator, period, breakdown, group)
+
+
+def suppression_notes(threshold: int) -> dict[str, str]:
+    """What a hidden figure says instead of its value, by reason."""
+    return {PRIMARY: f"suppressed: fewer than {threshold}",
+            SECONDARY: "suppressed so that a small number elsewhere cannot be worked out"}
+
+
+def numerator_identity(indicator: Indicator) -> tuple:
+    """What the indicator's numerator counts, whatever indicator it belongs to."""
+    spec = indicator.numerator
+    method = f"distinct {spec.count_distinct}" if spec.count_distinct else f"sum {spec.sum}" if spec.sum else "rows"
+    filters = (*(indicator.denominator.where if indicator.denominator else ()), *spec.where)
+    return indicator.cohort, method, _filters(filters)
+
+
+def denominator_identity(indicator: Indicator) -> tuple | None:
+    """What the denominator counts; None when it is no count of children (a count
+    indicator has none; a rate per 10,000 divides by the population)."""
+    if indicator.unit is Unit.COUNT or indicator.denominator is None or indicator.denominator.reference is not None:
+        return None
+    return indicator.cohort, "rows", _filters(indicator.denominator.where)
+
+
+def _filters(filters) -> frozenset:
+    return frozenset(_filter_text(f) for f in filters)
+
+
+def _filter_text(where: Filter) -> str:
+    value = where.value
+    if where.op in (Op.IN, Op.NOT_IN) and isinstance(value, list | tuple):
+        value = sorted(value, key=str)  # the same set of values, however listed
+    return json.dumps([where.column, where.op.value, value], default=str)
+
+
+def count_keys(indicator: Indicator, period: str, breakdown: str, group) -> tuple[Hashable, Hashable | None]:
+    """The keys of the counts a figure shows: (numerator, denominator or None)."""
+    where = (period, breakdown, _group(group))
+    denominator = denominator_identity(indicator)
+    return (numerator_identity(indicator), *where), (None if denominator is None else (denominator, *where))
+
+
+def figure_key(indicator_id: str, period: str, breakdown: str = TOTAL, group=TOTAL) -> FigureKey:
+    """How a decision names a figure."""
+    return indicator_id, period, breakdown, _group(group)
+
+
+def _group(group):
+    # Groups come as numpy scalars or Python values; both must name the same figure.
+    return group.item() if hasattr(group, "item") else group
+
+
+def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> Table:
+    """The disclosure table of computed figures (compute's columns, breakdowns included)."""
+    counts: dict[Hashable, float] = {}
+    cells: dict[FigureKey, tuple] = {}
+    groups: dict[tuple, list] = {}
+    for row in values.itertuples(index=False):
+        indicator = catalogue.by_id.get(row.indicator)
+        if indicator is None or _missing(row.numerator):
+            continue
+        numerator_key, denominator_key = count_keys(indicator, row.period, row.breakdown, row.group)
+        shown = [numerator_key]
+        counts[numerator_key] = float(row.numerator)
+        if denominator_key is not None and not _missing(row.denominator):
+            counts[denominator_key] = float(row.denominator)
+            shown.append(denominator_key)
+        cells[figure_key(row.indicator, row.period, row.breakdown, row.group)] = tuple(shown)
+        if row.breakdown != TOTAL:
+            groups.setdefault((row.indicator, row.period, row.breakdown), []).append(_group(row.group))
+    relations = []
+    for (indicator_id, period, breakdown), members in groups.items():
+        total = cells.get((indicator_id, period, TOTAL, TOTAL))
+        if total is None:
+            continue
+        parts = [cells[(indicator_id, period, breakdown, g)] for g in members]
+        for position, total_key in enumerate(total):
+            part_keys = tuple(p[position] for p in parts if len(p) > position)
+            if len(part_keys) == len(parts):
+                relations.append(Relation(total_key, part_keys))
+    return Table(counts, cells, list(dict.fromkeys(relations)))
+
+
+def decide(values: pd.DataFrame, catalogue: Catalogue, secondary: bool = True) -> Decision:
+    """Which figures public outputs hide, and why; keyed by (indicator, period, breakdown, group)."""
+    return protect(figures_table(values, catalogue), catalogue.defaults.suppress_below, secondary)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
