@@ -24,9 +24,11 @@ reader's side, used by the checker: what can be worked out from what is shown.
 The rule, and why it is safe: a relation with exactly one hidden count gives that count
 away (the total minus the shown parts, or the sum of the parts for a hidden total). So
 while any relation has exactly one hidden count, one more of its counts is hidden. The
-one chosen is a part rather than the total (the total is the headline figure), one that
-also sits in another such relation (one hiding mends both), then the smallest non-zero
-count (it tells least, and a hidden zero protects nothing: a reader guesses zeros). Single
+one chosen is a part rather than the total (the total is the headline figure), not zero
+(a hidden zero protects little: a reader guesses zeros), one that makes the hidden counts
+there add up to at least 2 x threshold - 1 (a reader who knows the small one is 1 to 4 and
+its companion is not could otherwise narrow it down), one that also sits in another such
+relation (one hiding mends both), then the smallest (it tells least). Single
 relations are not the only way in: several relations together can pin a count down (a
 cycle of equations), so once no relation has a single hidden count, the hidden counts are
 tested by elimination (`determined`, the Gauss method SSB's GaussSuppression uses), and
@@ -100,7 +102,7 @@ def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
                          if any(is_small(table.counts.get(c), threshold) for c in counts)})
     if not secondary:
         return decision
-    state = _State(table, decision)
+    state = _State(table, decision, threshold)
     while True:
         unsafe = state.unsafe_relations()
         if not unsafe:
@@ -125,8 +127,8 @@ def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
 class _State:
     """The counts hidden so far, kept as hiding proceeds."""
 
-    def __init__(self, table: Table, decision: Decision):
-        self.table, self.decision = table, decision
+    def __init__(self, table: Table, decision: Decision, threshold: int):
+        self.table, self.decision, self.threshold = table, decision, threshold
         self.cells_of: dict[Hashable, list[Hashable]] = defaultdict(list)
         for cell, counts in table.cells.items():
             for count in counts:
@@ -161,9 +163,18 @@ class _State:
         if not candidates:
             return None
 
+        hidden_sum = sum(self.table.counts[p] for p in relation.parts if self.is_hidden(p))
+        total_hidden = self.is_hidden(relation.total)
+
         def preference(count):
+            # A reader knows a small number is 1 to threshold-1 and its companion is not; if
+            # the two add up to less than 2 x threshold - 1, that narrows the small one down
+            # (1 and 5 make 6: the companion must be 5, the small one 1). So prefer a
+            # companion that takes the hidden sum there.
+            narrows = not total_hidden and hidden_sum + self.table.counts[count] < 2 * self.threshold - 1
             return (count == relation.total,
                     self.table.counts[count] == 0,
+                    narrows,
                     not any(r in unsafe and r is not relation for r in self.relations_of[count]),
                     self.table.counts[count], self.order(count))
         return min(candidates, key=preference)

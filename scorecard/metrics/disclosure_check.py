@@ -13,6 +13,7 @@ so the reader is given it.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ def _number(value) -> float | None:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return None if number != number else number  # NaN: nothing shown
+    return None if math.isnan(number) else number  # NaN: nothing shown
 
 
 def public_rows(metrics, periods: list[str] | None = None) -> list[dict]:

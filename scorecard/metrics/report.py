@@ -28,8 +28,8 @@ from scorecard.metrics.comparators import (
     standing,
 )
 from scorecard.metrics.compute import TOTAL, compute, ratio
-from scorecard.metrics.formatting import format_value
 from scorecard.metrics.disclosure import PRIMARY, Decision, is_small
+from scorecard.metrics.formatting import format_value
 from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate
 from scorecard.metrics.records import load_records
 from scorecard.metrics.suppression import decide, figure_key, suppression_notes
@@ -325,10 +325,10 @@ class CouncilMetrics:
         notes = [self.suppressed_because(indicator, r.period, r.breakdown, r.group, r.numerator, r.denominator)
                  for r in table.itertuples()]
         hidden = [bool(note) for note in notes]
-        table = table.astype({c: object for c in ("numerator", "denominator", "value", "rag", "note")})
+        table = table.astype({c: object for c in ("numerator", "denominator", "value", "rag", "rag_reason", "note")})
         table.loc[hidden, ["numerator", "denominator", "value", "rag", "last_month_direction",
                            "last_year_direction"]] = None
-        table.loc[hidden, "note"] = [note for note in notes if note]
+        table.loc[hidden, "note"] = table.loc[hidden, "rag_reason"] = [note for note in notes if note]
         for name, shift in (("last_month", -1), ("last_year", -12)):
             earlier = [bool(self.suppressed_because(indicator, Month.parse(r.period).shift(shift).period,
                                                     r.breakdown, r.group)) for r in table.itertuples()]
@@ -375,10 +375,11 @@ class CouncilMetrics:
                                        denominator=row["denominator"])
         if note:
             # The rank, the band and the difference from the published figure would tell
-            # the hidden figure as surely as the figure itself.
-            row = dict(row, numerator=None, denominator=None, value=None, rag=None, last_month_direction=None,
-                       last_year_direction=None, note=note, rank=None, rank_of=None, band=None,
-                       published_difference=None)
+            # the hidden figure as surely as the figure itself; "too few to rate: fewer than
+            # 10" would narrow it down.
+            row = dict(row, numerator=None, denominator=None, value=None, rag=None, rag_reason=note,
+                       last_month_direction=None, last_year_direction=None, note=note, rank=None, rank_of=None,
+                       band=None, published_difference=None)
         month = Month.parse(row["period"])
         for name, shift in (("last_month", -1), ("last_year", -12)):
             if self.suppressed_because(indicator, month.shift(shift).period):
