@@ -60,7 +60,7 @@ def check_disclosure_command(council: str, periods: tuple[str, ...]) -> None:
     from scorecard.metrics.report import council_metrics
 
     figures = council_metrics(store.engine(), council, _catalogue())
-    chosen = list(periods) or figures.periods()
+    chosen = sorted(periods) or figures.periods()
     if not chosen:
         click.echo(f"No figures for {council}: load some extracts first (scorecard ingest).", err=True)
         sys.exit(1)

@@ -189,7 +189,10 @@ def test_the_checker_reads_a_value_shown_as_last_months(catalogue):
     rows = shown_rows(IHA, decide(figures(IHA), catalogue, secondary=False))
     rows.append({"indicator": "iha_in_timescale", "period": "2025-04", "breakdown": "area", "group": "Out of area",
                  "last_month": 0.25})
-    assert {leak.count for leak in find_leaks(rows, catalogue)} == {"numerator", "denominator"}
+    assert {leak.count for leak in find_leaks(rows, catalogue)} == {"numerator", "denominator", "value"}
+    rows = shown_rows(IHA, decide(figures(IHA), catalogue)) + rows[-1:]
+    assert [(leak.group, leak.count, leak.how) for leak in find_leaks(rows, catalogue)] == [
+        ("Out of area", "value", "shown in another output")]
 
 
 def test_a_count_without_denominator_and_a_rate_of_the_population(catalogue):

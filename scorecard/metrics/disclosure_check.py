@@ -55,9 +55,13 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
     groups: dict[tuple, dict] = defaultdict(dict)
     totals: set[tuple] = set()
 
+    values_shown: dict[tuple, float] = {}
+    hidden_figures: set[tuple] = set()
+
     def value_shown(indicator, period, breakdown, group, value):
         if value is None:
             return
+        values_shown[figure_key(indicator.id, period, breakdown, group)] = value
         numerator, denominator = count_keys(indicator, period, breakdown, group)
         if indicator.unit is Unit.COUNT:
             ratios.append(Ratio(numerator, None, value, 1.0, fixed=1.0))
@@ -80,6 +84,7 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
                 shown[key] = float(row[role])
             elif str(row.get("note") or "").startswith("suppressed"):
                 hidden_in[key].add((indicator.id, period, breakdown, group, role))
+                hidden_figures.add(figure_key(indicator.id, period, breakdown, group))
         value_shown(indicator, period, breakdown, group, _number(row.get("value")))
         for name, shift in (("last_month", -1), ("last_year", -12)):
             if name in row:
@@ -107,8 +112,12 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
              if key in secret]
     pinned = determined(secret - set(found), relations, set(shown) | set(found))
     leaks += [(key, None, "pinned down by several relations taken together") for key in pinned]
-    return sorted((Leak(*figure, value=value if value is not None else float("nan"), how=how)
-                   for key, value, how in leaks for figure in hidden_in[key]),
+    found_leaks = [Leak(*figure, value=value if value is not None else float("nan"), how=how)
+                   for key, value, how in leaks for figure in hidden_in[key]]
+    # A figure hidden in one output and shown in another (as last month's, on a trend).
+    found_leaks += [Leak(*figure, count="value", value=values_shown[figure], how="shown in another output")
+                    for figure in hidden_figures & set(values_shown)]
+    return sorted(found_leaks,
                   key=lambda leak: (leak.period, leak.indicator, leak.breakdown, str(leak.group), leak.count))
 
 
