@@ -9,11 +9,14 @@ from scorecard.metrics.catalogue import load_catalogue
 from scorecard.metrics.disclosure import (
     PRIMARY,
     SECONDARY,
+    Range,
     Ratio,
     Relation,
     Table,
     determined,
     is_small,
+    narrowed,
+    reader_ranges,
     protect,
     recover,
 )
@@ -126,6 +129,38 @@ def test_relations_taken_together_are_tested_by_elimination():
     decision = protect(table, THRESHOLD)
     assert decision.reason("x") == PRIMARY and len(decision.hidden) > 3
     assert_nothing_recoverable(table, decision)
+
+
+def test_a_small_number_and_a_companion_adding_up_to_little_give_each_other_away():
+    # Total 26, shown 20: the two hidden add up to 6. A small one is 1-4 and its companion
+    # 5 or more: only 1 and 5 fit.
+    relations = [Relation("total", ("a", "b", "c"))]
+    ranges = reader_ranges({"a": ("a",), "b": ("b",)}, {"a": PRIMARY, "b": SECONDARY}, THRESHOLD)
+    assert ranges == {"a": Range(1, 4), "b": Range(not_small=True)}
+    found = narrowed({"total": 26, "c": 20}, relations, ranges, THRESHOLD)
+    assert {key: r.value for key, r in found.items()} == {"a": 1, "b": 5}
+    assert narrowed({"total": 29, "c": 20}, relations, ranges, THRESHOLD) == {}
+    # A companion that adds nothing (0 + 3) is seen to be zero: the small one is 3.
+    assert {k: r.value for k, r in narrowed({"total": 23, "c": 20}, relations, ranges, THRESHOLD).items()} \
+        == {"a": 3, "b": 0}
+    # protect avoids that companion when it can
+    table = one_way(26, {"a": 1, "b": 5, "c": 20})
+    assert protect(table, THRESHOLD).hidden == {"a": PRIMARY, "c": SECONDARY}
+
+
+def test_small_groups_adding_up_to_their_number_are_each_one():
+    # Six host councils with one child each, the rest shown: each hidden 1 is pinned down
+    # by the six adding up to 6, unless a companion is hidden with them.
+    groups = {f"council {n}": 1 for n in range(6)}
+    table = one_way(26, {**groups, "in county": 12, "elsewhere": 8})
+    old = protect(table, THRESHOLD, secondary=False)
+    shown = shown_after(table, old)
+    ranges = reader_ranges(table.cells, old.hidden, THRESHOLD)
+    assert set(narrowed(shown, table.relations, ranges, THRESHOLD)) == set(groups)
+    decision = protect(table, THRESHOLD)
+    assert decision.reason("elsewhere") == SECONDARY
+    shown = shown_after(table, decision)
+    assert narrowed(shown, table.relations, reader_ranges(table.cells, decision.hidden, THRESHOLD), THRESHOLD) == {}
 
 
 def test_a_value_gives_a_count_back_from_the_other():

@@ -32,11 +32,15 @@ relation (one hiding mends both), then the smallest (it tells least). Single
 relations are not the only way in: several relations together can pin a count down (a
 cycle of equations), so once no relation has a single hidden count, the hidden counts are
 tested by elimination (`determined`, the Gauss method SSB's GaussSuppression uses), and
-any count still pinned down gets a companion the same way. The loop ends: every round
-hides at least one more count, and there are finitely many.
+any count still pinned down gets a companion the same way. Last, a reader also knows what
+each hidden cell says of itself (a small number is 1 to 4, its companion is not small):
+ranges narrowed through the relations (`narrowed`) must pin nothing down either (six
+small groups adding up to 6 are each 1). The loop ends: every round hides at least one
+more count, and there are finitely many.
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,7 +82,7 @@ class Ratio:
 @dataclass
 class Table:
     counts: Mapping[Hashable, float]
-    cells: Mapping[Hashable, tuple[Hashable, ...]]
+    cells: Mapping[Hashable, tuple[Hashable, ...]]  # each cell's counts, smallest first
     relations: Sequence[Relation] = ()
 
 
@@ -107,6 +111,10 @@ def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
         unsafe = state.unsafe_relations()
         if not unsafe:
             pinned = determined(state.hidden_counts(), table.relations, state.shown_counts())
+            if not pinned:
+                shown = {c: table.counts[c] for c in state.shown_counts()}
+                pinned = set(narrowed(shown, table.relations, reader_ranges(table.cells, decision.hidden, threshold),
+                                      threshold))
             if not pinned:
                 return decision
             # A count several relations pin down: widen the first relation it is in that
@@ -235,6 +243,76 @@ def recover(shown: Mapping[Hashable, float], relations: Iterable[Relation], rati
                 known[ratio.denominator] = value
                 progress = True
     return found
+
+
+@dataclass(frozen=True)
+class Range:
+    """What a reader knows of a hidden count: low to high, and perhaps that it is not small
+    (zero, or threshold and more: a companion's counts)."""
+    low: float = 0.0
+    high: float = math.inf
+    not_small: bool = False
+
+
+def reader_ranges(cells: Mapping[Hashable, tuple[Hashable, ...]], reasons: Mapping[Hashable, str],
+                  threshold: int) -> dict[Hashable, Range]:
+    """What the hidden cells say about their counts. A cell lists its counts smallest first
+    (a numerator before its denominator). A small number's cell has one of them small, so
+    its first is at most threshold-1 (1 or more when it is the only one) and the others at
+    least 1; a companion's counts are none of them small."""
+    low: dict[Hashable, float] = defaultdict(float)
+    high: dict[Hashable, float] = defaultdict(lambda: math.inf)
+    not_small: set[Hashable] = set()
+    for cell, reason in reasons.items():
+        counts = cells.get(cell, ())
+        for position, count in enumerate(counts):
+            if reason == SECONDARY:
+                not_small.add(count)
+            elif position == 0:
+                low[count] = max(low[count], 1.0 if len(counts) == 1 else 0.0)
+                high[count] = min(high[count], threshold - 1.0)
+            else:
+                low[count] = max(low[count], 1.0)
+    return {count: Range(low[count], high[count], count in not_small)
+            for cell in reasons for count in cells.get(cell, ())}
+
+
+def narrowed(shown: Mapping[Hashable, float], relations: Iterable[Relation], ranges: Mapping[Hashable, Range],
+             threshold: int, rounds: int = 50) -> dict[Hashable, Recovery]:
+    """The hidden counts a reader pins down from what each hidden cell says about itself
+    (`reader_ranges`) and the relations, by narrowing each count's range from the others'
+    until nothing changes. A small number and one companion adding up to 6 give each other
+    away (the companion must be 5, the small one 1); six small groups adding up to 6 are
+    each 1."""
+    relations = [r for r in relations if all(m in shown or m in ranges for m in r.members)]
+    low = {key: float(value) for key, value in shown.items()}
+    high = dict(low)
+    for key, known in ranges.items():
+        if key not in shown:
+            low[key], high[key] = known.low, known.high
+    for _ in range(rounds):
+        changed = False
+        for relation in relations:
+            for member in relation.members:
+                if member in shown:
+                    continue
+                others = [m for m in relation.parts if m != member]
+                if member == relation.total:
+                    lo, hi = sum(low[m] for m in others), sum(high[m] for m in others)
+                else:
+                    lo = low[relation.total] - sum(high[m] for m in others)
+                    hi = high[relation.total] - sum(low[m] for m in others)
+                lo, hi = max(lo, low[member]), min(hi, high[member])
+                if ranges[member].not_small:  # zero, or threshold and more
+                    hi = 0.0 if hi < threshold else hi
+                    lo = max(lo, float(threshold)) if lo > 0 else lo
+                if (lo, hi) != (low[member], high[member]) and lo <= hi:
+                    low[member], high[member] = lo, hi
+                    changed = True
+        if not changed:
+            break
+    return {key: Recovery(key, low[key], "narrowed down by what the hidden figures say of themselves")
+            for key in ranges if key not in shown and low[key] == high[key]}
 
 
 def determined(hidden: Iterable[Hashable], relations: Iterable[Relation], shown: Iterable[Hashable]) -> set[Hashable]:

@@ -7,8 +7,10 @@ the scorecard's sparklines and the computed 31 March figures beside the publishe
 From them it works out, one equation at a time, whatever follows (a group from the total
 minus the other groups, a total from its groups, a numerator from the value times the
 denominator, a denominator from the numerator divided by the value), then tests the
-hidden counts that are left by elimination (several relations together). Each hidden
-count it works out is a leak. The population behind a rate per 10,000 is public (ONS),
+hidden counts that are left by elimination (several relations together), and last narrows
+them down by what each hidden figure's note says of it (a small number is 1 to 4; a
+figure hidden beside one is not small). Each hidden count it works out is a leak, and so
+is a figure hidden in one output whose value another shows. The population behind a rate per 10,000 is public (ONS),
 so the reader is given it.
 """
 from __future__ import annotations
@@ -20,7 +22,16 @@ from dataclasses import dataclass
 
 from scorecard.metrics.calendar import Month
 from scorecard.metrics.catalogue import Catalogue, Unit
-from scorecard.metrics.disclosure import Ratio, Relation, determined, recover
+from scorecard.metrics.disclosure import (
+    PRIMARY,
+    SECONDARY,
+    Ratio,
+    Relation,
+    determined,
+    narrowed,
+    reader_ranges,
+    recover,
+)
 from scorecard.metrics.suppression import TOTAL, count_keys, figure_key
 
 
@@ -56,6 +67,9 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
     totals: set[tuple] = set()
 
     values_shown: dict[tuple, float] = {}
+    hidden_cells: dict[tuple, tuple] = {}  # each hidden figure's counts, numerator first
+    reasons: dict[tuple, str] = {}  # and what its note says of them
+    threshold = catalogue.defaults.suppress_below
     hidden_figures: set[tuple] = set()
 
     def value_shown(indicator, period, breakdown, group, value):
@@ -84,7 +98,10 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
                 shown[key] = float(row[role])
             elif str(row.get("note") or "").startswith("suppressed"):
                 hidden_in[key].add((indicator.id, period, breakdown, group, role))
-                hidden_figures.add(figure_key(indicator.id, period, breakdown, group))
+                figure = figure_key(indicator.id, period, breakdown, group)
+                hidden_figures.add(figure)
+                hidden_cells[figure] = tuple(k for k in (numerator, denominator) if k is not None)
+                reasons[figure] = SECONDARY if str(row["note"]).startswith("suppressed so that") else PRIMARY
         value_shown(indicator, period, breakdown, group, _number(row.get("value")))
         for name, shift in (("last_month", -1), ("last_year", -12)):
             if name in row:
@@ -112,6 +129,10 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
              if key in secret]
     pinned = determined(secret - set(found), relations, set(shown) | set(found))
     leaks += [(key, None, "pinned down by several relations taken together") for key in pinned]
+    left = secret - set(found) - pinned
+    narrowed_down = narrowed({**shown, **{k: r.value for k, r in found.items()}}, relations,
+                             reader_ranges(hidden_cells, reasons, threshold), threshold)
+    leaks += [(key, recovery.value, recovery.how) for key, recovery in narrowed_down.items() if key in left]
     found_leaks = [Leak(*figure, value=value if value is not None else float("nan"), how=how)
                    for key, value, how in leaks for figure in hidden_in[key]]
     # A figure hidden in one output and shown in another (as last month's, on a trend).
@@ -179,3 +200,4 @@ def populations(metrics) -> dict[tuple[str, str], float]:
 def check_disclosure(metrics, periods: list[str] | None = None) -> list[Leak]:
     """Every hidden count of the council's public outputs that a reader can work out."""
     return find_leaks(public_rows(metrics, periods), metrics.catalogue, populations(metrics))
+
