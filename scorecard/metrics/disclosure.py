@@ -148,13 +148,14 @@ class _State:
             for member in relation.members:
                 self.relations_of[member].append(relation)
         self._order = {key: n for n, key in enumerate(table.counts)}
+        # How many cells still show each count: hidden when none does.
+        self.showing = {count: sum(c not in decision.hidden for c in cells) for count, cells in self.cells_of.items()}
 
     def order(self, count: Hashable) -> int:
         return self._order[count]
 
     def is_hidden(self, count: Hashable) -> bool:
-        cells = self.cells_of.get(count)
-        return bool(cells) and all(c in self.decision.hidden for c in cells)
+        return self.showing.get(count) == 0
 
     def hidden_counts(self) -> set[Hashable]:
         return {c for c in self.table.counts if self.is_hidden(c)}
@@ -189,7 +190,10 @@ class _State:
 
     def hide_count(self, count: Hashable) -> None:
         for cell in self.cells_of[count]:
-            self.decision.hidden.setdefault(cell, SECONDARY)
+            if cell not in self.decision.hidden:
+                self.decision.hidden[cell] = SECONDARY
+                for shown in self.table.cells[cell]:
+                    self.showing[shown] -= 1
 
 
 @dataclass(frozen=True)

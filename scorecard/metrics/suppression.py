@@ -63,8 +63,22 @@ def _filter_text(where: Filter) -> str:
 def count_keys(indicator: Indicator, period: str, breakdown: str, group) -> tuple[Hashable, Hashable | None]:
     """The keys of the counts a figure shows: (numerator, denominator or None)."""
     where = (period, breakdown, _group(group))
-    denominator = denominator_identity(indicator)
-    return (numerator_identity(indicator), *where), (None if denominator is None else (denominator, *where))
+    numerator, denominator = _identities(indicator)
+    return (numerator, *where), (None if denominator is None else (denominator, *where))
+
+
+_IDENTITIES: dict[int, tuple[Indicator, tuple]] = {}
+
+
+def _identities(indicator: Indicator) -> tuple:
+    # Asked for every figure of every month: worked out once per indicator object (kept
+    # with its answer, so that its id cannot be reused by another while it is cached).
+    cached = _IDENTITIES.get(id(indicator))
+    if cached is None or cached[0] is not indicator:
+        if len(_IDENTITIES) > 1024:
+            _IDENTITIES.clear()
+        cached = _IDENTITIES[id(indicator)] = indicator, (numerator_identity(indicator), denominator_identity(indicator))
+    return cached[1]
 
 
 def figure_key(indicator_id: str, period: str, breakdown: str = TOTAL, group=TOTAL) -> FigureKey:
