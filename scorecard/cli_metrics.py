@@ -143,7 +143,8 @@ def list_releases() -> None:
 @council_option
 @click.option("--framework", default=None, help="Theme framework (default: metrics.yaml's default_framework).")
 @click.option("--breakdowns", is_flag=True, help="Add every indicator's breakdowns for the month.")
-@click.option("--public", is_flag=True, help="Suppress small counts that could identify a child.")
+@click.option("--public", is_flag=True, help="Hide small counts that could identify a child, and the figures beside them "
+              "that would let them be worked out.")
 def report(period, output, council, framework, breakdowns, public) -> None:
     """Print every indicator's value, RAG, direction and comparators for a month."""
     from scorecard import store
