@@ -261,3 +261,22 @@ def test_figures_with_the_same_count_share_it(catalogue):
     assert count_keys(catalogue.by_id["rhi_within_72_hours"], "2025-03", "total", "total")[1] == completed
     table = figures_table(figures(IHA), catalogue)
     assert len(table.relations) == 2  # numerators and denominators add up separately
+
+
+def test_a_two_way_table_adds_up_by_rows_and_columns(catalogue):
+    # Children in care by district and by age band, and district by age band.
+    one_way = {("district", "East"): 20, ("district", "West"): 30, ("age_band", "Under 10"): 22,
+               ("age_band", "10 and over"): 28}
+    crossed = {("East", "Under 10"): 3, ("East", "10 and over"): 17, ("West", "Under 10"): 19,
+               ("West", "10 and over"): 11}
+    rows = [("children_in_care", "2025-03", "total", "total", 50, None, 50.0)]
+    rows += [("children_in_care", "2025-03", b, g, n, None, float(n)) for (b, g), n in one_way.items()]
+    rows += [("children_in_care", "2025-03", "district by age band", g, n, None, float(n)) for g, n in crossed.items()]
+    two_way = {"district by age band": ("district", "age_band")}
+    table = figures_table(figures(rows), catalogue, two_way)
+    assert len(table.relations) == 3 + 4  # total by each breakdown; two rows, two columns
+    decision = decide(figures(rows), catalogue, two_way=two_way)
+    hidden = {key[3] for key, _ in decision.hidden.items()}
+    # The classic four: the small cell, one in its row, one in its column, and the fourth corner.
+    assert hidden == set(crossed) and decision.count(PRIMARY) == 1
+    assert_nothing_recoverable(table, decision)

@@ -16,7 +16,7 @@ indicator, so that it is hidden only where no figure still shows it.
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 
 import pandas as pd
 
@@ -91,8 +91,14 @@ def _group(group):
     return group.item() if hasattr(group, "item") else group
 
 
-def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> Table:
-    """The disclosure table of computed figures (compute's columns, breakdowns included)."""
+def figures_table(values: pd.DataFrame, catalogue: Catalogue,
+                  two_way: Mapping[str, tuple[str, str]] | None = None) -> Table:
+    """The disclosure table of computed figures (compute's columns, breakdowns included):
+    every breakdown's groups add up to the total. `two_way` names the breakdowns that cross
+    two others, {"district by age band": ("district", "age_band")}, whose groups are pairs
+    (district, age band): each row and each column adds up to its group of the one-way
+    breakdown too, so those must be among the `values`. Every figure any public output
+    shows must be in `values`, or the decision cannot keep it consistent."""
     counts: dict[Hashable, float] = {}
     cells: dict[FigureKey, tuple] = {}
     groups: dict[tuple, list] = {}
@@ -111,20 +117,29 @@ def figures_table(values: pd.DataFrame, catalogue: Catalogue) -> Table:
             groups.setdefault((row.indicator, row.period, row.breakdown), []).append(_group(row.group))
     relations = []
     for (indicator_id, period, breakdown), members in groups.items():
-        total = cells.get((indicator_id, period, TOTAL, TOTAL))
-        if total is None:
-            continue
-        parts = [cells[(indicator_id, period, breakdown, g)] for g in members]
-        for position, total_key in enumerate(total):
-            part_keys = tuple(p[position] for p in parts if len(p) > position)
-            if len(part_keys) == len(parts):
-                relations.append(Relation(total_key, part_keys))
+        relations += _adding_up(cells, (indicator_id, period, TOTAL, TOTAL),
+                                [(indicator_id, period, breakdown, g) for g in members])
+        if breakdown in (two_way or {}):
+            for side, margin in enumerate(two_way[breakdown]):
+                for value in dict.fromkeys(g[side] for g in members):
+                    relations += _adding_up(cells, (indicator_id, period, margin, value),
+                                            [(indicator_id, period, breakdown, g) for g in members if g[side] == value])
     return Table(counts, cells, list(dict.fromkeys(relations)))
 
 
-def decide(values: pd.DataFrame, catalogue: Catalogue, secondary: bool = True) -> Decision:
+def _adding_up(cells: Mapping[FigureKey, tuple], total: FigureKey, parts: list[FigureKey]) -> list[Relation]:
+    """The figure `total` is the sum of `parts`: its numerator is theirs, and its denominator."""
+    if total not in cells:
+        return []
+    counts = [cells[p] for p in parts]
+    return [Relation(total_key, tuple(c[position] for c in counts))
+            for position, total_key in enumerate(cells[total]) if all(len(c) > position for c in counts)]
+
+
+def decide(values: pd.DataFrame, catalogue: Catalogue, secondary: bool = True,
+           two_way: Mapping[str, tuple[str, str]] | None = None) -> Decision:
     """Which figures public outputs hide, and why; keyed by (indicator, period, breakdown, group)."""
-    return protect(figures_table(values, catalogue), catalogue.defaults.suppress_below, secondary)
+    return protect(figures_table(values, catalogue, two_way), catalogue.defaults.suppress_below, secondary)
 
 
 def _missing(value) -> bool:
