@@ -16,12 +16,17 @@ from scorecard.metrics.disclosure import (
     determined,
     is_small,
     narrowed,
-    reader_ranges,
     protect,
+    reader_ranges,
     recover,
 )
 from scorecard.metrics.disclosure_check import find_leaks
-from scorecard.metrics.suppression import count_keys, decide, figures_table, suppression_notes
+from scorecard.metrics.suppression import (
+    count_keys,
+    decide,
+    figures_table,
+    suppression_notes,
+)
 
 THRESHOLD = 5
 

@@ -22,7 +22,14 @@ import pandas as pd
 
 from scorecard.metrics.catalogue import Catalogue, Filter, Indicator, Op, Unit
 from scorecard.metrics.compute import TOTAL
-from scorecard.metrics.disclosure import PRIMARY, SECONDARY, Decision, Relation, Table, protect
+from scorecard.metrics.disclosure import (
+    PRIMARY,
+    SECONDARY,
+    Decision,
+    Relation,
+    Table,
+    protect,
+)
 
 FigureKey = tuple[str, str, str, object]  # (indicator, period, breakdown, group)
 
