@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from ingest import demo
 from scorecard import store
 from scorecard.cli import main
+from scorecard.metrics import report as report_module
 from scorecard.metrics.disclosure import PRIMARY, SECONDARY
 from scorecard.metrics.disclosure_check import check_disclosure
 from scorecard.metrics.report import CouncilMetrics, council_metrics, report_table
@@ -80,4 +81,11 @@ def test_the_commands(demo_database_url, monkeypatch):
                                        "--council", demo.COUNCIL])
     assert report.exit_code == 0, report.output
     assert "suppressed so that a small number elsewhere cannot be worked out" in report.output
+    # Under the old rule the command finds the leaks, lists them and fails.
+    monkeypatch.setattr(report_module.CouncilMetrics, "complementary_suppression", False)
+    monkeypatch.setattr(report_module, "_cache", {})
+    failed = CliRunner().invoke(main, ["metrics", "check-disclosure", "--council", demo.COUNCIL, "--period", "2025-03"])
+    assert failed.exit_code == 1
+    assert "hidden counts can be worked out from what is shown" in failed.output
+    assert "hidden numerator" in failed.output and "is the total minus the other groups" in failed.output
     store.engine.cache_clear()

@@ -42,6 +42,10 @@ MAX_BREAKDOWNS_KEPT = 512
 class CouncilMetrics:
     """One council's computed indicators, with the benchmarks to judge them by."""
 
+    # False: the old rule (small numbers only, none hidden beside them), kept for the
+    # checker's own test: that it finds what the old rule let through.
+    complementary_suppression = True
+
     def __init__(self, engine: Engine, council_code: str, catalogue: Catalogue,
                  neighbour_values: dict[str, pd.DataFrame] | None = None):
         self.engine, self.council, self.catalogue = engine, council_code, catalogue
@@ -60,9 +64,6 @@ class CouncilMetrics:
         self._published_parts: dict[tuple, dict] = {}
         self._breakdowns: dict[tuple, pd.DataFrame] = {}
         self._suppressions: dict[str, Decision] = {}
-        # The old rule (small numbers only, none hidden beside them) is kept for the
-        # checker's own test: that it finds what the old rule let through.
-        self.complementary_suppression = True
 
     def periods(self) -> list[str]:
         """Months with at least one figure, oldest first."""
@@ -374,12 +375,12 @@ class CouncilMetrics:
         note = self.suppressed_because(indicator, row["period"], numerator=row["numerator"],
                                        denominator=row["denominator"])
         if note:
-            # The rank, the band and the difference from the published figure would tell
+            # The ranks, the band and the difference from the published figure would tell
             # the hidden figure as surely as the figure itself; "too few to rate: fewer than
             # 10" would narrow it down.
             row = dict(row, numerator=None, denominator=None, value=None, rag=None, rag_reason=note,
                        last_month_direction=None, last_year_direction=None, note=note, rank=None, rank_of=None,
-                       band=None, published_difference=None)
+                       band=None, published_difference=None, statistical_neighbours_rank=None)
         month = Month.parse(row["period"])
         for name, shift in (("last_month", -1), ("last_year", -12)):
             if self.suppressed_because(indicator, month.shift(shift).period):
