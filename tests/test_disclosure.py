@@ -266,6 +266,31 @@ def test_figures_with_the_same_count_share_it(catalogue):
     assert count_keys(catalogue.by_id["rhi_within_72_hours"], "2025-03", "total", "total")[1] == completed
     table = figures_table(figures(IHA), catalogue)
     assert len(table.relations) == 2  # numerators and denominators add up separately
+    # A breakdown group is the count of the indicator filtered the same way.
+    cic = catalogue.by_id["children_in_care"]
+    assert count_keys(cic, "2025-03", "placement_type", "Residential")[0] == \
+        count_keys(catalogue.by_id["placement_residential"], "2025-03", "total", "total")[0]
+    assert count_keys(cic, "2025-03", "uasc", "UASC")[0] == \
+        count_keys(catalogue.by_id["uasc_percent"], "2025-03", "total", "total")[0]
+
+
+def test_a_companion_shown_as_another_indicator_is_no_companion(catalogue):
+    # Adoption is 3 of the 50 children in care; residential, the companion the placement-type
+    # breakdown would choose, is also the residential placement mix's own headline figure.
+    rows = [("children_in_care", "2025-03", "total", "total", 50, None, 50.0),
+            ("children_in_care", "2025-03", "placement_type", "Placed for adoption", 3, None, 3.0),
+            ("children_in_care", "2025-03", "placement_type", "Residential", 7, None, 7.0),
+            ("children_in_care", "2025-03", "placement_type", "In-house fostering", 40, None, 40.0),
+            ("placement_residential", "2025-03", "total", "total", 7, 50, 7 / 50)]
+    decision = decide(figures(rows), catalogue)
+    # Hiding residential in the breakdown hides the residential headline too: else 50 - 40 - 7.
+    assert decision.hidden == {("children_in_care", "2025-03", "placement_type", "Placed for adoption"): PRIMARY,
+                               ("children_in_care", "2025-03", "placement_type", "Residential"): SECONDARY,
+                               ("placement_residential", "2025-03", "total", "total"): SECONDARY}
+    assert find_leaks(shown_rows(rows, decision), catalogue) == []
+    apart = decide(figures(rows[:-1]), catalogue)  # as if the headline were another count
+    leaks = find_leaks(shown_rows(rows, apart), catalogue)
+    assert ("Placed for adoption", "numerator", 3) in [(leak.group, leak.count, leak.value) for leak in leaks]
 
 
 def test_a_two_way_table_adds_up_by_rows_and_columns(catalogue):

@@ -68,6 +68,7 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
 
     values_shown: dict[tuple, float] = {}
     hidden_cells: dict[tuple, tuple] = {}  # each hidden figure's counts, numerator first
+    names: dict[Hashable, tuple] = {}  # each count's first figure: to say how a leak was found
     reasons: dict[tuple, str] = {}  # and what its note says of them
     threshold = catalogue.defaults.suppress_below
     hidden_figures: set[tuple] = set()
@@ -94,6 +95,7 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
         for role, key in (("numerator", numerator), ("denominator", denominator)):
             if key is None or role not in row:
                 continue
+            names.setdefault(key, (indicator.id, breakdown, group))
             if _present(row[role]):
                 shown[key] = float(row[role])
             elif str(row.get("note") or "").startswith("suppressed"):
@@ -125,8 +127,8 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
     relations = list(dict.fromkeys(relations))
     secret = {key for key in hidden_in if key not in shown}
     found = recover(shown, relations, ratios, secret)
-    leaks = [(key, recovery.value, _how(recovery.how, recovery.using)) for key, recovery in found.items()
-             if key in secret]
+    leaks = [(key, recovery.value, _how(recovery.how, [names[k] for k in recovery.using if k in names]))
+             for key, recovery in found.items() if key in secret]
     pinned = determined(secret - set(found), relations, set(shown) | set(found))
     leaks += [(key, None, "pinned down by several relations taken together") for key in pinned]
     left = secret - set(found) - pinned
@@ -142,8 +144,12 @@ def find_leaks(rows: Iterable[Mapping], catalogue: Catalogue,
                   key=lambda leak: (leak.period, leak.indicator, leak.breakdown, str(leak.group), leak.count))
 
 
-def _how(how: str, using: tuple) -> str:
-    named = sorted({f"{key[2]} {key[3]}" if key[2] != TOTAL else "the total" for key in using})
+def _how(how: str, using: list[tuple]) -> str:
+    """The way in, with the figures it used: ("area In area", "the total", "rhi_completed total")."""
+    first = using[0][0] if using else None
+    named = sorted({(f"{indicator} " if indicator != first else "")
+                    + ("the total" if breakdown == TOTAL else f"{breakdown} {group}")
+                    for indicator, breakdown, group in using})
     return f"{how} ({', '.join(named)})" if named else how
 
 

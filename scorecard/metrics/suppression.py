@@ -21,6 +21,7 @@ from collections.abc import Hashable, Mapping
 import pandas as pd
 
 from scorecard.metrics.catalogue import Catalogue, Filter, Indicator, Op, Unit
+from scorecard.metrics.cohorts import BREAKDOWNS
 from scorecard.metrics.compute import TOTAL
 from scorecard.metrics.disclosure import (
     PRIMARY,
@@ -30,6 +31,7 @@ from scorecard.metrics.disclosure import (
     Table,
     protect,
 )
+from scorecard.metrics.records import PLACEMENT_MIX_LABELS
 
 FigureKey = tuple[str, str, str, object]  # (indicator, period, breakdown, group)
 
@@ -68,10 +70,35 @@ def _filter_text(where: Filter) -> str:
 
 
 def count_keys(indicator: Indicator, period: str, breakdown: str, group) -> tuple[Hashable, Hashable | None]:
-    """The keys of the counts a figure shows: (numerator, denominator or None)."""
-    where = (period, breakdown, _group(group))
+    """The keys of the counts a figure shows: (numerator, denominator or None). A breakdown
+    group is one more filter on the rows counted, so that the same children counted two ways
+    are one count: the children in care's group "Residential" is the residential placement
+    mix's numerator, their group "UASC" the UASC share's."""
     numerator, denominator = _identities(indicator)
-    return (numerator, *where), (None if denominator is None else (denominator, *where))
+    extra = frozenset() if breakdown == TOTAL else frozenset([_group_filter(breakdown, _group(group))])
+
+    def key(identity):
+        cohort, method, filters = identity
+        return cohort, method, filters | extra, period
+    return key(numerator), (None if denominator is None else key(denominator))
+
+
+# Breakdown columns that are labels of a column filters use, and each label's value, as
+# records.prepare makes them: a group filter is written on the filters' column.
+LABELLED_COLUMNS = {
+    "placement_mix_label": ("placement_mix", {label: value for value, label in PLACEMENT_MIX_LABELS.items()}),
+    "uasc_status": ("uasc", {"UASC": True, "Not UASC": False}),
+}
+
+
+def _group_filter(breakdown: str, group) -> str:
+    spec = BREAKDOWNS.get(breakdown)
+    if spec is None:  # not a one-way breakdown of the cohorts (a two-way table): named as it is
+        return json.dumps([breakdown, "group", group], default=str)
+    column, values = LABELLED_COLUMNS.get(spec.column, (spec.column, None))
+    if values is not None and group in values:
+        return json.dumps([column, Op.EQ.value, values[group]], default=str)
+    return json.dumps([spec.column, Op.EQ.value, group], default=str)
 
 
 _IDENTITIES: dict[int, tuple[Indicator, tuple]] = {}
