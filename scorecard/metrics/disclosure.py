@@ -122,7 +122,16 @@ def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
             widen = [r for count in sorted(pinned, key=state.order) for r in state.relations_of[count]
                      if r in state.live]
             if not widen:
-                return decision
+                # Every relation of those counts is hidden whole, yet they are pinned down
+                # through their neighbours': hide whatever is still shown next to a hidden
+                # count, layer by layer, rather than hand back a table that gives them away.
+                beside = {m for r in table.relations if any(state.is_hidden(x) for x in r.members)
+                          for m in r.members if not state.is_hidden(m) and state.cells_of.get(m)}
+                if not beside:
+                    return decision
+                for count in sorted(beside, key=state.order):
+                    state.hide_count(count)
+                continue
             unsafe = widen[:1]
         relation = unsafe[0]
         chosen = state.companion(relation, set(unsafe))
