@@ -1,4 +1,4 @@
-"""`scorecard metrics check|docs`, `scorecard benchmarks import|releases` and `scorecard report`."""
+"""`scorecard metrics check|docs|check-disclosure`, `scorecard benchmarks import|releases` and `scorecard report`."""
 from __future__ import annotations
 
 import json
@@ -45,6 +45,36 @@ def docs(out: Path | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(catalogue_markdown(_catalogue()), encoding="utf-8")
     click.echo(f"Wrote {out}")
+
+
+@metrics.command("check-disclosure")
+@council_option
+@click.option("--period", "periods", multiple=True, help="Only these months, YYYY-MM (repeatable); default: every "
+              "month with figures.")
+def check_disclosure_command(council: str, periods: tuple[str, ...]) -> None:
+    """Read the council's public outputs as a reader would (every indicator, month and
+    breakdown: the scorecard, the breakdowns, the trends and `report --public`) and work out
+    every hidden count that can be worked out. Exits 1 if any can."""
+    from scorecard import store
+    from scorecard.metrics.disclosure_check import check_disclosure
+    from scorecard.metrics.report import council_metrics
+
+    figures = council_metrics(store.engine(), council, _catalogue())
+    chosen = sorted(periods) or figures.periods()
+    if not chosen:
+        click.echo(f"No figures for {council}: load some extracts first (scorecard ingest).", err=True)
+        sys.exit(1)
+    leaks = check_disclosure(figures, chosen)
+    decisions = figures.suppressions(chosen).values()
+    primary, secondary = sum(d.count("primary") for d in decisions), sum(d.count("secondary") for d in decisions)
+    for leak in leaks:
+        click.echo(leak.text())
+    summary = (f"{council}, {len(chosen)} months ({chosen[0]} to {chosen[-1]}): {primary + secondary} figures hidden "
+               f"({primary} small numbers, {secondary} beside them so that those cannot be worked out)")
+    if leaks:
+        click.echo(f"{summary}; {len(leaks)} hidden counts can be worked out from what is shown.", err=True)
+        sys.exit(1)
+    click.echo(f"{summary}; no hidden count can be worked out from what is shown.")
 
 
 @click.group()
@@ -113,7 +143,8 @@ def list_releases() -> None:
 @council_option
 @click.option("--framework", default=None, help="Theme framework (default: metrics.yaml's default_framework).")
 @click.option("--breakdowns", is_flag=True, help="Add every indicator's breakdowns for the month.")
-@click.option("--public", is_flag=True, help="Suppress small counts that could identify a child.")
+@click.option("--public", is_flag=True, help="Hide small counts that could identify a child, and the figures beside them "
+              "that would let them be worked out.")
 def report(period, output, council, framework, breakdowns, public) -> None:
     """Print every indicator's value, RAG, direction and comparators for a month."""
     from scorecard import store

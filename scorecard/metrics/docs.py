@@ -26,7 +26,8 @@ def catalogue_markdown(catalogue: Catalogue) -> str:
         "",
         f"{len(catalogue.indicators)} indicators. Small numbers: below a denominator of "
         f"{catalogue.defaults.min_denominator} the RAG rating is withheld (\"too few to rate\"); public outputs "
-        f"hide counts from 1 to {catalogue.defaults.suppress_below - 1}.",
+        f"hide counts from 1 to {catalogue.defaults.suppress_below - 1}, and enough figures beside them that none "
+        "can be worked out from the totals and the other groups (check with `scorecard metrics check-disclosure`).",
         "",
     ]
     framework = catalogue.framework()

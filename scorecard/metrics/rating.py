@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from scorecard.metrics.catalogue import Indicator, Polarity, RagRule, Target
 from scorecard.metrics.comparators import Comparison
+from scorecard.metrics.disclosure import is_small
 from scorecard.metrics.formatting import format_value
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -78,5 +79,6 @@ def direction(indicator: Indicator, value: float | None, earlier: float | None, 
 
 
 def suppressed(count: float | None, threshold: int) -> bool:
-    """Whether a count must be hidden in public outputs (1 to threshold-1: could identify a child)."""
-    return count is not None and 0 < count < threshold
+    """Whether a count must be hidden in public outputs (1 to threshold-1: could identify a
+    child). The figures hidden beside it are decided in `suppression`."""
+    return is_small(count, threshold)

@@ -15,7 +15,13 @@ from sqlalchemy.engine import Engine
 
 from scorecard import councils, measures, settings, store
 from scorecard.metrics.calendar import Month, to_date
-from scorecard.metrics.catalogue import Catalogue, Comparator, Indicator, Polarity, load_catalogue
+from scorecard.metrics.catalogue import (
+    Catalogue,
+    Comparator,
+    Indicator,
+    Polarity,
+    load_catalogue,
+)
 from scorecard.metrics.cohorts import COHORTS
 from scorecard.metrics.comparators import (
     Comparison,
@@ -28,10 +34,20 @@ from scorecard.metrics.comparators import (
     standing,
 )
 from scorecard.metrics.compute import TOTAL, compute, ratio
+from scorecard.metrics.disclosure import PRIMARY, Decision, is_small
 from scorecard.metrics.drilldown import Drilldown
 from scorecard.metrics.formatting import format_value
-from scorecard.metrics.rating import AMBER, GREEN, NOT_RATED, RED, Rating, direction, rate, suppressed
+from scorecard.metrics.rating import (
+    AMBER,
+    GREEN,
+    NOT_RATED,
+    RED,
+    Rating,
+    direction,
+    rate,
+)
 from scorecard.metrics.records import load_records
+from scorecard.metrics.suppression import decide, figure_key, suppression_notes
 
 COMPARATORS = [c.value for c in Comparator]
 RATED = (GREEN, AMBER, RED)
@@ -40,6 +56,10 @@ MAX_BREAKDOWNS_KEPT = 512
 
 class CouncilMetrics:
     """One council's computed indicators, with the benchmarks to judge them by."""
+
+    # False: the old rule (small numbers only, none hidden beside them), kept for the
+    # checker's own test: that it finds what the old rule let through.
+    complementary_suppression = True
 
     def __init__(self, engine: Engine, council_code: str, catalogue: Catalogue,
                  neighbour_values: dict[str, pd.DataFrame] | None = None):
@@ -58,6 +78,7 @@ class CouncilMetrics:
         self._comparisons: dict[tuple, Comparison | None] = {}
         self._published_parts: dict[tuple, dict] = {}
         self._breakdowns: dict[tuple, pd.DataFrame] = {}
+        self._suppressions: dict[str, Decision] = {}
 
     def periods(self) -> list[str]:
         """Months with at least one figure, oldest first."""
@@ -131,8 +152,7 @@ class CouncilMetrics:
             own = self.own_published(indicator, month)
             total = self.total(indicator_id, month.period) or {}
             computed = _none_if_nan(total.get("value"))
-            if public and self.hidden(indicator, _none_if_nan(total.get("numerator")),
-                                      _none_if_nan(total.get("denominator"))):
+            if public and self.suppressed_because(indicator, month.period):
                 computed = None
             row = {"year": year, "period": f"{year - 1}/{str(year)[-2:]}",
                    "council": own.value if own.state == "published" else None, "computed": computed}
@@ -212,6 +232,9 @@ class CouncilMetrics:
                   public: bool = False) -> pd.DataFrame:
         """One row per indicator for a month, in catalogue order, with its themes."""
         chosen = self.catalogue.framework(framework)
+        if public:
+            month = Month.parse(period)
+            self.suppressions([month.shift(s).period for s in (0, -1, -12)])
         rows = []
         for indicator in self.catalogue.indicators:
             themes = indicator.themes.get(chosen.id, ())
@@ -228,12 +251,13 @@ class CouncilMetrics:
         last = Month.parse(period)
         wanted = [last.shift(-back).period for back in range(months - 1, -1, -1)]
         rows = []
+        if public:
+            self.suppressions(wanted)
         for indicator in self.catalogue.indicators:
             for month in wanted:
                 total = self._totals.get((indicator.id, month)) or {}
                 value = _none_if_nan(total.get("value"))
-                if public and self.hidden(indicator, _none_if_nan(total.get("numerator")),
-                                          _none_if_nan(total.get("denominator"))):
+                if public and self.suppressed_because(indicator, month):
                     value = None
                 rows.append({"indicator": indicator.id, "period": month, "value": value})
         return pd.DataFrame(rows, columns=["indicator", "period", "value"])
@@ -263,6 +287,8 @@ class CouncilMetrics:
         """The indicator over the `months` months to `period`, with target and benchmarks."""
         indicator = self.catalogue.by_id[indicator_id]
         last = Month.parse(period)
+        if public:  # each month's and the months its row compares with, decided in one go
+            self.suppressions([last.shift(-back).period for back in range(months + 11, -1, -1)])
         rows = [self.indicator_row(indicator, last.shift(-back).period) for back in range(months - 1, -1, -1)]
         table = pd.DataFrame([self._suppress(row, indicator) if public else row for row in rows])
         breaks = {b.period: b.reason for b in indicator.series_breaks}
@@ -305,45 +331,84 @@ class CouncilMetrics:
                 direction(indicator, _none_if_nan(r.value), b, self.catalogue.no_change_within(indicator))
                 for r, b in zip(table.itertuples(), before, strict=True)]
         if public:
-            hidden = [self.hidden(indicator, _none_if_nan(r.numerator), _none_if_nan(r.denominator))
-                      for r in table.itertuples()]
-            table = table.astype({c: object for c in ("numerator", "denominator", "value", "rag", "note")})
-            table.loc[hidden, ["numerator", "denominator", "value", "rag", "last_month", "last_month_direction",
-                               "last_year", "last_year_direction"]] = None
-            table.loc[hidden, "note"] = self.suppressed_note
+            table = self._suppress_groups(table, indicator)
         return table
 
     @cached_property
     def drilldown(self) -> Drilldown:
         """Each breakdown's groups over time, and two breakdowns crossed (`drilldown.py`)."""
-        return Drilldown(self.records, self.catalogue, self.hidden, self.suppressed_note)
+        threshold = self.catalogue.defaults.suppress_below
 
-    @property
-    def suppressed_note(self) -> str:
-        return f"suppressed: fewer than {self.catalogue.defaults.suppress_below}"
+        def small(indicator: Indicator, numerator, denominator) -> bool:
+            from_population = indicator.denominator is not None and indicator.denominator.reference is not None
+            return is_small(numerator, threshold) or (not from_population and is_small(denominator, threshold))
+        return Drilldown(self.records, self.catalogue, small, suppression_notes(threshold)[PRIMARY])
 
-    def hidden(self, indicator: Indicator, numerator, denominator) -> bool:
-        """Whether public outputs must hide this figure: a count of 1 to 4 in it could
-        identify a child. A denominator taken from the population is not a count of children."""
+    def _suppress_groups(self, table: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
+        """The groups as public outputs show them: each hidden as its month's decision says,
+        and last month's and last year's figures hidden where those months hide them."""
+        self.suppressions(sorted({Month.parse(p).shift(s).period for p in set(table["period"]) for s in (0, -1, -12)}))
+        notes = [self.suppressed_because(indicator, r.period, r.breakdown, r.group, r.numerator, r.denominator)
+                 for r in table.itertuples()]
+        hidden = [bool(note) for note in notes]
+        table = table.astype({c: object for c in ("numerator", "denominator", "value", "rag", "rag_reason", "note")})
+        table.loc[hidden, ["numerator", "denominator", "value", "rag", "last_month_direction",
+                           "last_year_direction"]] = None
+        table.loc[hidden, "note"] = table.loc[hidden, "rag_reason"] = [note for note in notes if note]
+        for name, shift in (("last_month", -1), ("last_year", -12)):
+            earlier = [bool(self.suppressed_because(indicator, Month.parse(r.period).shift(shift).period,
+                                                    r.breakdown, r.group)) for r in table.itertuples()]
+            gone = [a or b for a, b in zip(hidden, earlier, strict=True)]
+            table = table.astype({name: object, f"{name}_direction": object})
+            table.loc[gone, [name, f"{name}_direction"]] = None
+        return table
+
+    def suppressions(self, periods) -> dict[str, Decision]:
+        """Each month's decision of which figures public outputs hide (see `suppression`):
+        made once for the whole month, every indicator and breakdown together, because a
+        count hidden in one breakdown must stay hidden in every other and in the totals.
+        Months not yet decided are computed in one go."""
+        wanted = list(dict.fromkeys(periods))
+        missing = [p for p in wanted if p not in self._suppressions]
+        if missing:
+            values = compute(self.records, self.catalogue, breakdowns=True, periods=missing)
+            for period in missing:
+                self._suppressions[period] = decide(values[values["period"] == period], self.catalogue,
+                                                    self.complementary_suppression)
+        return {p: self._suppressions[p] for p in wanted}
+
+    def suppressed_because(self, indicator: Indicator, period: str, breakdown: str = TOTAL, group=TOTAL,
+                           numerator=None, denominator=None) -> str:
+        """Why public outputs hide this figure ("suppressed: fewer than 5", or hidden so
+        that a small number elsewhere cannot be worked out), or "" when they show it. The
+        counts, when given, are checked too: a figure made up by a caller is judged by them."""
+        notes = suppression_notes(self.catalogue.defaults.suppress_below)
+        reason = self.suppressions([period])[period].reason(figure_key(indicator.id, period, breakdown, group))
+        if reason is None and self._small(indicator, _none_if_nan(numerator), _none_if_nan(denominator)):
+            reason = PRIMARY
+        return notes[reason] if reason else ""
+
+    def _small(self, indicator: Indicator, numerator, denominator) -> bool:
         threshold = self.catalogue.defaults.suppress_below
         from_population = indicator.denominator is not None and indicator.denominator.reference is not None
-        counts = [numerator] + ([] if from_population else [denominator])
-        return any(suppressed(count, threshold) for count in counts)
+        return any(is_small(count, threshold) for count in [numerator] + ([] if from_population else [denominator]))
 
     def _suppress(self, row: dict, indicator: Indicator) -> dict:
-        """The row as public outputs show it: this month's figure hidden if it could identify
-        a child, and so are last month's and last year's (a count of 3 a month ago is as
-        identifying as one today)."""
-        if self.hidden(indicator, row["numerator"], row["denominator"]):
-            # The rank, the band and the difference from the published figure would tell
-            # the hidden figure as surely as the figure itself.
-            row = dict(row, numerator=None, denominator=None, value=None, rag=None, last_month_direction=None,
-                       last_year_direction=None, note=self.suppressed_note, rank=None, rank_of=None, band=None,
-                       published_difference=None)
+        """The row as public outputs show it: this month's figure hidden as the month's
+        decision says, and so are last month's and last year's where their months hide
+        them (a count of 3 a month ago is as identifying as one today)."""
+        note = self.suppressed_because(indicator, row["period"], numerator=row["numerator"],
+                                       denominator=row["denominator"])
+        if note:
+            # The ranks, the band and the difference from the published figure would tell
+            # the hidden figure as surely as the figure itself; "too few to rate: fewer than
+            # 10" would narrow it down.
+            row = dict(row, numerator=None, denominator=None, value=None, rag=None, rag_reason=note,
+                       last_month_direction=None, last_year_direction=None, note=note, rank=None, rank_of=None,
+                       band=None, published_difference=None, statistical_neighbours_rank=None)
         month = Month.parse(row["period"])
         for name, shift in (("last_month", -1), ("last_year", -12)):
-            earlier = self.total(indicator.id, month.shift(shift).period) or {}
-            if self.hidden(indicator, _none_if_nan(earlier.get("numerator")), _none_if_nan(earlier.get("denominator"))):
+            if self.suppressed_because(indicator, month.shift(shift).period):
                 row = dict(row, **{name: None, f"{name}_direction": None})
         return row
 

@@ -47,6 +47,8 @@ def date_label(value) -> str:
 def value_text(unit: str, value, note: str = "") -> str:
     if value is not None:
         return format_value(unit, value)
+    if note.startswith("suppressed so that"):  # hidden beside a small number, not small itself
+        return "Hidden (protects a small number)"
     if note.startswith("suppressed"):
         return "Hidden (small number)"
     return "No figure"
