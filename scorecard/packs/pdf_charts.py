@@ -1,6 +1,8 @@
-"""The PDF pack's 13-month trend charts, drawn with matplotlib's object API.
+"""The PDF pack's 13-month trend charts, drawn with matplotlib's object API as SVG.
 
-No pyplot: a `Figure` with its own Agg canvas holds no global state, so packs can be
+SVG, so the PDF holds vector charts (crisp at any zoom or print size, and small) with
+their text as text, in the pack's own font. No pyplot: a `Figure` with its own SVG canvas
+holds no global state, so packs can be
 built in a web server's threads. The style (rc) comes from `scorecard.ui.style`; it is
 applied with `rc_context`, which is process-wide, so drawing is serialised by a lock.
 
@@ -14,16 +16,17 @@ import math
 import threading
 
 import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
-from PIL import Image as PILImage
 
 from scorecard.metrics import format_value
 from scorecard.ui.style import INK, MATPLOTLIB_RC, MUTED, SERIES
 
-DPI = 200
+# The same SVG every time for the same chart: matplotlib names its clip paths from a hash
+# salted with this (else a random salt), and the SVG's date is left out.
+_SVG_RC = {"svg.hashsalt": "corporate-parenting-scorecard"}
 _LOCK = threading.Lock()
 # Margins inside the image, in points: room for the y ticks, the two-line month ticks and the key.
 _LEFT, _RIGHT, _BOTTOM, _TOP = 30, 10, 22, 17
@@ -37,29 +40,22 @@ def _plot_value(unit: str, value: float | None) -> float:
     return value * 100 if unit == "percent" else value
 
 
-def trend_image(values: list[float | None], months: list[str], unit: str, *, target: float | None = None,
-                breaks: dict[int, str] | None = None, width: float = 360, height: float = 140) -> PILImage.Image:
-    """An RGB image (at DPI) of `values` over `months` (tick labels, oldest first), `width` x
-    `height` points: raw pixels, so the PDF needs no PNG encoding and decoding. The latest value is emphasised; `target` is a dashed line; `breaks` maps a point's
+def trend_svg(values: list[float | None], months: list[str], unit: str, *, target: float | None = None,
+              breaks: dict[int, str] | None = None, width: float = 360, height: float = 140) -> bytes:
+    """An SVG chart of `values` over `months` (tick labels, oldest first), `width` x `height`
+    points. The latest value is emphasised; `target` is a dashed line; `breaks` maps a point's
     index to the reason the series breaks before it (the line is marked; the reason belongs in
     the text beside the chart)."""
-    with _LOCK, matplotlib.rc_context(MATPLOTLIB_RC):
-        figure = Figure(figsize=(width / 72, height / 72), dpi=DPI)
-        FigureCanvasAgg(figure)
+    with _LOCK, matplotlib.rc_context({**MATPLOTLIB_RC, **_SVG_RC}):
+        figure = Figure(figsize=(width / 72, height / 72))
+        FigureCanvasSVG(figure)
         figure.subplots_adjust(left=_LEFT / width, right=1 - _RIGHT / width, bottom=_BOTTOM / height,
                                top=1 - _TOP / height)
         axes = figure.add_subplot()
         _draw(axes, values, months, unit, target, breaks or {})
-        figure.canvas.draw()
-        size = figure.canvas.get_width_height(physical=True)
-        return PILImage.frombuffer("RGBA", size, figure.canvas.buffer_rgba()).convert("RGB")
-
-
-def trend_png(*args, **kwargs) -> bytes:
-    """The same chart as PNG bytes (for looking at, or embedding elsewhere)."""
-    buffer = io.BytesIO()
-    trend_image(*args, **kwargs).save(buffer, format="PNG", dpi=(DPI, DPI))
-    return buffer.getvalue()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        return buffer.getvalue()
 
 
 def _draw(axes, values, months, unit, target, breaks) -> None:
