@@ -495,3 +495,21 @@ def test_trend_periods_are_the_thirteen_months_to_the_pack_month():
     assert trend_periods(card)[0] == "2024-03" and trend_periods(card)[-1] == "2025-03"
     assert len(trend_periods(card)) == 13
     assert dt.date(2025, 3, 1).strftime("%b %Y") == "Mar 2025"
+
+
+def test_a_trend_chart_is_svg_with_every_value_written_on_it():
+    from xml.etree import ElementTree
+
+    from scorecard.packs.pdf_svg import trend_svg
+
+    months = [f"{name} {2024 + (i >= 10)}" for i, name in enumerate(
+        ("Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"))]
+    values = [0.5 + i / 100 for i in range(13)]
+    values[4] = None
+    svg = ElementTree.fromstring(trend_svg(values, months, "percent", target=0.6, breaks={8: "new definition"}))
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    for value in values:
+        assert ("no figure" if value is None else f"{value * 100:.1f}%") in texts
+    assert texts.count("Mar") == 2 and texts.count("2024") == 1 and texts.count("2025") == 1   # years once each
+    assert "Target 60.0%" in texts and "Series break" in texts
+    assert len(svg.findall("{http://www.w3.org/2000/svg}polyline")) == 2   # the line breaks at the gap

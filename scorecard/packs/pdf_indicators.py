@@ -3,8 +3,8 @@
 and the officers' commentary side by side, kept on one page.
 
 An indicator's block is made of parts, each a function (row, context) -> HTML, laid out
-left to right in the order of `INDICATOR_PARTS`; a part whose outer element has the class
-`part-wide` takes the whole width below the others (room for an action log, say).
+left to right in the order of `INDICATOR_PARTS`; a part whose outer element (a div) has the
+class `part-wide` takes the whole width below the others (room for an action log, say).
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from scorecard.metrics import load_catalogue
 from scorecard.packs.common import short_meaning, terms_in, trend_values
-from scorecard.packs.pdf_charts import trend_svg
 from scorecard.packs.pdf_layout import CHART_HEIGHT, CHART_WIDTH, escape
 from scorecard.packs.pdf_summary import comparator_cell, rag_badge_html, rag_class
+from scorecard.packs.pdf_svg import trend_svg
 from scorecard.ui.charts import sparkline_alt
 from scorecard.ui.text import short_month
 from scorecard.ui.views import Row, ThemeGroup
@@ -40,7 +40,7 @@ def theme_section(group: ThemeGroup, context: PackContext) -> str:
 
 
 def indicator_block(row: Row, context: PackContext) -> str:
-    parts = "".join(part(row, context) for part in INDICATOR_PARTS)
+    parts = "".join(part(row, context) for part in INDICATOR_PARTS)   # no space between: inline blocks
     return (f'<section class="indicator" id="indicator-{escape(row.id)}"><h3>{escape(row.label)}</h3>'
             f'<div class="indicator-body">{parts}</div></section>')
 

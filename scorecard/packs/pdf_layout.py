@@ -26,7 +26,11 @@ from scorecard.ui.views import Scorecard
 FONT_FAMILY = "DejaVu Sans"   # the family matplotlib's SVG text names, too
 _FONT_FILES = {("normal", "normal"): "DejaVuSans.ttf", ("bold", "normal"): "DejaVuSans-Bold.ttf",
                ("normal", "italic"): "DejaVuSans-Oblique.ttf", ("bold", "italic"): "DejaVuSans-BoldOblique.ttf"}
-CHART_WIDTH, CHART_HEIGHT, FIGURES_WIDTH = 360, 142, 226   # points; the commentary takes the rest
+# Points. The text area (A4's 841.9 less two 28pt margins) holds the chart, the figures
+# and the commentary side by side, each with its padding; 1pt is left for rounding.
+TEXT_WIDTH = 785
+CHART_WIDTH, CHART_HEIGHT, FIGURES_WIDTH = 360, 142, 226
+COMMENT_WIDTH = TEXT_WIDTH - 1 - (CHART_WIDTH + 4) - (FIGURES_WIDTH + 10)
 OLDER_STRING = "older"
 
 
@@ -99,20 +103,21 @@ th, td {{ text-align: left; vertical-align: top; font-weight: normal; }}
 
 /* Ratings: the colour, a large shape and the word, so a black-and-white print reads the same. */
 .rag {{ border: 0.6pt solid {GRID}; font-weight: bold; white-space: nowrap; }}
-.rag .shape {{ font-size: 1.75em; line-height: 0.8; vertical-align: -0.12em; margin-right: 0.2em; }}
+/* line-height 0: the large shape does not make its row taller (it sits in the cell's padding) */
+.rag .shape {{ font-size: 1.75em; line-height: 0; vertical-align: -0.14em; margin-right: 0.2em; }}
 {_rag_rules()}
 
 /* Page 1: the one-page scorecard. */
 .summary {{ font-size: {summary_size}pt; line-height: 1.2; }}
 .summary h1 .sub {{ font-size: {summary_size + 1}pt; }}
 .scorecard {{ width: 100%; table-layout: fixed; }}
-.scorecard col.indicator {{ width: 25%; }}
+.scorecard col.indicator {{ width: 27%; }}
 .scorecard col.value {{ width: 5.3%; }}
-.scorecard col.counts {{ width: 6.6%; }}
+.scorecard col.counts {{ width: 6.3%; }}
 .scorecard col.rating {{ width: 9.4%; }}
 .scorecard col.movement {{ width: 6.9%; }}
 .scorecard col.target {{ width: 4.6%; }}
-.scorecard th, .scorecard td {{ padding: 0.9pt 2pt 1.1pt 2pt; border-bottom: 0.3pt solid {GRID}; }}
+.scorecard th, .scorecard td {{ padding: 0.7pt 2pt 0.8pt 2pt; border-bottom: 0.3pt solid {GRID}; }}
 .scorecard td + td, .scorecard th + td {{ border-left: 0.3pt solid {GRID}; }}
 .scorecard thead th {{ font-weight: bold; border-bottom: 1pt solid {INK}; vertical-align: bottom; }}
 .scorecard .theme th {{ font-weight: bold; background: {PACK_HEADING}; font-size: {summary_size + 0.5}pt;
@@ -120,8 +125,8 @@ th, td {{ text-align: left; vertical-align: top; font-weight: normal; }}
 .scorecard td.value {{ font-weight: bold; }}
 .scorecard td.rag {{ border: 0.6pt solid {INK}; }}
 .scorecard td.rag-too_few, .scorecard td.rag-not_rated {{ border-color: {GRID}; }}
-.compared, .key {{ margin-top: 4pt; }}
-.lists {{ display: flex; gap: 0; margin-top: 4pt; }}
+.compared, .key {{ margin: 2.5pt 0 0 0; }}
+.lists {{ display: flex; gap: 0; margin-top: 3pt; }}
 .lists > div {{ flex: 1 1 0; border: 0.6pt solid {INK}; padding: 2pt 4pt 3pt 4pt; }}
 .lists > div + div {{ border-left: none; }}
 .lists h2 {{ font-size: {summary_size + 0.5}pt; display: inline; margin: 0; }}
@@ -130,12 +135,14 @@ th, td {{ text-align: left; vertical-align: top; font-weight: normal; }}
 /* A theme: each indicator's chart, figures and commentary side by side, never split. */
 .theme-section {{ break-before: page; }}
 .indicator {{ break-inside: avoid; border-bottom: 0.4pt solid {GRID}; padding: 3pt 0 5pt 0; }}
-.indicator-body {{ display: flex; flex-wrap: wrap; }}
-.part-chart {{ flex: 0 0 auto; width: {CHART_WIDTH}pt; padding-right: 4pt; }}
+/* Inline blocks of fixed widths, not flex: WeasyPrint lays a flex row out several times over
+   (it was 90% of the pack's layout time); an inline block is laid out once, at its width. */
+.indicator-body > div {{ display: inline-block; vertical-align: top; box-sizing: border-box; }}
+.part-chart {{ width: {CHART_WIDTH + 4}pt; padding-right: 4pt; }}
 .part-chart img {{ width: {CHART_WIDTH}pt; height: {CHART_HEIGHT}pt; display: block; }}
-.part-figures {{ flex: 0 0 auto; width: {FIGURES_WIDTH}pt; padding: 0 6pt 0 4pt; }}
-.part-commentary {{ flex: 1 1 0; padding-left: 6pt; border-left: 0.6pt solid {GRID}; }}
-.part-wide {{ flex: 0 0 100%; padding-top: 3pt; }}   /* a part that takes the whole width below */
+.part-figures {{ width: {FIGURES_WIDTH + 10}pt; padding: 0 6pt 0 4pt; }}
+.part-commentary {{ width: {COMMENT_WIDTH}pt; padding-left: 6pt; border-left: 0.6pt solid {GRID}; }}
+.indicator-body > .part-wide {{ display: block; padding-top: 3pt; }}   /* takes the whole width below */
 .headline {{ font-size: 15pt; font-weight: bold; line-height: 1.1; margin-bottom: 3pt; }}
 .headline .counts {{ font-size: 8pt; font-weight: normal; color: {MUTED}; }}
 .headline .caveat {{ font-size: 8pt; display: block; }}
