@@ -103,8 +103,11 @@ th, td {{ text-align: left; vertical-align: top; font-weight: normal; }}
 
 /* Ratings: the colour, a large shape and the word, so a black-and-white print reads the same. */
 .rag {{ border: 0.6pt solid {GRID}; font-weight: bold; white-space: nowrap; }}
-/* line-height 0: the large shape does not make its row taller (it sits in the cell's padding) */
-.rag .shape {{ font-size: 1.75em; line-height: 0; vertical-align: -0.14em; margin-right: 0.2em; }}
+.rag .shape {{ font-size: 1.75em; line-height: 1; vertical-align: -0.14em; margin-right: 0.2em; }}
+/* In page 1's table the large shape does not make its row taller (it sits in the cell's padding);
+   elsewhere the badge is a box around the shape and the word. */
+td.rag .shape {{ line-height: 0; font-size: 1.6em; }}
+span.rag {{ display: inline-block; padding: 0.5pt 4pt 0.5pt 3pt; }}
 {_rag_rules()}
 
 /* Page 1: the one-page scorecard. */
