@@ -472,12 +472,14 @@ def test_a_pack_section_is_a_function_returning_html(tmp_path):
         return (f'<section class="theme-section"><h2>Since the last meeting</h2>'
                 f"<p>{escape(f'{len(context.card.rows)} indicators <compared> & listed')}</p></section>")
 
-    card = _small_card()
+    card = replace(_small_card(), council_name='Test "</style> & <b>shire')   # text, never markup
     path = tmp_path / "sections.pdf"
     path.write_bytes(pdf_pack(card, sections=(SECTIONS[0], since_last_meeting, *SECTIONS[1:])))
     found = [text for tag, text in headings(path) if tag == "H2"]
     assert found.index("Since the last meeting") < found.index(next(t for t in found if t.startswith("Health")))
-    assert "2 indicators <compared> & listed" in run("pdftotext", "-f", 2, "-l", 2, path, "-")
+    page_two = run("pdftotext", "-f", 2, "-l", 2, path, "-")
+    assert "2 indicators <compared> & listed" in page_two
+    assert 'Test "</style> & <b>shire' in page_two   # in the page header, from the stylesheet
 
 
 def test_sheet_names_are_valid_and_unique():

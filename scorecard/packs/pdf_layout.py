@@ -40,8 +40,9 @@ def escape(text: str | None) -> str:
 
 
 def css_string(text: str) -> str:
-    """A CSS string literal holding `text` exactly."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
+    """A CSS string literal holding `text` exactly, safe inside a <style> element too
+    ('<' as an escape, so no text can close the element)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ") + '"'
 
 
 def _font_faces() -> str:
