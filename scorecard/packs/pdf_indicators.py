@@ -41,7 +41,7 @@ def theme_section(group: ThemeGroup, context: PackContext) -> str:
 
 def indicator_block(row: Row, context: PackContext) -> str:
     parts = "".join(part(row, context) for part in INDICATOR_PARTS)   # no space between: inline blocks
-    return (f'<section class="indicator" id="indicator-{escape(row.id)}"><h3>{escape(row.label)}</h3>'
+    return (f'<section class="indicator"><h3>{escape(row.label)}</h3>'
             f'<div class="indicator-body">{parts}</div></section>')
 
 
