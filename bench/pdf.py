@@ -4,8 +4,9 @@ to the reportlab build it replaced, measured in the same run?
 The "before" build is the project as it was at --before (default 0dd8e15, the last commit
 with the reportlab pack), taken out of git (`git archive`) into a temporary folder; the
 "after" build is this tree. Each runs in its own long-lived worker process (the two trees
-both call their package `scorecard`, so they cannot share one), which builds the demo
-county's scorecard for 2025-03 once and then builds the pack whenever asked. The parent
+both call their package `scorecard`, so they cannot share one), given the same demo
+county's scorecard for 2025-03 (built once by this tree and pickled), which builds the
+pack whenever asked. The parent
 asks the two in turn, build by build, so the machine's noise hits both alike, and prints
 for each the median wall-clock and CPU seconds of a build, the median of the pairwise
 ratios after / before (wall and CPU: CPU time is the steadier of the two on a shared
@@ -15,7 +16,8 @@ the scorecard, the libraries and the builds).
     .venv/bin/python bench/pdf.py [--runs 5] [--before 0dd8e15] [--db PATH] [--rebuild]
 
 The store is bench/web.py's demo county (120 months, with the published benchmarks and
-the demo's commentary), built on first use (about a minute) and reused. The before build
+the demo's commentary), built on first use by this tree (a few minutes) and reused;
+--db takes any store holding the demo county (the pack uses 13 months of it). The before build
 needs reportlab (`pip install reportlab`): the project no longer depends on it.
 """
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import resource
 import statistics
 import subprocess
@@ -39,17 +42,24 @@ BEFORE = "0dd8e15"
 
 # -- a worker: one tree's build, timed on request ---------------------------------------------------------
 
-def worker(url: str, council: str, period: str) -> None:
-    """Reads 'build' lines on stdin; answers each with a JSON line of the build's seconds.
-    Imports `scorecard` from PYTHONPATH, the tree it was started for (nothing else here
-    puts a tree on sys.path)."""
-    import scorecard
+def make_card(url: str, council: str, period: str, out: str) -> None:
+    """The scorecard both builds are given, pickled: built once, by this tree, from the store
+    (so the before tree never reads a store whose schema is newer than its own)."""
     from scorecard import store
     from scorecard.metrics import council_metrics
-    from scorecard.packs import pdf_pack
     from scorecard.ui.views import build_scorecard
 
-    card = build_scorecard(council_metrics(store.engine(url), council), period)
+    Path(out).write_bytes(pickle.dumps(build_scorecard(council_metrics(store.engine(url), council), period)))
+
+
+def worker(card_path: str) -> None:
+    """Reads 'build' lines on stdin; answers each with a JSON line of the build's seconds.
+    Imports `scorecard` from PYTHONPATH, the tree it was started for (nothing else here
+    puts a tree on sys.path), whose view-model classes the pickled scorecard is loaded into."""
+    import scorecard
+    from scorecard.packs import pdf_pack
+
+    card = pickle.loads(Path(card_path).read_bytes())
     pdf_pack(card)   # the first build loads fonts and libraries: not timed
     print(json.dumps({"ready": scorecard.__file__}), flush=True)
     for line in sys.stdin:
@@ -63,9 +73,9 @@ def worker(url: str, council: str, period: str) -> None:
 
 
 class Worker:
-    def __init__(self, tree: Path, url: str, council: str, period: str):
-        env = {**os.environ, "PYTHONPATH": str(tree), "DATABASE_URL": url, "SCORECARD_COUNCIL": council}
-        self.process = subprocess.Popen([sys.executable, __file__, "--worker", url, council, period], env=env, cwd=tree,
+    def __init__(self, tree: Path, card_path: Path):
+        self.process = subprocess.Popen([sys.executable, __file__, "--worker", str(card_path)], cwd=tree,
+                                        env={**os.environ, "PYTHONPATH": str(tree)},
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         ready = json.loads(self.process.stdout.readline())["ready"]
         if not ready.startswith(str(tree)):
@@ -97,15 +107,19 @@ def main() -> None:
     parser.add_argument("--before", default=BEFORE, help="the commit whose (reportlab) build to compare with")
     parser.add_argument("--db", type=Path, default=None, help="a store holding the demo county (default: web.py's)")
     parser.add_argument("--rebuild", action="store_true", help="build the demo store again")
-    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--card", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        return worker(*args.worker)
+        return worker(args.worker)
+    if args.card:
+        return make_card(*args.card)
 
     sys.path.insert(0, str(ROOT / "bench"))
     from web import COUNCIL, DEFAULT_DB, LAST, build_store
 
     args.db = args.db or DEFAULT_DB
+    os.environ["PYTHONPATH"] = str(ROOT)   # every `scorecard` process below runs this tree
     if args.rebuild or not args.db.exists():
         build_store(args.db)
     url = f"sqlite:///{args.db.resolve()}"
@@ -115,7 +129,9 @@ def main() -> None:
         before_tree = extract(args.before, Path(tmp))
         print(f"the demo county, {LAST}; before: {commit} (reportlab) from {before_tree}; after: this tree "
               f"(WeasyPrint); {args.runs} builds of each, taken in turn", flush=True)
-        workers = {"before": Worker(before_tree, url, COUNCIL, LAST), "after": Worker(ROOT, url, COUNCIL, LAST)}
+        card = Path(tmp) / "scorecard.pickle"
+        subprocess.run([sys.executable, __file__, "--card", url, COUNCIL, LAST, str(card)], check=True, cwd=ROOT)
+        workers = {"before": Worker(before_tree, card), "after": Worker(ROOT, card)}
         results = {name: [] for name in workers}
         try:
             for _ in range(args.runs):
