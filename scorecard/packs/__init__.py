@@ -4,12 +4,12 @@ Both are built from one `scorecard.ui.views.Scorecard`, so they show exactly wha
 pages show (public figures only, formatted by the same text functions):
 
     card = build_scorecard(metrics, "2025-03")
-    pdf_pack(card)      # bytes of an A4 landscape PDF: the one-page scorecard, a section
+    pdf_pack(card)      # bytes of a tagged A4 landscape PDF: the one-page scorecard, a section
                         # per theme with 13-month charts and commentary, and a glossary
     excel_pack(card, metrics)   # bytes of an .xlsx for analysts: every figure a number with its
                                 # state, every breakdown group, the trends with targets, About
 
-The heavy libraries (reportlab, matplotlib, XlsxWriter) are imported on first use.
+The heavy libraries (WeasyPrint, matplotlib, XlsxWriter) are imported on first use.
 """
 from __future__ import annotations
 
@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 __all__ = ["excel_pack", "pdf_pack"]
 
 
-def pdf_pack(card: Scorecard) -> bytes:
+def pdf_pack(card: Scorecard, **options) -> bytes:
+    """See scorecard.packs.pdf.pdf_pack (options: `sections`)."""
     from scorecard.packs.pdf import pdf_pack as build
 
-    return build(card)
+    return build(card, **options)
 
 
 def excel_pack(card: Scorecard, metrics: CouncilMetrics) -> bytes:

@@ -1,136 +1,101 @@
-"""Page 1 of the PDF pack: the one-page scorecard.
+"""Page 1 of the PDF pack: the one-page scorecard, as HTML.
 
-Every indicator in one table, grouped by theme, then what is going well and what needs
-attention. It must fit one A4 landscape page for ~28 indicators, so the type is set at
-the largest size (7.5pt down to 7pt) at which the whole page fits.
+Every indicator in one table (a row header per indicator, a row group per theme, column
+headers repeated if it ever runs over), who the council is compared with, how to read the
+table, then what is going well and what needs attention. It must fit one A4 landscape
+page for ~28 indicators: pdf.py sets the type at the largest size that does.
 """
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
-from reportlab.lib import colors
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+from typing import TYPE_CHECKING
 
 from scorecard.packs.common import glossary_terms, short_meaning
-from scorecard.packs.pdf_layout import (
-    BOLD,
-    FONT,
-    WIDTH,
-    OlderBenchmarkMark,
-    para,
-    rag_paragraph,
-    style,
-)
-from scorecard.ui.style import GRID, INK, MUTED, PACK_HEADING, RAG, rag_badge, rag_style
-from scorecard.ui.views import Row, Scorecard
+from scorecard.packs.pdf_layout import escape
+from scorecard.ui.style import RAG, rag_style
+from scorecard.ui.views import ComparatorCell, Row, Scorecard
 
-HEADINGS = ("Indicator", "Value", "Counts", "RAG rating", "vs last month", "vs last year", "Target", "SN",
-            "England", "Region")
-# The three comparators share what is left (~105pt): enough for '6,570 (2023/24, older year)' on one line.
-WIDTHS = (190, 40, 48, 58, 50, 50, 34)
-SIZES = (7.5, 7.2, 7.0)
+if TYPE_CHECKING:
+    from scorecard.packs.pdf import PackContext
+
+COLUMNS = (("indicator", "Indicator"), ("value", "Value"), ("counts", "Counts"), ("rating", "RAG rating"),
+           ("movement", "vs last month"), ("movement", "vs last year"), ("target", "Target"),
+           ("comparator", "SN"), ("comparator", "England"), ("comparator", "Region"))
 
 
-def scorecard_page(card: Scorecard, available_height: float) -> list:
-    """The page's flowables at the largest type size that fits `available_height`."""
-    for size in SIZES:
-        flowables = _page(card, size)
-        height = sum(f.wrap(WIDTH, available_height)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-                     for f in flowables)
-        if height <= available_height:
-            return flowables
-    return flowables  # too many indicators for one page: the table continues, its heading repeated
+def rag_badge_html(rag: str | None) -> str:
+    """The rating's shape (large) and word, for a cell with the rating's class."""
+    look = rag_style(rag)
+    shape = f'<span class="shape">{escape(look.shape)}</span>' if look.shape else ""
+    return f"{shape}{escape(look.word)}"
 
 
-def _page(card: Scorecard, size: float) -> list:
-    title = style("title", 12, font=BOLD, spaceAfter=4)
-    flowables = [
-        OlderBenchmarkMark() if card.older_benchmarks else Spacer(0, 0),
-        Paragraph(f"Scorecard for {escape(card.period_label)}  <font name='{FONT}' size={size + 1} "
-                  f"color='{MUTED}'>{escape(card.framework_label)} · each indicator's 13-month trend, benchmarks "
-                  "and commentary follow, theme by theme</font>", title),
-        scorecard_table(card, size),
-        Spacer(0, 4),
-        *([Paragraph(escape(card.compared_text), style("compared", size, colour=MUTED)), Spacer(0, 2)]
-          if card.compared_text else []),
-        key_paragraph(size),
-        Spacer(0, 4),
-        summary_table(card, size),
-    ]
-    return flowables
+def rag_class(rag: str | None) -> str:
+    return f"rag rag-{rag if rag in RAG and rag is not None else 'not_rated'}"
 
 
-def scorecard_table(card: Scorecard, size: float) -> Table:
-    cell = style("cell", size, leading=size + 1.4)
-    value = style("value", size, font=BOLD, leading=size + 1.4)
-    head = style("head", size, font=BOLD, leading=size + 1.4)
-    theme = style("theme", size + 0.5, font=BOLD, leading=size + 1.8)
-    comparator_width = (WIDTH - sum(WIDTHS)) / 3
-    data = [[para(card.region_name if h == "Region" and card.region_name else h, head) for h in HEADINGS]]
-    commands = [
-        ("FONTNAME", (0, 0), (-1, -1), BOLD),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.1),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-        ("LINEBELOW", (0, 0), (-1, 0), 1, colors.HexColor(INK)),
-        ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor(GRID)),
-        ("LINEAFTER", (1, 0), (-2, -1), 0.3, colors.HexColor(GRID)),
-    ]
+def comparator_cell(cell: ComparatorCell, text: str | None = None) -> str:
+    """A comparator's text; an older year's figure marks its page for the footnote (see
+    pdf_layout: the note is set as the figure starts and unset just after it)."""
+    shown = escape(cell.text if text is None else text)
+    if cell.state != "older":
+        return shown
+    return f'<span class="older-year">{shown}</span><span class="older-end"></span>'
+
+
+def scorecard_page(context: PackContext) -> str:
+    card = context.card
+    return f"""<section class="summary">
+<h1>Scorecard for {escape(card.period_label)} <span class="sub">{escape(card.framework_label)} · each
+indicator's 13-month trend, benchmarks and commentary follow, theme by theme</span></h1>
+{scorecard_table(card)}
+{f'<p class="compared muted">{escape(card.compared_text)}</p>' if card.compared_text else ''}
+{key_paragraph()}
+{summary_lists(card)}
+</section>"""
+
+
+def scorecard_table(card: Scorecard) -> str:
+    columns = "".join(f'<col class="{kind}">' for kind, _ in COLUMNS)
+    headings = "".join(f'<th scope="col">{escape(_heading(card, label))}</th>' for _, label in COLUMNS)
+    bodies = []
     for group in card.groups:
-        index = len(data)
-        data.append([Paragraph(f"{escape(group.label)} <font color='{MUTED}' size={size}>"
-                               f"({len(group.rows)})</font>", theme)] + [""] * (len(HEADINGS) - 1))
-        commands += [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index),
-                                                          colors.HexColor(PACK_HEADING)),
-                     ("TOPPADDING", (0, index), (-1, index), 1.2), ("BOTTOMPADDING", (0, index), (-1, index), 1.4)]
-        for row in group.rows:
-            index = len(data)
-            data.append(_cells(row, cell, value))
-            commands.append(("BACKGROUND", (3, index), (3, index), colors.HexColor(rag_style(row.rag).colour)))
-    return Table(data, colWidths=[*WIDTHS, comparator_width, comparator_width, comparator_width], repeatRows=1,
-                 style=TableStyle(commands), hAlign="LEFT")
+        rows = "".join(_row(row) for row in group.rows)
+        bodies.append(f'<tbody><tr class="theme"><th scope="rowgroup" colspan="{len(COLUMNS)}">'
+                      f'{escape(group.label)} <span class="muted">({len(group.rows)})</span></th></tr>{rows}</tbody>')
+    return (f'<table class="scorecard"><colgroup>{columns}</colgroup><thead><tr>{headings}</tr></thead>'
+            f'{"".join(bodies)}</table>')
 
 
-def _cells(row: Row, cell, value) -> list:
-    rag_cell = rag_paragraph(row.rag, cell)
+def _heading(card: Scorecard, label: str) -> str:
+    return card.region_name if label == "Region" and card.region_name else label
+
+
+def _row(row: Row) -> str:
     counts = "; ".join(t for t in (row.counts_text, row.caveat) if t)
-    return [para(row.label, cell), para(row.value_text, value), para(counts, cell), rag_cell,
-            para(row.month_direction_text, cell), para(row.year_direction_text, cell),
-            para(row.target_text if row.target is not None else "–", cell),
-            *(para(c.text, cell) for c in row.comparators)]
+    cells = [f'<td class="value">{escape(row.value_text)}</td>', f"<td>{escape(counts)}</td>",
+             f'<td class="{rag_class(row.rag)}">{rag_badge_html(row.rag)}</td>',
+             f"<td>{escape(row.month_direction_text)}</td>", f"<td>{escape(row.year_direction_text)}</td>",
+             f"<td>{escape(row.target_text if row.target is not None else '–')}</td>",
+             *(f"<td>{comparator_cell(cell)}</td>" for cell in row.comparators)]
+    return f'<tr><th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>'
 
 
-def key_paragraph(size: float) -> Paragraph:
+def key_paragraph() -> str:
     """How to read the table, with its acronyms spelt out where they appear."""
     glossary = glossary_terms()
-    ratings = " · ".join(f"<b>{escape(rag_badge(r))}</b>" for r in ("green", "amber", "red", "too_few"))
+    ratings = " · ".join(f'<span class="{rag_class(r)}">{rag_badge_html(r)}</span>'
+                         for r in ("green", "amber", "red", "too_few"))
     rag = short_meaning(glossary.get("RAG", "Red, amber, green")).lower()
     sn = short_meaning(glossary.get("SN", "Statistical neighbours")).lower()
-    return Paragraph(
-        f"<b>Key.</b> RAG ({escape(rag)}): {ratings} · {escape(RAG[None].letter)} not rated (context). "
-        f"Arrows: which way the figure moved; the word: whether that is good. SN: {escape(sn)}. "
-        "Acronyms: see the glossary at the end.",
-        style("key", size, colour=INK, leading=size + 1.8))
+    return (f'<p class="key"><b>Key.</b> RAG ({escape(rag)}): {ratings} · {escape(RAG[None].letter)} not rated '
+            "(context). Arrows: which way the figure moved; the word: whether that is good. "
+            f"SN: {escape(sn)}. Acronyms: see the glossary at the end.</p>")
 
 
-def summary_table(card: Scorecard, size: float) -> Table:
-    text = style("summary", size, leading=size + 1.8)
-
-    def listing(title: str, rows) -> Paragraph:
+def summary_lists(card: Scorecard) -> str:
+    def listing(title: str, rows) -> str:
         items = "; ".join(f"{escape(r.label)} <b>{escape(r.value_text)}</b>" for r in rows) or "None this month."
-        return Paragraph(f"<b>{escape(title)} ({len(rows)}):</b> {items}", text)
+        return f"<div><h2>{escape(title)} ({len(rows)}):</h2> <p>{items}</p></div>"
 
-    good = "● Going well"
-    attention = "▲ ■ Needs attention"
-    table = Table([[listing(good, card.going_well), listing(attention, card.needs_attention)]],
-                  colWidths=[WIDTH / 2, WIDTH / 2], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("BOX", (0, 0), (0, 0), 0.6, colors.HexColor(INK)),
-        ("BOX", (1, 0), (1, 0), 0.6, colors.HexColor(INK)),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]))
-    return table
+    return (f'<div class="lists">{listing("Going well", card.going_well)}'
+            f'{listing("Needs attention", card.needs_attention)}</div>')
