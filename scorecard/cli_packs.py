@@ -31,8 +31,7 @@ def _figures(council: str | None):
               help="File to write (default: corporate-parenting-scorecard-COUNCIL-PERIOD.pdf|xlsx here).")
 def pack(period, kind, framework, council, out) -> None:
     """Write the meeting pack for a month: a PDF (A4 landscape) or an Excel workbook."""
-    from scorecard.packs.excel import excel_pack
-    from scorecard.packs.pdf import pdf_pack
+    from scorecard.packs import meeting_pack
     from scorecard.ui.views import build_scorecard
 
     metrics = _figures(council)
@@ -42,13 +41,13 @@ def pack(period, kind, framework, council, out) -> None:
         sys.exit(1)
     card = build_scorecard(metrics, period, framework)
     out = out or Path(f"corporate-parenting-scorecard-{metrics.council}-{card.period}.{kind}")
-    out.write_bytes(pdf_pack(card) if kind == "pdf" else excel_pack(card, metrics))
+    out.write_bytes(meeting_pack(kind, card, metrics))
     click.echo(f"Wrote {out} ({card.period_label}, {len(card.rows)} indicators)")
 
 
 @click.command()
 @click.option("--period", default=None, help="The month, YYYY-MM (default: the latest with data).")
-@click.option("--since", default=None, help="The earlier month to compare with (default: two months before).")
+@click.option("--since", default=None, help="The earlier month to compare with (default: the month the last meeting's scorecard showed).")
 @council_option
 def briefing(period, since, council) -> None:
     """Print the briefing note: what turned red, amber or green, and what improved or worsened."""

@@ -18,8 +18,10 @@ from browser_support import OUTPUT_DIR, missing_component
 
 from scorecard import store
 from scorecard.metrics import council_metrics
-from scorecard.packs import pdf_pack
+from scorecard.packs import meeting_pack, pdf_pack
 from scorecard.packs.common import terms_used, trend_periods
+from scorecard.ui.briefing import SECTIONS as BRIEFING_KINDS
+from scorecard.ui.briefing import build_briefing
 from scorecard.ui.style import rag_style
 from scorecard.ui.views import (
     Comment,
@@ -53,15 +55,20 @@ def squash(text: str) -> str:
 # --- The demo county ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def card(demo_database_url) -> Scorecard:
-    metrics = council_metrics(store.engine(demo_database_url), COUNCIL)
+def metrics(demo_database_url):
+    return council_metrics(store.engine(demo_database_url), COUNCIL)
+
+
+@pytest.fixture(scope="module")
+def card(metrics) -> Scorecard:
     return build_scorecard(metrics, PERIOD)
 
 
 @pytest.fixture(scope="module")
-def pdf_file(card, tmp_path_factory) -> Path:
+def pdf_file(card, metrics, tmp_path_factory) -> Path:
+    """The pack as `scorecard pack` and the download give it: with the briefing since the last meeting."""
     started = time.perf_counter()
-    data = pdf_pack(card)
+    data = meeting_pack("pdf", card, metrics)
     print(f"PDF pack: {time.perf_counter() - started:.2f}s, {len(data) / 1e6:.1f} MB")
     path = tmp_path_factory.mktemp("packs") / "pack.pdf"
     path.write_bytes(data)
@@ -147,23 +154,58 @@ def test_pdf_is_tagged_in_english_with_headings_in_reading_order(pdf_file, card)
     found = headings(pdf_file)
     assert found[0] == ("H1", (f"Scorecard for {card.period_label} {card.framework_label} · each indicator's "
                                "13-month trend, benchmarks and commentary follow, theme by theme"))
-    themes = [text for tag, text in found if tag == "H2" and not text.startswith(("Going well", "Needs attention"))]
+    themes = [text for tag, text in found if tag == "H2"
+              and not text.startswith(("Going well", "Needs attention", "Since the last meeting"))]
     assert themes == [f"{g.label} ({len(g.rows)} indicator{'s' if len(g.rows) != 1 else ''}, {card.period_label}; "
                       "trends over the last 13 months)" for g in card.groups] + ["Glossary and how to read this pack"]
-    assert [text for tag, text in found if tag == "H3"] == [row.label for g in card.groups for row in g.rows]
+    kinds = tuple(title for _, title in BRIEFING_KINDS)
+    assert [text for tag, text in found if tag == "H3" and not text.startswith(kinds)] == [
+        row.label for g in card.groups for row in g.rows]
     # Each indicator's heading comes before its own parts, and after the theme it sits in.
     order = [(tag, text) for tag, text in found if tag in ("H2", "H3")]
     assert order.index(("H3", card.groups[-1].rows[0].label)) > order.index(("H2", themes[len(card.groups) - 1]))
 
 
 @pytest.mark.slow
-def test_pdf_tables_have_header_cells_with_their_scope(pdf_file, card):
+def test_pdf_leads_with_the_headline_then_what_changed_since_the_last_meeting(pdf_file, pdf_pages, card, metrics):
+    assert squash(card.headline) in squash(pdf_pages[0])
+    note = build_briefing(metrics, card.period)
+    found = headings(pdf_file)
+    assert ("H2", f"Since the last meeting: {note.since_label} to {note.period_label}") in found
+    assert found.index(("H2", f"Since the last meeting: {note.since_label} to {note.period_label}")) < \
+        found.index(("H3", card.rows[0].label)), "after page 1, before the themes"
+    page = squash(pdf_pages[1])
+    assert "Compared with January 2025, the month the scorecard at the last meeting (12 March 2025) showed" in page
+    for attribute, title in BRIEFING_KINDS:
+        assert f"{title} ({len(getattr(note, attribute))})" in page
+        for change in getattr(note, attribute):
+            assert squash(change.reason) in page
+
+
+@pytest.mark.slow
+def test_pdf_shows_open_improvement_actions_under_their_indicator(pdf_pages, card):
+    text = squash(" ".join(pdf_pages))
+    for row in card.rows:
+        for action in row.open_actions:
+            assert squash(f"{action.reference} {action.action}")[:60] in text
+    overdue = next(page for page in pdf_pages if "CP-01" in page and "Improvement actions" in page)
+    assert "Overdue." in overdue and "Delayed" in overdue
+    assert "CP-02" not in squash(" ".join(pdf_pages)), "a complete action is in the workbook, not the pack"
+
+
+@pytest.mark.slow
+def test_pdf_tables_have_header_cells_with_their_scope(pdf_file, card, metrics):
     tree = run("pdfinfo", "-struct", pdf_file)
-    assert tree.count("Table (block)") == 1 + sum(len(g.rows) for g in card.groups) + 1  # page 1, figures, glossary
+    note = build_briefing(metrics, card.period)
+    changes = sum(bool(getattr(note, attribute)) for attribute, _ in BRIEFING_KINDS)
+    actions = sum(bool(row.open_actions) for row in card.rows)
+    # Page 1, each kind of change, each indicator's figures and its actions, the glossary.
+    assert tree.count("Table (block)") == 1 + changes + sum(len(g.rows) for g in card.groups) + actions + 1
     cells = structure(pdf_file)
     headers = [c for c in cells if c.get("/S") == "/TH"]
     scopes = [c["/A"]["/Scope"] for c in headers]
-    assert scopes.count("/Column") == 10 + 2           # the scorecard's columns, the glossary's two
+    # The scorecard's columns, four for each kind of change, five for each actions table, the glossary's two.
+    assert scopes.count("/Column") == 10 + 4 * changes + 5 * actions + 2
     assert scopes.count("/Row") >= len(card.rows) + len(card.groups)
     data = [c for c in cells if c.get("/S") == "/TD"]
     assert data and all(c["/A"]["/Headers"] for c in data)   # every data cell names its headers
@@ -258,7 +300,8 @@ def test_older_benchmark_footnote_is_on_the_pages_that_show_one(pdf_pages, card)
 
 @pytest.mark.slow
 def test_pdf_ends_with_a_glossary_of_the_acronyms_used(pdf_pages, card):
-    glossary = squash(pdf_pages[-1])
+    start = next(i for i, page in enumerate(pdf_pages) if "Glossary and how to read this pack" in page)
+    glossary = squash(" ".join(pdf_pages[start:]))
     assert "Glossary" in glossary
     used = dict(terms_used(card))
     assert {"SN", "RAG"} <= set(used)

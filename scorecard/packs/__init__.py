@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from scorecard.metrics import CouncilMetrics
     from scorecard.ui.views import Scorecard
 
-__all__ = ["excel_pack", "pdf_pack"]
+__all__ = ["excel_pack", "meeting_pack", "pdf_pack"]
 
 
 def pdf_pack(card: Scorecard, **options) -> bytes:
@@ -35,3 +35,13 @@ def excel_pack(card: Scorecard, metrics: CouncilMetrics) -> bytes:
     from scorecard.packs.excel import excel_pack as build
 
     return build(card, metrics)
+
+
+def meeting_pack(kind: str, card: Scorecard, metrics: CouncilMetrics) -> bytes:
+    """The pack the command line and the download link give: the PDF with the briefing of
+    what changed since the month the card is compared with, or the workbook."""
+    if kind == "pdf":
+        from scorecard.ui.briefing import build_briefing
+
+        return pdf_pack(card, briefing=build_briefing(metrics, card.period, card.since if card.since_chosen else None))
+    return excel_pack(card, metrics)

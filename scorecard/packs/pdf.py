@@ -1,6 +1,7 @@
 """The meeting pack as a tagged, accessible PDF (PDF/UA-1): HTML laid out by WeasyPrint.
 
-Page 1 is the one-page scorecard (pdf_summary). Then a section per theme: each indicator's
+Page 1 is the one-page scorecard (pdf_summary), with its headline. Then, when the pack is
+given the briefing note, what changed since the last meeting (pdf_briefing). Then a section per theme: each indicator's
 13-month chart with every value written on it and said in its alternative text, its
 figures beside the chart and the officers' commentary beside those (pdf_indicators); an
 indicator never splits across pages. Last, the glossary of the acronyms used and how to
@@ -32,9 +33,11 @@ from scorecard.packs.common import (
     terms_used,
     trend_periods,
 )
+from scorecard.packs.pdf_briefing import briefing_section
 from scorecard.packs.pdf_indicators import theme_sections
 from scorecard.packs.pdf_layout import escape, stylesheet
 from scorecard.packs.pdf_summary import rag_badge_html, rag_class, scorecard_page
+from scorecard.ui.briefing import Briefing
 from scorecard.ui.style import RAG
 from scorecard.ui.text import short_month
 from scorecard.ui.views import Scorecard
@@ -47,11 +50,13 @@ LANGUAGE = "en-GB"
 
 @dataclass(frozen=True)
 class PackContext:
-    """What every section may use: the scorecard, the glossary, the charts' 13 months."""
+    """What every section may use: the scorecard, the glossary, the charts' 13 months, and
+    the briefing note of what changed since the month compared with (when there is one)."""
     card: Scorecard
     glossary: dict[str, str] = field(default_factory=dict)
     periods: list[str] = field(default_factory=list)   # '2024-03' ... '2025-03'
     months: list[str] = field(default_factory=list)    # 'Mar 2024' ... 'Mar 2025'
+    briefing: Briefing | None = None
 
 
 Section = Callable[[PackContext], str]
@@ -80,17 +85,18 @@ def glossary_section(context: PackContext) -> str:
             + "".join(f"<p>{note}</p>" for note in notes) + "</section>")
 
 
-SECTIONS: tuple[Section, ...] = (scorecard_page, theme_sections, glossary_section)
+SECTIONS: tuple[Section, ...] = (scorecard_page, briefing_section, theme_sections, glossary_section)
 
 
-def pack_context(card: Scorecard) -> PackContext:
+def pack_context(card: Scorecard, briefing: Briefing | None = None) -> PackContext:
     periods = trend_periods(card)
-    return PackContext(card, glossary_terms(), periods, [short_month(p) for p in periods])
+    return PackContext(card, glossary_terms(), periods, [short_month(p) for p in periods], briefing)
 
 
-def pack_html(card: Scorecard, sections: Sequence[Section] = SECTIONS, summary_size: float = SUMMARY_SIZES[0]) -> str:
+def pack_html(card: Scorecard, sections: Sequence[Section] = SECTIONS, summary_size: float = SUMMARY_SIZES[0],
+              briefing: Briefing | None = None) -> str:
     """The whole pack as one HTML document (what WeasyPrint lays out; open it in a browser to look)."""
-    context = pack_context(card)
+    context = pack_context(card, briefing)
     return _document(card, "\n".join(section(context) for section in sections), summary_size)
 
 
@@ -120,11 +126,12 @@ def summary_size(card: Scorecard, context: PackContext) -> float:
     return SUMMARY_SIZES[-1]
 
 
-def pdf_pack(card: Scorecard, *, sections: Sequence[Section] = SECTIONS) -> bytes:
-    """The month's meeting pack as PDF bytes (A4 landscape, tagged PDF/UA-1)."""
+def pdf_pack(card: Scorecard, *, sections: Sequence[Section] = SECTIONS, briefing: Briefing | None = None) -> bytes:
+    """The month's meeting pack as PDF bytes (A4 landscape, tagged PDF/UA-1). With a
+    `briefing` (what changed since the month compared with), it follows page 1."""
     from weasyprint import HTML
 
-    context = pack_context(card)
+    context = pack_context(card, briefing)
     size = summary_size(card, context) if scorecard_page in sections else SUMMARY_SIZES[0]
     body = "\n".join(section(context) for section in sections)
     return HTML(string=_document(card, body, size)).write_pdf(pdf_variant=PDF_VARIANT, finisher=_header_scopes)

@@ -18,7 +18,7 @@ from scorecard.packs.pdf_layout import CHART_HEIGHT, CHART_WIDTH, escape
 from scorecard.packs.pdf_summary import comparator_cell, rag_badge_html, rag_class
 from scorecard.packs.pdf_svg import trend_svg
 from scorecard.ui.charts import sparkline_alt
-from scorecard.ui.text import short_month
+from scorecard.ui.text import action_status_text, date_label, short_month
 from scorecard.ui.views import Row, ThemeGroup
 
 if TYPE_CHECKING:
@@ -130,4 +130,19 @@ def commentary_part(row: Row, context: PackContext) -> str:
             f'<p class="comment-by">{escape(by)}</p>{explained}</div>')
 
 
-INDICATOR_PARTS: tuple[IndicatorPart, ...] = (chart_part, figures_part, commentary_part)
+def actions_part(row: Row, context: PackContext) -> str:
+    """The indicator's open improvement actions, under its chart and figures; an overdue one
+    says so in words. Closed actions are in the workbook and on the indicator page."""
+    if not row.open_actions:
+        return ""
+    cells = "".join(
+        f'<tr><th scope="row">{escape(a.reference)}</th><td>{escape(a.action)}</td><td>{escape(a.owner)}</td>'
+        f'<td>{"<b>Overdue.</b> " if a.overdue else ""}{escape(action_status_text(a))}</td>'
+        f'<td>{escape(f"{date_label(a.updated_on)}: {a.latest_update}" if a.latest_update else "None")}</td></tr>'
+        for a in row.open_actions)
+    return ('<div class="part-wide part-actions"><h4>Improvement actions</h4><table class="actions"><thead><tr>'
+            + "".join(f'<th scope="col">{h}</th>' for h in ("Ref", "Action", "Owner", "Status", "Latest update"))
+            + f"</tr></thead><tbody>{cells}</tbody></table></div>")
+
+
+INDICATOR_PARTS: tuple[IndicatorPart, ...] = (chart_part, figures_part, commentary_part, actions_part)

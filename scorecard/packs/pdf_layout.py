@@ -130,6 +130,8 @@ span.rag {{ display: inline-block; padding: 0.5pt 4pt 0.5pt 3pt; }}
 .scorecard td.rag {{ border: 0.6pt solid {INK}; }}
 .scorecard td.rag-too_few, .scorecard td.rag-not_rated {{ border-color: {GRID}; }}
 .compared, .key {{ margin: 2.5pt 0 0 0; }}
+.card-headline {{ font-size: {summary_size + 2}pt; font-weight: bold; border: 1pt solid {INK};
+                  border-left-width: 4pt; padding: 1.5pt 4pt; margin: 1pt 0 3pt 0; }}
 .lists {{ display: flex; gap: 0; margin-top: 3pt; }}
 .lists > div {{ flex: 1 1 0; border: 0.6pt solid {INK}; padding: 2pt 4pt 3pt 4pt; }}
 .lists > div + div {{ border-left: none; }}
@@ -160,10 +162,21 @@ span.rag {{ display: inline-block; padding: 0.5pt 4pt 0.5pt 3pt; }}
 .terms {{ font-size: 6.8pt; color: {MUTED}; margin-top: 3pt; }}
 .no-comment {{ font-style: italic; color: {MUTED}; }}
 
+/* Improvement actions under an indicator, and the changes since the last meeting. */
+table.actions, table.changes {{ width: 100%; font-size: 7.4pt; line-height: 1.2; }}
+table.actions th, table.actions td, table.changes th, table.changes td {{
+    padding: 0.8pt 3pt; border-bottom: 0.3pt solid {GRID}; vertical-align: top; text-align: left; }}
+table.actions thead th, table.changes thead th {{ font-weight: bold; border-bottom: 1pt solid {INK}; }}
+table.changes {{ font-size: 8.5pt; margin-bottom: 6pt; table-layout: fixed; }}
+table.changes th:first-child {{ width: 42%; }}
+table.changes th + th {{ width: 12%; }}
+table.changes th:last-child {{ width: 34%; }}
+.changes-section h3 {{ font-size: 10pt; margin: 6pt 0 2pt 0; }}
+
 /* The glossary. */
 .glossary-section {{ break-before: page; font-size: 8.5pt; line-height: 1.3; }}
 .glossary {{ width: 100%; margin-bottom: 10pt; }}
 .glossary th, .glossary td {{ padding: 2pt 4pt 1pt 4pt; border-bottom: 0.3pt solid {GRID}; }}
 .glossary thead th {{ font-weight: bold; border-bottom: 1pt solid {INK}; }}
-.glossary tbody th {{ font-weight: bold; background: {PACK_HEADING}; width: 62pt; }}
+.glossary tbody th {{ font-weight: bold; background: {PACK_HEADING}; width: 125pt; }}
 """

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from scorecard.packs.pdf import PackContext
 
 COLUMNS = (("indicator", "Indicator"), ("value", "Value"), ("counts", "Counts"), ("rating", "RAG rating"),
-           ("movement", "vs last month"), ("movement", "vs last year"), ("target", "Target"),
+           ("movement", "Since"), ("movement", "vs last year"), ("target", "Target"),
            ("comparator", "SN"), ("comparator", "England"), ("comparator", "Region"))
 
 
@@ -47,6 +47,7 @@ def scorecard_page(context: PackContext) -> str:
     return f"""<section class="summary">
 <h1>Scorecard for {escape(card.period_label)} <span class="sub">{escape(card.framework_label)} · each
 indicator's 13-month trend, benchmarks and commentary follow, theme by theme</span></h1>
+{f'<p class="card-headline">{escape(card.headline)}</p>' if card.headline else ''}
 {scorecard_table(card)}
 {f'<p class="compared muted">{escape(card.compared_text)}</p>' if card.compared_text else ''}
 {key_paragraph()}
@@ -67,6 +68,8 @@ def scorecard_table(card: Scorecard) -> str:
 
 
 def _heading(card: Scorecard, label: str) -> str:
+    if label == "Since":
+        return f"vs {card.since_label}" if card.since_label else "vs last month"
     return card.region_name if label == "Region" and card.region_name else label
 
 
@@ -74,7 +77,7 @@ def _row(row: Row) -> str:
     counts = "; ".join(t for t in (row.counts_text, row.caveat) if t)
     cells = [f'<td class="value">{escape(row.value_text)}</td>', f"<td>{escape(counts)}</td>",
              f'<td class="{rag_class(row.rag)}">{rag_badge_html(row.rag)}</td>',
-             f"<td>{escape(row.month_direction_text)}</td>", f"<td>{escape(row.year_direction_text)}</td>",
+             f"<td>{escape(row.since_direction_text)}</td>", f"<td>{escape(row.year_direction_text)}</td>",
              f"<td>{escape(row.target_text if row.target is not None else '–')}</td>",
              *(f"<td>{comparator_cell(cell)}</td>" for cell in row.comparators)]
     return f'<tr><th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>'
@@ -93,9 +96,12 @@ def key_paragraph() -> str:
 
 
 def summary_lists(card: Scorecard) -> str:
+    """Reds then ambers, and greens, as the web page lists them; overdue actions said."""
     def listing(title: str, rows) -> str:
-        items = "; ".join(f"{escape(r.label)} <b>{escape(r.value_text)}</b>" for r in rows) or "None this month."
+        items = "; ".join(f"{escape(r.label)} <b>{escape(r.value_text)}</b> {escape(rag_style(r.rag).word)}"
+                          + (" (action overdue)" if any(a.overdue for a in r.open_actions) else "")
+                          for r in rows) or "None this month."
         return f"<div><h2>{escape(title)} ({len(rows)}):</h2> <p>{items}</p></div>"
 
-    return (f'<div class="lists">{listing("Going well", card.going_well)}'
-            f'{listing("Needs attention", card.needs_attention)}</div>')
+    return (f'<div class="lists">{listing("Needs attention", card.needs_attention)}'
+            f'{listing("Going well", card.going_well)}</div>')

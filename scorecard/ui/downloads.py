@@ -17,14 +17,13 @@ MEDIA_TYPES = {"pdf": "application/pdf",
 
 def pack_bytes(kind: str, period: str, framework: str | None = None) -> bytes:
     """The pack for a month; LookupError if the month has no figures."""
-    from scorecard.packs.excel import excel_pack
-    from scorecard.packs.pdf import pdf_pack
+    from scorecard.packs import meeting_pack
 
     metrics = figures(settings.default_council())
     if period not in metrics.periods():
         raise LookupError(f"no figures for {period}")
     card = build_scorecard(metrics, period, framework)
-    return pdf_pack(card) if kind == "pdf" else excel_pack(card, metrics)
+    return meeting_pack(kind, card, metrics)
 
 
 def register_downloads(server: Flask) -> None:

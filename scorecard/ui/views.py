@@ -127,6 +127,7 @@ class Scorecard:
     compared_text: str = ""            # who the council is compared with, and how
     region_name: str = ""
     since: str = ""                    # the month compared with (YYYY-MM)
+    since_chosen: bool = False         # the reader chose it (else: the last meeting's, or the month before)
     since_label: str = ""              # 'January 2025'
     basis_text: str = ""               # why that month: the last meeting's, chosen, or the month before
     headline: str = ""                 # one line: how many red, amber, green, and what turned red or green
@@ -221,7 +222,8 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
         region_name=metrics.details.region_name,
         frameworks=tuple((f.id, f.label) for f in catalogue.frameworks),
         themes=tuple((t.id, t.label) for t in chosen.themes),
-        since=basis.since, since_label=month_label(basis.since), basis_text=basis_text(basis),
+        since=basis.since, since_chosen=basis.chosen, since_label=month_label(basis.since),
+        basis_text=basis_text(basis),
         notice=period_notice(asked, period))
     listed = card.rows
     return replace(card, going_well=tuple(r for r in listed if r.rag == "green"),
