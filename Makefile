@@ -41,6 +41,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/metrics.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/published_import.py
+	$(BIN)/python -m pip install --quiet reportlab   # the PDF pack before WeasyPrint, measured beside it
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf $(VENV) data/scorecard.db* data/demo build *.egg-info test-output

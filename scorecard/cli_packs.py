@@ -31,7 +31,7 @@ def _figures(council: str | None):
               help="File to write (default: corporate-parenting-scorecard-COUNCIL-PERIOD.pdf|xlsx here).")
 def pack(period, kind, framework, council, out) -> None:
     """Write the meeting pack for a month: a PDF (A4 landscape) or an Excel workbook."""
-    from scorecard.packs import meeting_pack
+    from scorecard.packs import PackUnavailable, meeting_pack
     from scorecard.ui.views import build_scorecard
 
     metrics = _figures(council)
@@ -41,7 +41,12 @@ def pack(period, kind, framework, council, out) -> None:
         sys.exit(1)
     card = build_scorecard(metrics, period, framework)
     out = out or Path(f"corporate-parenting-scorecard-{metrics.council}-{card.period}.{kind}")
-    out.write_bytes(meeting_pack(kind, card, metrics))
+    try:
+        content = meeting_pack(kind, card, metrics)
+    except PackUnavailable as error:
+        click.echo(f"No pack written: {error}", err=True)
+        sys.exit(1)
+    out.write_bytes(content)
     click.echo(f"Wrote {out} ({card.period_label}, {len(card.rows)} indicators)")
 
 

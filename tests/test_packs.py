@@ -436,3 +436,24 @@ def test_a_trend_chart_is_svg_with_every_value_written_on_it():
     assert texts.count("Mar") == 2 and texts.count("2024") == 1 and texts.count("2025") == 1   # years once each
     assert "Target 60.0%" in texts and "Series break" in texts
     assert len(svg.findall("{http://www.w3.org/2000/svg}polyline")) == 2   # the line breaks at the gap
+
+
+def test_a_machine_without_pango_gets_a_clear_refusal(monkeypatch):
+    """WeasyPrint installs from PyPI but needs the system's pango: without it, the pack says
+    what to install instead of failing halfway with a traceback."""
+    import importlib.abc
+    import sys
+
+    from scorecard.packs import PackUnavailable
+
+    class NoPango(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name == "weasyprint":
+                raise OSError("cannot load library 'libpango-1.0-0'")
+            return None
+
+    for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [NoPango(), *sys.meta_path])
+    with pytest.raises(PackUnavailable, match="apt-get install libpango-1.0-0"):
+        pdf_pack(_small_card())

@@ -19,13 +19,22 @@ if TYPE_CHECKING:
     from scorecard.metrics import CouncilMetrics
     from scorecard.ui.views import Scorecard
 
-__all__ = ["excel_pack", "meeting_pack", "pdf_pack"]
+__all__ = ["PackUnavailable", "excel_pack", "meeting_pack", "pdf_pack"]
+
+
+class PackUnavailable(RuntimeError):
+    """A pack cannot be built on this machine (a system library is missing); says what to install."""
 
 
 def pdf_pack(card: Scorecard, **options) -> bytes:
-    """See scorecard.packs.pdf.pdf_pack (options: `sections`)."""
-    from scorecard.packs.pdf import pdf_pack as build
-
+    """See scorecard.packs.pdf.pdf_pack (options: `sections`, `briefing`)."""
+    try:
+        from scorecard.packs.pdf import pdf_pack as build
+        from weasyprint import HTML  # noqa: F401  (loads pango: fails here, not halfway through a pack)
+    except OSError as error:  # WeasyPrint found, the system's pango not
+        raise PackUnavailable(
+            "the PDF pack is laid out by WeasyPrint, which needs the pango library: on Debian or Ubuntu, "
+            f"apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 ({error})") from error
     return build(card, **options)
 
 

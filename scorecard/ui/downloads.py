@@ -9,6 +9,7 @@ from flask import Flask, Response, abort, request
 
 from scorecard import settings
 from scorecard.metrics.catalogue import period_is_valid
+from scorecard.packs import PackUnavailable
 from scorecard.ui.views import NoData, build_scorecard, figures
 
 MEDIA_TYPES = {"pdf": "application/pdf",
@@ -35,6 +36,8 @@ def register_downloads(server: Flask) -> None:
             content = pack_bytes(kind, period, request.args.get("framework"))
         except (LookupError, NoData):
             abort(404, description=f"There are no figures for {period}.")
+        except PackUnavailable as error:
+            abort(503, description=f"This server cannot build the pack: {error}")
         name = f"corporate-parenting-scorecard-{settings.default_council()}-{period}.{kind}"
         return Response(content, mimetype=MEDIA_TYPES[kind], headers={
             "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
