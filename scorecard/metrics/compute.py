@@ -95,14 +95,16 @@ def compute(records: Records, catalogue: Catalogue, indicators: Iterable[str] | 
     context = Context(records)
     rows: list[tuple] = []
     for month in months:
+        coded = None if lineage else _CodedColumns()
         for indicator in chosen:
-            rows.extend(_indicator_month(context, indicator, month, breakdowns, lineage))
+            rows.extend(_indicator_month(context, indicator, month, breakdowns, coded))
         context.forget()
     return pd.DataFrame.from_records(rows, columns=COLUMNS)
 
 
 def _indicator_month(context: Context, indicator: Indicator, month: Month, breakdowns: Breakdowns,
-                     lineage: bool = True) -> list[tuple]:
+                     coded: _CodedColumns | None = None) -> list[tuple]:
+    """The figure's rows; with `coded` (the month's breakdown columns), counts only, no lineage."""
     records = context.records
     cohort = COHORTS[indicator.cohort]
     absent = [d for d in cohort.datasets if not records.has_month(d, month.period, d in cohort.status_ok)]
@@ -145,10 +147,10 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
                 incomplete if breakdown == TOTAL else None, history_note)
 
     wanted = bool(breakdowns) and population is None
-    if not lineage:
+    if coded is not None:
         counts = [(TOTAL, TOTAL, _numerator(indicator, frame, in_numerator), int(in_denominator.sum()))]
         if wanted:
-            counts += _group_counts(frame, cohort, indicator, specs, in_numerator, in_denominator)
+            counts += _group_counts(frame, cohort, indicator, specs, in_numerator, in_denominator, coded)
         return [row(*c) for c in counts]
     groups = [(TOTAL, TOTAL, slice(None), ())]
     if wanted:
@@ -199,8 +201,25 @@ def _groups(frame: pd.DataFrame, cohort, specs: list[tuple[str, ...]], shown: np
     return groups
 
 
+class _CodedColumns:
+    """A month's breakdown columns, each row's group numbered (-1 for a blank): coded once
+    per cohort frame, which all the cohort's indicators share."""
+
+    def __init__(self):
+        self._coded: dict[tuple[int, str], tuple[pd.DataFrame, np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, frame: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """The column's values (as objects) and their codes."""
+        # Keyed by the frame's id, and kept with the frame so that the id is not reused.
+        cached = self._coded.get((id(frame), column))
+        if cached is None:
+            values = frame[column].to_numpy(dtype=object)
+            cached = self._coded[(id(frame), column)] = frame, values, pd.factorize(values)[0]
+        return cached[1], cached[2]
+
+
 def _group_counts(frame: pd.DataFrame, cohort, indicator: Indicator, specs: list[tuple[str, ...]],
-                  in_numerator: np.ndarray, in_denominator: np.ndarray) -> list[tuple]:
+                  in_numerator: np.ndarray, in_denominator: np.ndarray, coded: _CodedColumns) -> list[tuple]:
     """(breakdown, group, numerator, denominator) for the groups `_groups` gives, in its
     order, with the same counts: each breakdown's rows are coded by group once and counted
     with `bincount` (sums and distinct counts over each group's rows in their own order,
@@ -210,13 +229,13 @@ def _group_counts(frame: pd.DataFrame, cohort, indicator: Indicator, specs: list
     denominator_rows = in_denominator[shown]
     counted = []
     for names in specs:
-        columns = [frame[BREAKDOWNS[n].column].to_numpy(dtype=object)[shown] for n in names]
-        if any(pd.isna(column).any() for column in columns):
+        columns = [coded(frame, BREAKDOWNS[n].column) for n in names]
+        if any((column_codes[shown] < 0).any() for _, column_codes in columns):
             # A blank group is no value `==` can find (NaN equals nothing): `_groups`' own
             # selections say what such a group counts.
             counted += _selected_counts(frame, cohort, indicator, [names], in_numerator, in_denominator)
             continue
-        codes, keys = _codes(columns)
+        codes, keys = _codes(columns, shown)
         numerators = _numerators_by_group(indicator, frame, shown[numerator_rows], codes[numerator_rows], len(keys))
         denominators = np.bincount(codes[denominator_rows], minlength=len(keys))
         name = names[0] if len(names) == 1 else crossed(*names)
@@ -233,15 +252,15 @@ def _selected_counts(frame: pd.DataFrame, cohort, indicator: Indicator, specs: l
             for breakdown, group, selected, _ in _groups(frame, cohort, specs, in_denominator | in_numerator)]
 
 
-def _codes(columns: list[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
-    """Each row's group, numbered by first appearance, and each group's key (a tuple of
-    one value per column, the values as the first row of the group holds them)."""
-    combined = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        column_codes, uniques = pd.factorize(column)
-        combined = combined * len(uniques) + column_codes
+def _codes(columns: list[tuple[np.ndarray, np.ndarray]], rows: np.ndarray) -> tuple[np.ndarray, list[tuple]]:
+    """The group of each of `rows` (numbered 0, 1, ... among them) and each group's key:
+    a tuple of one value per column, the values as the group's first row holds them (as
+    `_groups`' set of keys keeps them)."""
+    combined = np.zeros(len(rows), dtype=np.int64)
+    for _, column_codes in columns:
+        combined = combined * (int(column_codes.max(initial=-1)) + 1) + column_codes[rows]
     _, firsts, codes = np.unique(combined, return_index=True, return_inverse=True)
-    return codes.reshape(-1), [tuple(column[i] for column in columns) for i in firsts]
+    return codes.reshape(-1), [tuple(values[rows[i]] for values, _ in columns) for i in firsts]
 
 
 def _numerators_by_group(indicator: Indicator, frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray,
