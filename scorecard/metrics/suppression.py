@@ -15,6 +15,7 @@ indicator, so that it is hidden only where no figure still shows it.
 """
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Hashable, Mapping
 
@@ -91,6 +92,8 @@ LABELLED_COLUMNS = {
 }
 
 
+# Asked for every figure of every month, with few distinct (breakdown, group) pairs.
+@functools.lru_cache(maxsize=4096)
 def _group_filter(breakdown: str, group) -> str:
     spec = BREAKDOWNS.get(breakdown)
     if spec is None:  # not a one-way breakdown of the cohorts (a two-way table): named as it is
@@ -136,7 +139,9 @@ def figures_table(values: pd.DataFrame, catalogue: Catalogue,
     counts: dict[Hashable, float] = {}
     cells: dict[FigureKey, tuple] = {}
     groups: dict[tuple, list] = {}
-    for row in values.itertuples(index=False):
+    # Only the columns read here: the others (lineage, notes) would be unpacked for nothing.
+    for row in values[["indicator", "period", "breakdown", "group", "numerator", "denominator"]].itertuples(
+            index=False):
         indicator = catalogue.by_id.get(row.indicator)
         if indicator is None or _missing(row.numerator):
             continue
