@@ -256,11 +256,18 @@ def _codes(columns: list[tuple[np.ndarray, np.ndarray]], rows: np.ndarray) -> tu
     """The group of each of `rows` (numbered 0, 1, ... among them) and each group's key:
     a tuple of one value per column, the values as the group's first row holds them (as
     `_groups`' set of keys keeps them)."""
-    combined = np.zeros(len(rows), dtype=np.int64)
+    combined, size = np.zeros(len(rows), dtype=np.int64), 1
     for _, column_codes in columns:
-        combined = combined * (int(column_codes.max(initial=-1)) + 1) + column_codes[rows]
-    _, firsts, codes = np.unique(combined, return_index=True, return_inverse=True)
-    return codes.reshape(-1), [tuple(values[rows[i]] for values, _ in columns) for i in firsts]
+        width = int(column_codes.max(initial=-1)) + 1
+        combined, size = combined * width + column_codes[rows], size * width
+    # The codes are few and small: counting them is linear where np.unique sorts.
+    present = np.flatnonzero(np.bincount(combined, minlength=size))
+    renumbered = np.zeros(size, dtype=np.int64)
+    renumbered[present] = np.arange(len(present))
+    codes = renumbered[combined]
+    firsts = np.full(len(present), len(rows), dtype=np.int64)
+    np.minimum.at(firsts, codes, np.arange(len(rows)))
+    return codes, [tuple(values[rows[i]] for values, _ in columns) for i in firsts]
 
 
 def _numerators_by_group(indicator: Indicator, frame: pd.DataFrame, rows: np.ndarray, codes: np.ndarray,
