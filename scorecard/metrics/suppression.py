@@ -15,7 +15,6 @@ indicator, so that it is hidden only where no figure still shows it.
 """
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Hashable, Mapping
 
@@ -92,16 +91,19 @@ LABELLED_COLUMNS = {
 }
 
 
-# Asked for every figure of every month, with few distinct (breakdown, group) pairs.
-@functools.lru_cache(maxsize=4096)
+# Read once: a group filter is written for every figure of every month, and an enum
+# member's value is looked up afresh on each reading.
+_EQUALS = Op.EQ.value
+
+
 def _group_filter(breakdown: str, group) -> str:
     spec = BREAKDOWNS.get(breakdown)
     if spec is None:  # not a one-way breakdown of the cohorts (a two-way table): named as it is
         return json.dumps([breakdown, "group", group], default=str)
     column, values = LABELLED_COLUMNS.get(spec.column, (spec.column, None))
     if values is not None and group in values:
-        return json.dumps([column, Op.EQ.value, values[group]], default=str)
-    return json.dumps([spec.column, Op.EQ.value, group], default=str)
+        return json.dumps([column, _EQUALS, values[group]], default=str)
+    return json.dumps([spec.column, _EQUALS, group], default=str)
 
 
 _IDENTITIES: dict[int, tuple[Indicator, tuple]] = {}
