@@ -91,14 +91,19 @@ LABELLED_COLUMNS = {
 }
 
 
+# Read once: a group filter is written for every figure of every month, and an enum
+# member's value is looked up afresh on each reading.
+_EQUALS = Op.EQ.value
+
+
 def _group_filter(breakdown: str, group) -> str:
     spec = BREAKDOWNS.get(breakdown)
     if spec is None:  # not a one-way breakdown of the cohorts (a two-way table): named as it is
         return json.dumps([breakdown, "group", group], default=str)
     column, values = LABELLED_COLUMNS.get(spec.column, (spec.column, None))
     if values is not None and group in values:
-        return json.dumps([column, Op.EQ.value, values[group]], default=str)
-    return json.dumps([spec.column, Op.EQ.value, group], default=str)
+        return json.dumps([column, _EQUALS, values[group]], default=str)
+    return json.dumps([spec.column, _EQUALS, group], default=str)
 
 
 _IDENTITIES: dict[int, tuple[Indicator, tuple]] = {}
@@ -136,7 +141,9 @@ def figures_table(values: pd.DataFrame, catalogue: Catalogue,
     counts: dict[Hashable, float] = {}
     cells: dict[FigureKey, tuple] = {}
     groups: dict[tuple, list] = {}
-    for row in values.itertuples(index=False):
+    # Only the columns read here: the others (lineage, notes) would be unpacked for nothing.
+    for row in values[["indicator", "period", "breakdown", "group", "numerator", "denominator"]].itertuples(
+            index=False):
         indicator = catalogue.by_id.get(row.indicator)
         if indicator is None or _missing(row.numerator):
             continue
