@@ -2,7 +2,9 @@
 metrics API, tested without Dash, and rendered by `pages/`, `packs/` alike.
 
 Every output here is public: counts of 1 to 4 (and any rate made from them) are hidden,
-because members see aggregates only and a small number can identify a child. When
+because members see aggregates only and a small number can identify a child, and so is
+any figure from which one could be worked out (complementary suppression, decided once per
+month by the metrics layer). When
 login and roles arrive, an analyst's view can pass `public=False` from the callback,
 after the callback has checked the role.
 """
