@@ -1,0 +1,144 @@
+"""The drill-down's public tables as disclosure tables (see `disclosure`), joined to what
+the other outputs show.
+
+The drill-down shows figures that the month's decision never saw: two-way cells, and
+each group's rolling 12 months. Decided on their own they would give away what the
+month's decision hides, or hide what it shows:
+  - a two-way table's margins are the month's one-way breakdowns and its total the
+    figure itself: hidden or shown as the month's decision says (fixed here), and the
+    cells hidden around them, so that no hidden margin is the sum of shown cells and no
+    hidden cell the margin minus the others;
+  - a rolling 12 months is the sum of 12 monthly figures the month-by-month view shows
+    (each fixed as its month's decision says): with one month hidden and the rolling
+    figure and the other 11 shown, the hidden month is their difference. So the rolling
+    figures of every breakdown of an indicator, over every month, are decided together
+    with the monthly ones (the whole's rolling figure is in every breakdown's view, and a
+    page's 24 months overlap the next page's: one decision keeps them consistent);
+  - a two-way table over 12 months has its margins fixed from that rolling decision and
+    is decided with the 12 months' two-way tables (each fixed as decided for its month).
+
+A figure is keyed (window, breakdown, group, period): window 1 or 12, breakdown TOTAL for
+the whole, a one-way breakdown, or a two-way table's `crossed` name with the pair as group.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+
+from scorecard.metrics.compute import TOTAL
+from scorecard.metrics.compute import crossed as crossed_name
+from scorecard.metrics.disclosure import Decision, Relation, Table, protect
+
+SHOWN = "shown"  # a figure another output shows: it must stay shown here
+FigureKey = tuple  # (window, breakdown, group, period)
+Summed = Callable[[str, object, list[str]], object]       # (breakdown, group, months) -> Figure
+Fixed = Callable[[FigureKey, object], str]                # (key, figure) -> reason hidden or SHOWN
+
+
+@dataclass(frozen=True)
+class PublicRule:
+    """How public outputs hide figures, for the drill-down to follow: the month's decision
+    (`month_reason(indicator, period, breakdown, group, numerator, denominator)`: PRIMARY,
+    SECONDARY or None), the months a council has (`periods`), and a way to decide many
+    months in one go before asking (`decide_months`)."""
+    threshold: int
+    notes: Mapping[str, str]
+    month_reason: Callable[..., str | None]
+    decide_months: Callable[[list[str]], object]
+    periods: Callable[[], list[str]]
+
+
+@dataclass
+class Figures:
+    """Drill-down figures, how they add up (total, parts), and which are decided elsewhere."""
+    figures: dict[FigureKey, object] = field(default_factory=dict)
+    sums: list[tuple[FigureKey, list[FigureKey]]] = field(default_factory=list)
+    fixed: dict[FigureKey, str] = field(default_factory=dict)
+
+    def add(self, key: FigureKey, figure, fixed: Fixed | None = None) -> None:
+        self.figures[key] = figure
+        if fixed is not None:
+            self.fixed[key] = fixed(key, figure)
+
+
+def protect_figures(figures: Figures, threshold: int, denominators_counted: bool) -> Decision:
+    """Which drill-down figures to hide: every small one, the fixed ones as decided, and
+    companions among the free ones. A figure shows its numerator and, unless the
+    denominator is no count of children (a population), its denominator; a figure with no
+    numerator (no figure for a month) shows nothing and is left out, and so is any sum it
+    is in (it gives nothing away)."""
+    counts: dict[Hashable, float] = {}
+    cells: dict[FigureKey, tuple] = {}
+    for key, figure in figures.figures.items():
+        if figure.numerator is None:
+            continue
+        shown = [(key, 0)]
+        counts[(key, 0)] = float(figure.numerator)
+        if denominators_counted and figure.denominator is not None:
+            counts[(key, 1)] = float(figure.denominator)
+            shown.append((key, 1))
+        cells[key] = tuple(shown)
+    relations = []
+    for total, parts in figures.sums:
+        for position in (0, 1):
+            members = [(total, position), *((part, position) for part in parts)]
+            if all(member in counts for member in members):
+                relations.append(Relation(members[0], tuple(members[1:])))
+    hidden = {key: why for key, why in figures.fixed.items() if why != SHOWN and key in cells}
+    shown = [key for key, why in figures.fixed.items() if why == SHOWN and key in cells]
+    return protect(Table(counts, cells, list(dict.fromkeys(relations))), threshold, hidden=hidden, shown=shown)
+
+
+def rolling_figures(breakdowns: Mapping[str, tuple], periods: list[str], windows: Mapping[str, list[str]],
+                    summed: Summed, month_fixed: Fixed) -> Figures:
+    """Every breakdown's groups and the whole, each month (fixed as the month's decision
+    says) and over the 12 months to each month in `windows` (free); each rolling figure
+    the sum of its 12 months, each month's and each rolling figure's groups adding up to
+    the whole."""
+    figures = Figures()
+    lines = [(TOTAL, TOTAL), *((b, g) for b, groups in breakdowns.items() for g in groups)]
+    for breakdown, group in lines:
+        for month in periods:
+            figures.add((1, breakdown, group, month), summed(breakdown, group, [month]), month_fixed)
+        for period, months in windows.items():
+            key = (len(months), breakdown, group, period)
+            figures.add(key, summed(breakdown, group, months))
+            figures.sums.append((key, [(1, breakdown, group, m) for m in months]))
+    for breakdown, groups in breakdowns.items():
+        for window, period in [(1, m) for m in periods] + [(len(ms), p) for p, ms in windows.items()]:
+            figures.sums.append(((window, TOTAL, TOTAL, period), [(window, breakdown, g, period) for g in groups]))
+    return figures
+
+
+def add_crossed(figures: Figures, first: str, second: str, groups: tuple[tuple, tuple], period: str,
+                months: list[str], summed: Summed, margin_fixed: Fixed, cell_fixed: Fixed | None = None) -> None:
+    """A two-way table over `months` (1 or 12) to `period`: its cells (free unless
+    `cell_fixed`), margins and total (fixed), each row's and column's cells adding up to
+    its margin, each side's margins to the total."""
+    window, name = len(months), crossed_name(first, second)
+    total = (window, TOTAL, TOTAL, period)
+    figures.add(total, summed(TOTAL, TOTAL, months), margin_fixed)
+    pairs = [(r, c) for r in groups[0] for c in groups[1]]
+    for pair in pairs:
+        figures.add((window, name, pair, period), summed(name, pair, months), cell_fixed)
+    for side, breakdown in enumerate((first, second)):
+        for group in groups[side]:
+            key = (window, breakdown, group, period)
+            figures.add(key, summed(breakdown, group, months), margin_fixed)
+            figures.sums.append((key, [(window, name, pair, period) for pair in pairs if pair[side] == group]))
+        figures.sums.append((total, [(window, breakdown, g, period) for g in groups[side]]))
+
+
+def add_rolling_crossed(figures: Figures, first: str, second: str, groups: tuple[tuple, tuple], period: str,
+                        months: list[str], summed: Summed, rolling_fixed: Fixed, month_fixed: Fixed,
+                        month_cell_fixed: Callable[[str], Fixed]) -> None:
+    """A two-way table over the 12 `months` to `period` with the 12 monthly tables it sums
+    (each month's cells fixed as decided for that month's table, `month_cell_fixed(month)`)."""
+    add_crossed(figures, first, second, groups, period, months, summed, rolling_fixed)
+    for month in months:
+        add_crossed(figures, first, second, groups, month, [month], summed, month_fixed, month_cell_fixed(month))
+    name = crossed_name(first, second)
+    lines = [(TOTAL, TOTAL), *((first, g) for g in groups[0]), *((second, g) for g in groups[1]),
+             *((name, (r, c)) for r in groups[0] for c in groups[1])]
+    for breakdown, group in lines:
+        figures.sums.append(((len(months), breakdown, group, period), [(1, breakdown, group, m) for m in months]))
