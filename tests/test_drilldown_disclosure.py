@@ -20,7 +20,7 @@ from scorecard.metrics.drilldown_disclosure import (
     Figures,
     add_crossed,
     protect_figures,
-    rolling_figures,
+    roll_up,
 )
 
 THRESHOLD = 5
@@ -92,37 +92,43 @@ def test_protect_never_picks_a_cell_that_must_stay_shown():
 
 
 MONTHS = [f"2024-{m:02d}" for m in range(4, 13)] + ["2025-01", "2025-02", "2025-03"]
+WINDOW = {"2025-03": MONTHS}
 
 
-def rolling_out_of_area(month_fixed) -> Figures:
-    """IHAs by area over 12 months: 10 in area and 6 out of area every month, but 2 out of
-    area in July (hidden; in area hidden beside it by that month's decision)."""
-    monthly = {(g, m): (2 if (g, m) == ("Out", "2024-07") else 6) if g == "Out" else 10
-               for g in ("In", "Out") for m in MONTHS}
-    monthly |= {(TOTAL, m): monthly[("In", m)] + monthly[("Out", m)] for m in MONTHS}
-    return rolling_figures({"area": ("In", "Out")}, MONTHS, {"2025-03": MONTHS},
-                           lambda breakdown, group, months: Figure(sum(monthly[(group, m)] for m in months), None,
-                                                                   None), month_fixed)
+def out_of_area(group: str, month: str) -> int:
+    """IHAs by area: 10 in area and 6 out of area every month, but 2 out of area in July."""
+    monthly = {"In": 10, "Out": 2 if month == "2024-07" else 6}
+    return monthly["In"] + monthly["Out"] if group == TOTAL else monthly[group]
 
 
-def july_decision(key, figure):
-    *_, group, month = key
-    return {"Out": PRIMARY, "In": SECONDARY}.get(group, SHOWN) if month == "2024-07" else SHOWN
+def summed(breakdown, group, months):
+    return Figure(sum(out_of_area(group, m) for m in months), None, None)
+
+
+def july_hidden(key) -> bool:
+    """July's decision: out of area small, in area hidden beside it; the whole shown."""
+    return key[3] == "2024-07" and key[2] in ("In", "Out")
+
+
+def reader(hidden: set) -> tuple[dict, list[Relation]]:
+    """What the trend views show (each month, and the 12 months to March) and how they add up."""
+    lines = [(TOTAL, TOTAL), ("area", "In"), ("area", "Out")]
+    every = {(1, b, g, m): out_of_area(g, m) for b, g in lines for m in MONTHS}
+    every |= {(12, b, g, "2025-03"): summed(b, g, MONTHS).numerator for b, g in lines}
+    relations = [Relation((12, b, g, "2025-03"), tuple((1, b, g, m) for m in MONTHS)) for b, g in lines]
+    relations += [Relation((w, TOTAL, TOTAL, p), ((w, "area", "In", p), (w, "area", "Out", p)))
+                  for w, p in [(1, m) for m in MONTHS] + [(12, "2025-03")]]
+    return {k: float(v) for k, v in every.items() if k not in hidden}, relations
 
 
 def test_a_rolling_figure_that_would_give_away_a_hidden_month_is_hidden():
-    figures = rolling_out_of_area(july_decision)
-    decision = protect_figures(figures, THRESHOLD, denominators_counted=False)
-    rolling = {key: why for key, why in decision.hidden.items() if key[0] == 12}
-    assert rolling == {(12, "area", "Out", "2025-03"): SECONDARY, (12, "area", "In", "2025-03"): SECONDARY}
-    assert decision.reason((1, "area", "Out", "2024-07")) == PRIMARY and len(decision.hidden) == 4
-    shown, relations = counts_of(figures, decision)
+    decision = roll_up(july_hidden, [(TOTAL, TOTAL), ("area", "In"), ("area", "Out")], WINDOW, summed,
+                       lambda figure: 0 < figure.numerator < THRESHOLD)
+    assert decision.hidden == {(12, "area", "In", "2025-03"): SECONDARY, (12, "area", "Out", "2025-03"): SECONDARY}
+    july = {(1, "area", "In", "2024-07"), (1, "area", "Out", "2024-07")}
+    shown, relations = reader(july | set(decision.hidden))
     assert not recover(shown, relations), "the hidden July is not the 12 months minus the 11 shown"
-    # Under the old rule the rolling 12 months (68, shown: not small) minus 11 months of 6 is July's 2.
-    old = dict(july_decision_hidden(figures))
-    found = recover({k: float(f.numerator) for k, f in figures.figures.items() if k not in old}, relations)
+    assert not determined(july | set(decision.hidden), relations, shown), "nor by elimination"
+    # Shown, the 12 months out of area (68: not small) minus 11 months of 6 is July's 2.
+    found = recover(*reader(july))
     assert found[(1, "area", "Out", "2024-07")].value == 2
-
-
-def july_decision_hidden(figures: Figures):
-    return [(key, why) for key, why in figures.fixed.items() if why != SHOWN]

@@ -35,9 +35,8 @@ from scorecard.metrics.drilldown_disclosure import (
     Figures,
     PublicRule,
     add_crossed,
-    add_rolling_crossed,
     protect_figures,
-    rolling_figures,
+    roll_up,
 )
 from scorecard.metrics.records import Records
 
@@ -214,41 +213,45 @@ class Drilldown:
         return fixed
 
     def rolling_decision(self, indicator: Indicator) -> Decision:
-        """Which of the indicator's monthly and rolling 12-month figures public outputs hide:
-        every breakdown and every month the council has, decided together once."""
+        """Which of the indicator's rolling 12-month figures public outputs hide, every
+        breakdown's and the whole's over every month the council has (`roll_up`)."""
         key = ("rolling", indicator.id)
         if key not in self._decisions:
             periods = list(self.rule.periods())
             self.rule.decide_months(periods)
             monthly, rows = self._figures(indicator, tuple((b,) for b in indicator.breakdowns), periods)
-            known = set(periods)
-            windows = {p: _months_to(p, ROLLING_MONTHS) for p in periods}
-            windows = {p: months for p, months in windows.items() if known.issuperset(months)}
-            figures = rolling_figures({b: _groups(monthly, b) for b in indicator.breakdowns}, periods, windows,
-                                      self._summer(indicator, rows), self._month_fixed(indicator))
-            self._decisions[key] = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
+            summed, month_fixed = self._summer(indicator, rows), self._month_fixed(indicator)
+            lines = [(TOTAL, TOTAL), *((b, g) for b in indicator.breakdowns for g in _groups(monthly, b))]
+            self._decisions[key] = roll_up(
+                lambda k: month_fixed(k, summed(k[1], k[2], [k[3]])) != SHOWN, lines, _windows(periods), summed,
+                lambda figure: self._small(indicator, figure) is not None)
         return self._decisions[key]
 
     def crossed_decision(self, indicator: Indicator, first: str, second: str, period: str,
                          rolling: bool) -> Decision:
-        """Which figures of the two-way table of `first` by `second` public outputs hide: its
-        margins and total as the month's (or the rolling) decision says, cells around them."""
+        """Which figures of the two-way table of `first` by `second` public outputs hide: for
+        a month, its margins and total as the month's decision says and cells protected
+        around them; over 12 months, the rolling decision's margins and each cell hidden
+        when its months' tables hide it (`roll_up`)."""
         key = ("crossed", indicator.id, first, second, period, rolling)
         if key not in self._decisions:
             months = _months_to(period, ROLLING_MONTHS if rolling else 1)
             monthly, found = self._figures(indicator, ((first, second), (first,), (second,)), months)
             groups = (_groups(monthly, first), _groups(monthly, second))
-            summed, figures = self._summer(indicator, found), Figures()
+            summed = self._summer(indicator, found)
             if rolling:
-                self.rule.decide_months(months)
-                decided = self.rolling_decision(indicator)
-                add_rolling_crossed(
-                    figures, first, second, groups, period, months, summed,
-                    _as_decided(decided), self._month_fixed(indicator),
-                    lambda month: _as_decided(self.crossed_decision(indicator, first, second, month, False)))
+                each = {m: self.crossed_decision(indicator, first, second, m, False) for m in months}
+                name = crossed_name(first, second)
+                cells = roll_up(lambda k: each[k[3]].reason(k) is not None,
+                                [(name, (r, c)) for r in groups[0] for c in groups[1]], {period: months}, summed,
+                                lambda figure: self._small(indicator, figure) is not None)
+                margins = self.rolling_decision(indicator).hidden
+                cells.hidden.update({k: why for k, why in margins.items() if k[3] == period})
+                self._decisions[key] = cells
             else:
+                figures = Figures()
                 add_crossed(figures, first, second, groups, period, months, summed, self._month_fixed(indicator))
-            self._decisions[key] = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
+                self._decisions[key] = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
         return self._decisions[key]
 
     def _summer(self, indicator: Indicator, rows: dict):
@@ -312,9 +315,11 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _as_decided(decision: Decision):
-    """A decision's figures fixed as it decided them: hidden, with its reason, or shown."""
-    return lambda key, figure: decision.reason(key) or SHOWN
+def _windows(periods: list[str]) -> dict[str, list[str]]:
+    """The 12 months to each month, for the months whose 12 months the council has."""
+    known = set(periods)
+    windows = {p: _months_to(p, ROLLING_MONTHS) for p in periods}
+    return {p: months for p, months in windows.items() if known.issuperset(months)}
 
 
 def _counted_denominator(indicator: Indicator) -> bool:

@@ -9,13 +9,12 @@ month's decision hides, or hide what it shows:
     cells hidden around them, so that no hidden margin is the sum of shown cells and no
     hidden cell the margin minus the others;
   - a rolling 12 months is the sum of 12 monthly figures the month-by-month view shows
-    (each fixed as its month's decision says): with one month hidden and the rolling
-    figure and the other 11 shown, the hidden month is their difference. So the rolling
-    figures of every breakdown of an indicator, over every month, are decided together
-    with the monthly ones (the whole's rolling figure is in every breakdown's view, and a
-    page's 24 months overlap the next page's: one decision keeps them consistent);
-  - a two-way table over 12 months has its margins fixed from that rolling decision and
-    is decided with the 12 months' two-way tables (each fixed as decided for its month).
+    (each as its month's decision says): with one month hidden and the rolling figure
+    and the other 11 shown, the hidden month is their difference. So a rolling figure is
+    hidden whenever any of its months is (`roll_up`, which says why that is safe), over
+    every month the council has (a page's 24 months overlap the next page's);
+  - a two-way table over 12 months likewise: its margins are the one-way rolling
+    figures, each cell hidden whenever that cell is hidden in any of its months' tables.
 
 A figure is keyed (window, breakdown, group, period): window 1 or 12, breakdown TOTAL for
 the whole, a one-way breakdown, or a two-way table's `crossed` name with the pair as group.
@@ -27,7 +26,14 @@ from dataclasses import dataclass, field
 
 from scorecard.metrics.compute import TOTAL
 from scorecard.metrics.compute import crossed as crossed_name
-from scorecard.metrics.disclosure import Decision, Relation, Table, protect
+from scorecard.metrics.disclosure import (
+    PRIMARY,
+    SECONDARY,
+    Decision,
+    Relation,
+    Table,
+    protect,
+)
 
 SHOWN = "shown"  # a figure another output shows: it must stay shown here
 FigureKey = tuple  # (window, breakdown, group, period)
@@ -89,27 +95,6 @@ def protect_figures(figures: Figures, threshold: int, denominators_counted: bool
     return protect(Table(counts, cells, list(dict.fromkeys(relations))), threshold, hidden=hidden, shown=shown)
 
 
-def rolling_figures(breakdowns: Mapping[str, tuple], periods: list[str], windows: Mapping[str, list[str]],
-                    summed: Summed, month_fixed: Fixed) -> Figures:
-    """Every breakdown's groups and the whole, each month (fixed as the month's decision
-    says) and over the 12 months to each month in `windows` (free); each rolling figure
-    the sum of its 12 months, each month's and each rolling figure's groups adding up to
-    the whole."""
-    figures = Figures()
-    lines = [(TOTAL, TOTAL), *((b, g) for b, groups in breakdowns.items() for g in groups)]
-    for breakdown, group in lines:
-        for month in periods:
-            figures.add((1, breakdown, group, month), summed(breakdown, group, [month]), month_fixed)
-        for period, months in windows.items():
-            key = (len(months), breakdown, group, period)
-            figures.add(key, summed(breakdown, group, months))
-            figures.sums.append((key, [(1, breakdown, group, m) for m in months]))
-    for breakdown, groups in breakdowns.items():
-        for window, period in [(1, m) for m in periods] + [(len(ms), p) for p, ms in windows.items()]:
-            figures.sums.append(((window, TOTAL, TOTAL, period), [(window, breakdown, g, period) for g in groups]))
-    return figures
-
-
 def add_crossed(figures: Figures, first: str, second: str, groups: tuple[tuple, tuple], period: str,
                 months: list[str], summed: Summed, margin_fixed: Fixed, cell_fixed: Fixed | None = None) -> None:
     """A two-way table over `months` (1 or 12) to `period`: its cells (free unless
@@ -129,16 +114,27 @@ def add_crossed(figures: Figures, first: str, second: str, groups: tuple[tuple, 
         figures.sums.append((total, [(window, breakdown, g, period) for g in groups[side]]))
 
 
-def add_rolling_crossed(figures: Figures, first: str, second: str, groups: tuple[tuple, tuple], period: str,
-                        months: list[str], summed: Summed, rolling_fixed: Fixed, month_fixed: Fixed,
-                        month_cell_fixed: Callable[[str], Fixed]) -> None:
-    """A two-way table over the 12 `months` to `period` with the 12 monthly tables it sums
-    (each month's cells fixed as decided for that month's table, `month_cell_fixed(month)`)."""
-    add_crossed(figures, first, second, groups, period, months, summed, rolling_fixed)
-    for month in months:
-        add_crossed(figures, first, second, groups, month, [month], summed, month_fixed, month_cell_fixed(month))
-    name = crossed_name(first, second)
-    lines = [(TOTAL, TOTAL), *((first, g) for g in groups[0]), *((second, g) for g in groups[1]),
-             *((name, (r, c)) for r in groups[0] for c in groups[1])]
+def roll_up(month_hidden: Callable[[FigureKey], bool], lines: list[tuple[str, object]],
+            windows: Mapping[str, list[str]], summed: Summed, small: Callable[[object], bool]) -> Decision:
+    """Which rolling 12-month figures to hide: a small one, and one any of whose 12 months
+    is hidden (`month_hidden((1, breakdown, group, month))`).
+
+    Why that is enough, without elimination: take any way of changing the hidden figures
+    of one month that keeps its sums true (there is one moving each hidden figure: its
+    month's decision made sure). Change every rolling figure whose window holds that
+    month by the same amount as its group's figure in the month: each is hidden (its
+    month is), each still the sum of its months, each breakdown's groups still add up to
+    the whole. So a hidden month stays as unknown beside the rolling figures as without
+    them, and so does each hidden rolling figure (it moves with its hidden month)."""
+    hidden: dict[FigureKey, str] = {}
     for breakdown, group in lines:
-        figures.sums.append(((len(months), breakdown, group, period), [(1, breakdown, group, m) for m in months]))
+        for period, months in windows.items():
+            figure = summed(breakdown, group, months)
+            if figure.numerator is None:
+                continue
+            key = (len(months), breakdown, group, period)
+            if small(figure):
+                hidden[key] = PRIMARY
+            elif any(month_hidden((1, breakdown, group, month)) for month in months):
+                hidden[key] = SECONDARY
+    return Decision(hidden)
