@@ -32,9 +32,12 @@ from scorecard.metrics.compute import crossed as crossed_name
 from scorecard.metrics.disclosure import PRIMARY, Decision
 from scorecard.metrics.drilldown_disclosure import (
     SHOWN,
+    WITHHELD,
+    WITHHELD_NOTE,
     Figures,
     PublicRule,
     add_crossed,
+    gives_away,
     protect_figures,
     roll_up,
 )
@@ -203,7 +206,7 @@ class Drilldown:
         def reason(part, key, figure):
             breakdown, group = where[part](key)
             return decision.reason((table.window, breakdown, group, table.period)) or self._small(indicator, figure)
-        return hide_crossed(table, reason, self.rule.notes)
+        return hide_crossed(table, reason, {**self.rule.notes, WITHHELD: WITHHELD_NOTE})
 
     def _month_fixed(self, indicator: Indicator):
         def fixed(key, figure) -> str:
@@ -245,13 +248,21 @@ class Drilldown:
                 cells = roll_up(lambda k: each[k[3]].reason(k) is not None,
                                 [(name, (r, c)) for r in groups[0] for c in groups[1]], {period: months}, summed,
                                 lambda figure: self._small(indicator, figure) is not None)
-                margins = self.rolling_decision(indicator).hidden
-                cells.hidden.update({k: why for k, why in margins.items() if k[3] == period})
-                self._decisions[key] = cells
+                margins = self.rolling_decision(indicator)
+                figures = Figures()
+                add_crossed(figures, first, second, groups, period, months, summed,
+                            lambda k, f: margins.reason(k) or SHOWN, lambda k, f: cells.reason(k) or SHOWN)
+                decision = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
+                withheld = any(WITHHELD in d.hidden.values() for d in each.values())
             else:
                 figures = Figures()
                 add_crossed(figures, first, second, groups, period, months, summed, self._month_fixed(indicator))
-                self._decisions[key] = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
+                decision = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
+                withheld = False
+            if withheld or gives_away(figures, decision, self.rule.threshold, _counted_denominator(indicator)):
+                name = crossed_name(first, second)
+                decision.hidden.update({k: WITHHELD for k in figures.figures if k[1] == name})
+            self._decisions[key] = decision
         return self._decisions[key]
 
     def _summer(self, indicator: Indicator, rows: dict):

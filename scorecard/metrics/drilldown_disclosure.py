@@ -32,10 +32,19 @@ from scorecard.metrics.disclosure import (
     Decision,
     Relation,
     Table,
+    determined,
+    narrowed,
     protect,
+    reader_ranges,
+    recover,
 )
 
 SHOWN = "shown"  # a figure another output shows: it must stay shown here
+# A two-way table whose margins give away a hidden count whatever cells are hidden shows
+# none of its cells: a refusal rather than a table that tells.
+WITHHELD = "withheld"
+WITHHELD_NOTE = ("not shown: with the margins shown and hidden as the month's breakdowns are, this table's cells "
+                 "would let a hidden figure be worked out")
 FigureKey = tuple  # (window, breakdown, group, period)
 Summed = Callable[[str, object, list[str]], object]       # (breakdown, group, months) -> Figure
 Fixed = Callable[[FigureKey, object], str]                # (key, figure) -> reason hidden or SHOWN
@@ -73,6 +82,29 @@ def protect_figures(figures: Figures, threshold: int, denominators_counted: bool
     denominator is no count of children (a population), its denominator; a figure with no
     numerator (no figure for a month) shows nothing and is left out, and so is any sum it
     is in (it gives nothing away)."""
+    table = _table(figures, denominators_counted)
+    hidden = {key: why for key, why in figures.fixed.items() if why != SHOWN and key in table.cells}
+    shown = [key for key, why in figures.fixed.items() if why == SHOWN and key in table.cells]
+    return protect(table, threshold, hidden=hidden, shown=shown)
+
+
+def gives_away(figures: Figures, decision: Decision, threshold: int, denominators_counted: bool) -> bool:
+    """Whether a reader works out a hidden count of these figures however the free ones are
+    hidden: `protect` stops when only fixed figures are left to hide (a two-way table's
+    margins), and the margins and what each hidden cell says of itself can still pin one
+    down. The same three ways in as the checker's."""
+    table = _table(figures, denominators_counted)
+    secret = {count for cell, counts in table.cells.items() if cell in decision.hidden for count in counts}
+    shown = {count: value for count, value in table.counts.items() if count not in secret}
+    if set(recover(shown, table.relations, unknown=secret)) & secret:
+        return True
+    if determined(secret, table.relations, shown):
+        return True
+    ranges = reader_ranges(table.cells, decision.hidden, threshold)
+    return bool(set(narrowed(shown, table.relations, ranges, threshold)) & secret)
+
+
+def _table(figures: Figures, denominators_counted: bool) -> Table:
     counts: dict[Hashable, float] = {}
     cells: dict[FigureKey, tuple] = {}
     for key, figure in figures.figures.items():
@@ -90,9 +122,7 @@ def protect_figures(figures: Figures, threshold: int, denominators_counted: bool
             members = [(total, position), *((part, position) for part in parts)]
             if all(member in counts for member in members):
                 relations.append(Relation(members[0], tuple(members[1:])))
-    hidden = {key: why for key, why in figures.fixed.items() if why != SHOWN and key in cells}
-    shown = [key for key, why in figures.fixed.items() if why == SHOWN and key in cells]
-    return protect(Table(counts, cells, list(dict.fromkeys(relations))), threshold, hidden=hidden, shown=shown)
+    return Table(counts, cells, list(dict.fromkeys(relations)))
 
 
 def add_crossed(figures: Figures, first: str, second: str, groups: tuple[tuple, tuple], period: str,
