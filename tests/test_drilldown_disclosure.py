@@ -19,6 +19,7 @@ from scorecard.metrics.drilldown_disclosure import (
     SHOWN,
     Figures,
     add_crossed,
+    gives_away,
     protect_figures,
     roll_up,
 )
@@ -132,3 +133,22 @@ def test_a_rolling_figure_that_would_give_away_a_hidden_month_is_hidden():
     # Shown, the 12 months out of area (68: not small) minus 11 months of 6 is July's 2.
     found = recover(*reader(july))
     assert found[(1, "area", "Out", "2024-07")].value == 2
+
+
+def test_a_table_whose_fixed_margins_give_a_cell_away_is_found_out():
+    """Out of area (10) hidden beside In area (1), which is small: F is 6 of which Out of
+    area F is not small (5 or more), so In area F is 1, whatever else the table hides."""
+    cells = {("In", "F"): 1, ("In", "M"): 0, ("Out", "F"): 5, ("Out", "M"): 5}
+    name = crossed_name("area", "sex")
+    sums = {(name, pair): n for pair, n in cells.items()}
+    sums |= {("area", "In"): 1, ("area", "Out"): 10, ("sex", "F"): 6, ("sex", "M"): 5, (TOTAL, TOTAL): 11}
+    figures = Figures()
+    add_crossed(figures, "area", "sex", (("In", "Out"), ("F", "M")), "2025-03", ["2025-03"],
+                lambda breakdown, group, months: Figure(sums[(breakdown, group)], None, None),
+                lambda key, figure: {"In": PRIMARY, "Out": SECONDARY}.get(key[2], SHOWN) if key[1] == "area"
+                else SHOWN)
+    decision = protect_figures(figures, THRESHOLD, denominators_counted=False)
+    assert gives_away(figures, decision, THRESHOLD, denominators_counted=False)
+    # With both areas shown there is nothing to narrow down: the table is protected.
+    shown_areas = two_by_two(lambda key, figure: SHOWN)
+    assert not gives_away(shown_areas, protect_figures(shown_areas, THRESHOLD, False), THRESHOLD, False)
