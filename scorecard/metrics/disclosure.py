@@ -99,14 +99,21 @@ class Decision:
         return sum(1 for why in self.hidden.values() if reason is None or why == reason)
 
 
-def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
+def protect(table: Table, threshold: int, secondary: bool = True, hidden: Mapping[Hashable, str] | None = None,
+            shown: Iterable[Hashable] = ()) -> Decision:
     """Hide every cell showing a small count, then (unless `secondary` is False, the old
-    rule, kept to show the checker can fail) enough others that none can be worked out."""
-    decision = Decision({cell: PRIMARY for cell, counts in table.cells.items()
-                         if any(is_small(table.counts.get(c), threshold) for c in counts)})
+    rule, kept to show the checker can fail) enough others that none can be worked out.
+
+    A table can sit beside figures decided already (a two-way table's margins are the
+    month's one-way breakdown): `hidden` are cells hidden already, with their reason, and
+    `shown` cells that other outputs show, so never chosen as companions. A small count is
+    hidden even in a `shown` cell: a small number is never shown."""
+    decision = Decision(dict(hidden or {}))
+    decision.hidden.update({cell: PRIMARY for cell, counts in table.cells.items() if cell not in decision.hidden
+                            and any(is_small(table.counts.get(c), threshold) for c in counts)})
     if not secondary:
         return decision
-    state = _State(table, decision, threshold)
+    state = _State(table, decision, threshold, set(shown))
     while True:
         unsafe = state.unsafe_relations()
         if not unsafe:
@@ -126,7 +133,7 @@ def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
                 # through their neighbours': hide whatever is still shown next to a hidden
                 # count, layer by layer, rather than hand back a table that gives them away.
                 beside = {m for r in table.relations if any(state.is_hidden(x) for x in r.members)
-                          for m in r.members if not state.is_hidden(m) and state.cells_of.get(m)}
+                          for m in r.members if state.hideable(m)}
                 if not beside:
                     return decision
                 for count in sorted(beside, key=state.order):
@@ -144,8 +151,8 @@ def protect(table: Table, threshold: int, secondary: bool = True) -> Decision:
 class _State:
     """The counts hidden so far, kept as hiding proceeds."""
 
-    def __init__(self, table: Table, decision: Decision, threshold: int):
-        self.table, self.decision, self.threshold = table, decision, threshold
+    def __init__(self, table: Table, decision: Decision, threshold: int, kept: set[Hashable] = frozenset()):
+        self.table, self.decision, self.threshold, self.kept = table, decision, threshold, kept
         self.cells_of: dict[Hashable, list[Hashable]] = defaultdict(list)
         for cell, counts in table.cells.items():
             for count in counts:
@@ -176,8 +183,21 @@ class _State:
         unsafe = [r for r in self.live if sum(self.is_hidden(m) for m in r.members) == 1]
         return sorted(unsafe, key=lambda r: self.order(r.total))
 
+    def is_kept(self, count: Hashable) -> bool:
+        """Shown by a cell that must stay shown: it will never be hidden."""
+        return any(cell in self.kept and cell not in self.decision.hidden for cell in self.cells_of.get(count, ()))
+
+    def hideable(self, count: Hashable) -> bool:
+        """Whether hiding the count could protect anything: it is shown, by cells free to
+        hide, and in no relation whose other members all stay shown (there it would be
+        given away at once: a month's figures summed are its rolling 12 months)."""
+        if self.is_hidden(count) or not self.cells_of.get(count) or self.is_kept(count):
+            return False
+        return not self.kept or not any(all(self.is_kept(m) for m in r.members if m != count)
+                                        for r in self.relations_of[count])
+
     def companion(self, relation: Relation, unsafe: set[Relation]) -> Hashable | None:
-        candidates = [m for m in relation.members if not self.is_hidden(m) and self.cells_of.get(m)]
+        candidates = [m for m in relation.members if self.hideable(m)]
         if not candidates:
             return None
 

@@ -8,8 +8,12 @@
   column margins (the one-way breakdowns, computed as such) and the grand total (the
   figure itself).
 
-Public outputs hide small numbers with one function per table shape, `hide_series` and
-`hide_crossed`: the one place to route them through complementary suppression.
+Public outputs hide figures with one function per table shape, `hide_series` and
+`hide_crossed`, as one decision says: given a `PublicRule`, the month's decision (the
+month by month view hides exactly what the month's breakdowns hide) and the drill-down's
+own, made with it (`drilldown_disclosure`: two-way cells and rolling 12 months hidden
+around it so that nothing it hides can be worked out); without one, small numbers only
+(the old rule, kept for the checker's own test).
 """
 from __future__ import annotations
 
@@ -25,6 +29,18 @@ from scorecard.metrics.catalogue import Catalogue, Indicator, Unit
 from scorecard.metrics.cohorts import COHORTS, group_order
 from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.compute import crossed as crossed_name
+from scorecard.metrics.disclosure import PRIMARY, Decision
+from scorecard.metrics.drilldown_disclosure import (
+    SHOWN,
+    WITHHELD,
+    WITHHELD_NOTE,
+    Figures,
+    PublicRule,
+    add_crossed,
+    gives_away,
+    protect_figures,
+    roll_up,
+)
 from scorecard.metrics.records import Records
 
 TREND_MONTHS = 24
@@ -37,6 +53,7 @@ ROLLING_BELOW = 30
 KEPT = 64
 
 Hidden = Callable[[object, object], bool]
+Reason = Callable[..., str | None]   # why a figure is hidden (PRIMARY, SECONDARY) or None
 
 
 @dataclass(frozen=True)
@@ -91,12 +108,15 @@ def rolling_refusal(indicator: Indicator) -> str:
 class Drilldown:
     """One council's drill-down figures, kept once computed (`CouncilMetrics.drilldown`;
     replaced with it when the store changes). `hidden(indicator, numerator, denominator)`
-    is the public outputs' small-number rule, `suppressed_note` what a hidden figure says."""
+    is the public outputs' small-number rule, `suppressed_note` what a hidden figure says;
+    `rule` the month's decision that public figures follow (None: small numbers only)."""
 
     def __init__(self, records: Records, catalogue: Catalogue, hidden: Callable[[Indicator, object, object], bool],
-                 suppressed_note: str):
+                 suppressed_note: str, rule: PublicRule | None = None):
         self.records, self.catalogue, self.hidden, self.suppressed_note = records, catalogue, hidden, suppressed_note
+        self.rule = rule
         self._monthly: dict[tuple, tuple[pd.DataFrame, dict]] = {}
+        self._decisions: dict[tuple, Decision] = {}
 
     def typical_size(self, indicator: Indicator, period: str) -> float | None:
         """The median monthly denominator (a count's numerator) over the 12 months to `period`."""
@@ -132,7 +152,7 @@ class Drilldown:
                 figures[(group, month)] = _summed(indicator, rows, TOTAL if group == TOTAL else breakdown, group,
                                                   _months_to(month, window))
         table = Series(indicator_id, breakdown, window, tuple(shown), groups, figures)
-        return hide_series(table, self._hidden(indicator), self.suppressed_note) if public else table
+        return self._public_series(indicator, table) if public else table
 
     def crossed(self, indicator_id: str, rows: str, columns: str, period: str, rolling: bool = False,
                 public: bool = False) -> CrossTable:
@@ -151,10 +171,102 @@ class Drilldown:
                            {g: _summed(indicator, found, rows, g, months) for g in row_groups},
                            {g: _summed(indicator, found, columns, g, months) for g in column_groups},
                            _summed(indicator, found, TOTAL, TOTAL, months), tuple(notes))
-        return hide_crossed(table, self._hidden(indicator), self.suppressed_note) if public else table
+        return self._public_crossed(indicator, table) if public else table
 
     def _hidden(self, indicator: Indicator) -> Hidden:
         return lambda numerator, denominator: self.hidden(indicator, numerator, denominator)
+
+    def _small(self, indicator: Indicator, figure: Figure) -> str | None:
+        return PRIMARY if self.hidden(indicator, figure.numerator, figure.denominator) else None
+
+    def _public_series(self, indicator: Indicator, table: Series) -> Series:
+        if self.rule is None:
+            return hide_series(table, lambda key, figure: self._small(indicator, figure),
+                               {PRIMARY: self.suppressed_note})
+        line = (lambda group: TOTAL if group == TOTAL else table.breakdown)
+        if table.window == 1:  # each month as its decision says: every output the same
+            self.rule.decide_months(list(table.periods))
+            return hide_series(table, lambda key, f: self.rule.month_reason(
+                indicator, key[1], line(key[0]), key[0], f.numerator, f.denominator), self.rule.notes)
+        decision = self.rolling_decision(indicator)
+        return hide_series(table, lambda key, f: decision.reason((table.window, line(key[0]), key[0], key[1]))
+                           or self._small(indicator, f), self.rule.notes)
+
+    def _public_crossed(self, indicator: Indicator, table: CrossTable) -> CrossTable:
+        if self.rule is None:
+            return hide_crossed(table, lambda part, key, figure: self._small(indicator, figure),
+                                {PRIMARY: self.suppressed_note})
+        # Decided the same way round whichever breakdown is the rows: one table, one decision.
+        first, second = sorted((table.rows, table.columns))
+        decision = self.crossed_decision(indicator, first, second, table.period, table.window > 1)
+        name, flip = crossed_name(first, second), first != table.rows
+        where = {"cell": lambda key: (name, key[::-1] if flip else key), "row": lambda key: (table.rows, key),
+                 "column": lambda key: (table.columns, key), "total": lambda key: (TOTAL, TOTAL)}
+
+        def reason(part, key, figure):
+            breakdown, group = where[part](key)
+            return decision.reason((table.window, breakdown, group, table.period)) or self._small(indicator, figure)
+        return hide_crossed(table, reason, {**self.rule.notes, WITHHELD: WITHHELD_NOTE})
+
+    def _month_fixed(self, indicator: Indicator):
+        def fixed(key, figure) -> str:
+            _, breakdown, group, month = key
+            return self.rule.month_reason(indicator, month, breakdown, group, figure.numerator,
+                                          figure.denominator) or SHOWN
+        return fixed
+
+    def rolling_decision(self, indicator: Indicator) -> Decision:
+        """Which of the indicator's rolling 12-month figures public outputs hide, every
+        breakdown's and the whole's over every month the council has (`roll_up`)."""
+        key = ("rolling", indicator.id)
+        if key not in self._decisions:
+            periods = list(self.rule.periods())
+            self.rule.decide_months(periods)
+            monthly, rows = self._figures(indicator, tuple((b,) for b in indicator.breakdowns), periods)
+            summed, month_fixed = self._summer(indicator, rows), self._month_fixed(indicator)
+            lines = [(TOTAL, TOTAL), *((b, g) for b in indicator.breakdowns for g in _groups(monthly, b))]
+            self._decisions[key] = roll_up(
+                lambda k: month_fixed(k, summed(k[1], k[2], [k[3]])) != SHOWN, lines, _windows(periods), summed,
+                lambda figure: self._small(indicator, figure) is not None)
+        return self._decisions[key]
+
+    def crossed_decision(self, indicator: Indicator, first: str, second: str, period: str,
+                         rolling: bool) -> Decision:
+        """Which figures of the two-way table of `first` by `second` public outputs hide: for
+        a month, its margins and total as the month's decision says and cells protected
+        around them; over 12 months, the rolling decision's margins and each cell hidden
+        when its months' tables hide it (`roll_up`)."""
+        key = ("crossed", indicator.id, first, second, period, rolling)
+        if key not in self._decisions:
+            months = _months_to(period, ROLLING_MONTHS if rolling else 1)
+            monthly, found = self._figures(indicator, ((first, second), (first,), (second,)), months)
+            groups = (_groups(monthly, first), _groups(monthly, second))
+            summed = self._summer(indicator, found)
+            if rolling:
+                each = {m: self.crossed_decision(indicator, first, second, m, False) for m in months}
+                name = crossed_name(first, second)
+                cells = roll_up(lambda k: each[k[3]].reason(k) is not None,
+                                [(name, (r, c)) for r in groups[0] for c in groups[1]], {period: months}, summed,
+                                lambda figure: self._small(indicator, figure) is not None)
+                margins = self.rolling_decision(indicator)
+                figures = Figures()
+                add_crossed(figures, first, second, groups, period, months, summed,
+                            lambda k, f: margins.reason(k) or SHOWN, lambda k, f: cells.reason(k) or SHOWN)
+                decision = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
+                withheld = any(WITHHELD in d.hidden.values() for d in each.values())
+            else:
+                figures = Figures()
+                add_crossed(figures, first, second, groups, period, months, summed, self._month_fixed(indicator))
+                decision = protect_figures(figures, self.rule.threshold, _counted_denominator(indicator))
+                withheld = False
+            if withheld or gives_away(figures, decision, self.rule.threshold, _counted_denominator(indicator)):
+                name = crossed_name(first, second)
+                decision.hidden.update({k: WITHHELD for k in figures.figures if k[1] == name})
+            self._decisions[key] = decision
+        return self._decisions[key]
+
+    def _summer(self, indicator: Indicator, rows: dict):
+        return lambda breakdown, group, months: _summed(indicator, rows, breakdown, group, months)
 
     def _figures(self, indicator: Indicator, specs: tuple, months: list[str]) -> tuple[pd.DataFrame, dict]:
         """The monthly figures for these breakdowns, and the same indexed by (breakdown, group, period)."""
@@ -214,22 +326,37 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _hide(figure: Figure, hidden: Hidden, note: str) -> Figure:
-    if hidden(figure.numerator, figure.denominator):
-        return replace(figure, numerator=None, denominator=None, value=None, note=note)
+def _windows(periods: list[str]) -> dict[str, list[str]]:
+    """The 12 months to each month, for the months whose 12 months the council has."""
+    known = set(periods)
+    windows = {p: _months_to(p, ROLLING_MONTHS) for p in periods}
+    return {p: months for p, months in windows.items() if known.issuperset(months)}
+
+
+def _counted_denominator(indicator: Indicator) -> bool:
+    """Whether the denominator is a count of children (not a population from the ONS)."""
+    return indicator.unit is not Unit.COUNT and (indicator.denominator is None
+                                                 or indicator.denominator.reference is None)
+
+
+def _hide(figure: Figure, reason: str | None, notes: dict[str, str]) -> Figure:
+    if reason:
+        return replace(figure, numerator=None, denominator=None, value=None, note=notes[reason])
     return figure
 
 
-def hide_series(table: Series, hidden: Hidden, note: str) -> Series:
-    """The one-way breakdown over time as public outputs show it: every figure (each
-    group's and the whole's, each month) with a count of 1 to 4 hidden."""
-    return replace(table, figures={key: _hide(f, hidden, note) for key, f in table.figures.items()})
+def hide_series(table: Series, reason: Reason, notes: dict[str, str]) -> Series:
+    """The one-way breakdown over time as public outputs show it: each figure (each
+    group's and the whole's, keyed (group, period)) hidden where `reason(key, figure)`
+    says why, its note saying so."""
+    return replace(table, figures={key: _hide(f, reason(key, f), notes) for key, f in table.figures.items()})
 
 
-def hide_crossed(table: CrossTable, hidden: Hidden, note: str) -> CrossTable:
-    """The two-way table as public outputs show it: every cell, margin and the total with
-    a count of 1 to 4 hidden."""
-    return replace(table, cells={key: _hide(f, hidden, note) for key, f in table.cells.items()},
-                   row_margins={key: _hide(f, hidden, note) for key, f in table.row_margins.items()},
-                   column_margins={key: _hide(f, hidden, note) for key, f in table.column_margins.items()},
-                   total=_hide(table.total, hidden, note))
+def hide_crossed(table: CrossTable, reason: Reason, notes: dict[str, str]) -> CrossTable:
+    """The two-way table as public outputs show it: each cell, margin and the total hidden
+    where `reason(part, key, figure)` says why (part: cell, row, column or total)."""
+    return replace(table, cells={key: _hide(f, reason("cell", key, f), notes) for key, f in table.cells.items()},
+                   row_margins={key: _hide(f, reason("row", key, f), notes) for key, f in table.row_margins.items()},
+                   column_margins={key: _hide(f, reason("column", key, f), notes)
+                                   for key, f in table.column_margins.items()},
+                   total=_hide(table.total, reason("total", None, table.total), notes))

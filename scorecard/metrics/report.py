@@ -36,6 +36,7 @@ from scorecard.metrics.comparators import (
 from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.disclosure import PRIMARY, Decision, is_small
 from scorecard.metrics.drilldown import Drilldown
+from scorecard.metrics.drilldown_disclosure import PublicRule
 from scorecard.metrics.formatting import format_value
 from scorecard.metrics.rating import (
     AMBER,
@@ -342,7 +343,15 @@ class CouncilMetrics:
         def small(indicator: Indicator, numerator, denominator) -> bool:
             from_population = indicator.denominator is not None and indicator.denominator.reference is not None
             return is_small(numerator, threshold) or (not from_population and is_small(denominator, threshold))
-        return Drilldown(self.records, self.catalogue, small, suppression_notes(threshold)[PRIMARY])
+
+        def month_reason(indicator: Indicator, period: str, breakdown: str, group, numerator, denominator):
+            # The month's decision, and a small number hidden whatever it says (as `suppressed_because`).
+            reason = self.suppressions([period])[period].reason(figure_key(indicator.id, period, breakdown, group))
+            return reason or (PRIMARY if small(indicator, numerator, denominator) else None)
+        # Under the old rule the drill-down hides small numbers only, as everything else does.
+        rule = PublicRule(threshold, suppression_notes(threshold), month_reason, self.suppressions, self.periods) \
+            if self.complementary_suppression else None
+        return Drilldown(self.records, self.catalogue, small, suppression_notes(threshold)[PRIMARY], rule)
 
     def _suppress_groups(self, table: pd.DataFrame, indicator: Indicator) -> pd.DataFrame:
         """The groups as public outputs show them: each hidden as its month's decision says,

@@ -51,6 +51,8 @@ def value_text(unit: str, value, note: str = "") -> str:
         return "Hidden (protects a small number)"
     if note.startswith("suppressed"):
         return "Hidden (small number)"
+    if note.startswith("not shown"):  # a two-way table whose cells would give a hidden figure away
+        return "Not shown (would reveal a hidden figure)"
     return "No figure"
 
 
