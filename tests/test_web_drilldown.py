@@ -16,6 +16,7 @@ from scorecard.ui.charts import GROUP_STYLES, group_trend_figure
 from scorecard.ui.indicator_drilldown import (
     ROLLING,
     TREND,
+    build_group_trend,
     choose_drilldown,
     indicator_query,
 )
@@ -81,7 +82,10 @@ def test_month_by_month_groups_are_the_months_breakdowns(metrics):
 
 def test_the_trend_chart_tells_its_lines_apart_without_colour(metrics):
     page = build_indicator(metrics, "iha_in_timescale", "2025-03", "host_la", view=ROLLING)
-    trend = page.group_trend
+    # In public, most host councils' rolling figures are hidden (a month in their 12 is a
+    # small number): the chart's drawing is checked on the figures before hiding, which an
+    # analyst will see once roles arrive; the public page's hiding is checked below.
+    trend = build_group_trend(metrics, "iha_in_timescale", "host_la", "2025-03", True, False)
     figure = group_trend_figure(trend, page.unit)
     assert len(figure["data"]) == len(trend.charted) <= len(GROUP_STYLES)
     assert len(trend.lines) > len(trend.charted), "the demo's IHAs have many host councils: the largest drawn"
@@ -96,9 +100,9 @@ def test_the_trend_chart_tells_its_lines_apart_without_colour(metrics):
     assert heights[-1] <= 103, "nor leave the chart"
     assert figure["layout"]["yaxis"]["ticksuffix"] == "%"
     # Host councils by name, in the chart and the table.
-    names = [line.group for line in trend.lines]
+    names = [line.group for line in page.group_trend.lines]
     assert "Own council" in names and not [n for n in names if re.fullmatch(r"[EWSN]\d{8}", n)], names
-    assert any(c.value_text == HIDDEN for line in trend.lines for c in line.cells)
+    assert any(c.value_text.startswith("Hidden") for line in page.group_trend.lines for c in line.cells)
 
 
 def test_two_way_margins_are_the_one_way_breakdowns(metrics):
