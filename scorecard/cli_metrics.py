@@ -53,8 +53,10 @@ def docs(out: Path | None) -> None:
               "month with figures.")
 def check_disclosure_command(council: str, periods: tuple[str, ...]) -> None:
     """Read the council's public outputs as a reader would (every indicator, month and
-    breakdown: the scorecard, the breakdowns, the trends and `report --public`) and work out
-    every hidden count that can be worked out. Exits 1 if any can."""
+    breakdown: the scorecard, the breakdowns, the trends and `report --public`; for the
+    last month checked, the indicator pages' drill-downs month by month, over rolling 12
+    months and as two-way tables) and work out every hidden count that can be worked out.
+    Exits 1 if any can."""
     from scorecard import store
     from scorecard.metrics.disclosure_check import check_disclosure
     from scorecard.metrics.report import council_metrics
