@@ -74,6 +74,13 @@ def test_the_forms_write_the_url(demo_client):
         "briefing-nav": {"search": "?period=2025-03&since=2024-09"}}
 
 
+def test_a_drill_down_with_every_group_hidden_says_so_rather_than_drawing_nothing(demo_client):
+    page = page_text(demo_client, "/indicator/iha_in_timescale", "?period=2025-03&breakdown=district&view=rolling")
+    assert "No district group can be shown in public" in page and "group-trend-chart" not in page
+    shown = page_text(demo_client, "/indicator/visits_in_timescale", "?period=2025-03&breakdown=district&view=trend")
+    assert "group-trend-chart" in shown and "can be shown in public" not in shown
+
+
 def test_indicator_page(demo_client, report):
     page = page_text(demo_client, "/indicator/iha_in_timescale", "?period=2025-03&breakdown=host_la")
     row = report["iha_in_timescale"]

@@ -117,15 +117,28 @@ def _group_trend_section(page: IndicatorPage) -> html.Section:
                            className="muted"),
                     html.Ul([html.Li(c) for c in trend.caveats], className="caveat") if trend.caveats else None,
                     _other_breakdowns(page),
-                    graph("group-trend-chart", group_trend_figure(trend, page.unit),
-                          f"Line chart of {page.label} by {trend.label.lower()}, one line per group"
-                          f"{' (rolling 12 months)' if trend.rolling else ''}; the same figures are in the table "
-                          "below."),
+                    _group_chart(page) if any(c.value is not None for line in trend.lines for c in line.cells)
+                    else html.P(_all_hidden(trend.label, trend.rolling), className="caveat", id="all-hidden"),
                     html.Div(simple_table(["Month", f"{ALL} ({trend.label.lower()} together)",
                                            *(line.group for line in trend.lines)], rows,
                                           f"{trend.heading}: value (counts)", "group-trend-table"),
                              className="table-responsive", tabIndex=0, role="region",
                              **{"aria-label": f"{trend.heading}, table"}))
+
+
+def _group_chart(page: IndicatorPage) -> html.Figure:
+    trend = page.group_trend
+    return graph("group-trend-chart", group_trend_figure(trend, page.unit),
+                 f"Line chart of {page.label} by {trend.label.lower()}, one line per group"
+                 f"{' (rolling 12 months)' if trend.rolling else ''}; the same figures are in the table below.")
+
+
+def _all_hidden(label: str, rolling: bool) -> str:
+    """Why a drill-down shows no group at all: said, rather than an empty chart."""
+    why = ("each group's 12 months include a month with a small number, or one that would give a small number "
+           "away" if rolling else "each is a small number, or would give one away")
+    return (f"No {label.lower()} group can be shown in public: {why}, and could identify a child. The figure for "
+            "all children is in the table.")
 
 
 def two_way_section(page: IndicatorPage) -> html.Section | None:
@@ -142,7 +155,10 @@ def two_way_section(page: IndicatorPage) -> html.Section | None:
     body.append(html.Tr([html.Th(f"{ALL}, any {table.rows_label.lower()}", scope="row"),
                          *(html.Td(_cell(c)) for c in table.column_margins), html.Td(html.Strong(_cell(table.total)))],
                         className="margin-row"))
+    shown = any(c.value is not None for row in table.cells for c in row)
     return _section(table.heading, "two-way",
+                    None if shown else html.P(_all_hidden(f"{table.rows_label} by {table.columns_label.lower()}",
+                                                          False), className="caveat", id="two-way-all-hidden"),
                     html.P("Each cell gives the value and its counts; the last column and row are the one-way "
                            f"breakdowns by {table.rows_label.lower()} and by {table.columns_label.lower()}, and their "
                            "corner the figure as a whole.", className="muted"),
