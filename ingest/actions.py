@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from ingest.commentary import CommentaryError as ActionError
 from ingest.commentary import now_uk
-from ingest.officer_files import indicator_problem, read_tables, tidy
-from ingest.problems import Problem, Report
+from ingest.officer_files import OfficerLoad, indicator_problem, read_tables, tidy
+from ingest.problems import Problem
 from ingest.schema import Dataset, Field, Kind
 from scorecard import store
 from scorecard.codes import code_list
@@ -65,22 +64,6 @@ ACTIONS = Dataset(
 )
 
 STORED = ("reference", "indicator", "action", "owner", "due", "status", "update_text", "updated_on")
-
-
-@dataclass
-class ActionsLoad:
-    """The outcome of loading an action log: nothing is loaded unless `ok`."""
-
-    file: str
-    rows: int = 0
-    loaded: int = 0
-    skipped: int = 0
-    """Rows identical to a version already stored (or to an earlier row of the file)."""
-    report: Report = field(default_factory=Report)
-
-    @property
-    def ok(self) -> bool:
-        return self.report.ok
 
 
 def status_code(written: str) -> str | None:
@@ -161,10 +144,10 @@ def add_action(engine: Engine, council: str, version: dict, known_indicators: Co
 
 
 def load_actions(engine: Engine, path: Path | str, council: str, known_indicators: Collection[str],
-                 loaded_by: str) -> ActionsLoad:
+                 loaded_by: str) -> OfficerLoad:
     """Check the whole action log, then load its new versions in one transaction, or nothing."""
     path = Path(path)
-    result = ActionsLoad(file=path.name)
+    result = OfficerLoad(file=path.name)
     today = now_uk().date()
     with store.write_transaction(engine) as conn:
         stored = store.action_rows(conn, council)

@@ -19,14 +19,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
-from ingest.officer_files import indicator_problem, read_tables, tidy
+from ingest.officer_files import OfficerLoad, indicator_problem, read_tables, tidy
 from ingest.parse import Table
 from ingest.problems import Problem, Report
 from ingest.schema import Dataset, Field, Kind
@@ -82,21 +82,8 @@ class Added:
     new: bool
 
 
-@dataclass
-class CommentaryLoad:
-    """The outcome of loading a commentary file: nothing is loaded unless `ok`."""
-
-    file: str
-    rows: int = 0
-    """Rows of commentary found in the file."""
-    loaded: int = 0
-    skipped: int = 0
-    """Rows identical to a comment already stored (or to an earlier row of the file)."""
-    report: Report = field(default_factory=Report)
-
-    @property
-    def ok(self) -> bool:
-        return self.report.ok
+CommentaryLoad = OfficerLoad
+"""The outcome of loading a commentary file."""
 
 
 def now_uk() -> dt.datetime:

@@ -11,15 +11,14 @@ meeting; the newest is the one read. Loading the same file again adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
 from ingest.commentary import CommentaryError as MeetingError
 from ingest.commentary import period_problem
-from ingest.officer_files import read_tables, tidy
-from ingest.problems import Problem, Report
+from ingest.officer_files import OfficerLoad, read_tables, tidy
+from ingest.problems import Problem
 from ingest.schema import Dataset, Field, Kind
 from scorecard import store
 
@@ -46,19 +45,6 @@ MEETINGS = Dataset(
 )
 
 STORED = ("meeting_date", "committee", "shows_period", "cancelled")
-
-
-@dataclass
-class MeetingsLoad:
-    file: str
-    rows: int = 0
-    loaded: int = 0
-    skipped: int = 0
-    report: Report = field(default_factory=Report)
-
-    @property
-    def ok(self) -> bool:
-        return self.report.ok
 
 
 def month_before(day: dt.date) -> str:
@@ -123,10 +109,10 @@ def add_meeting(engine: Engine, council: str, meeting_date: dt.date, committee: 
     return row, True
 
 
-def load_meetings(engine: Engine, path: Path | str, council: str, loaded_by: str) -> MeetingsLoad:
+def load_meetings(engine: Engine, path: Path | str, council: str, loaded_by: str) -> OfficerLoad:
     """Check the whole calendar, then load the meetings new or changed, in one transaction, or nothing."""
     path = Path(path)
-    result = MeetingsLoad(file=path.name)
+    result = OfficerLoad(file=path.name)
     with store.write_transaction(engine) as conn:
         standing = _standing(conn, council)
         new = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,23 @@ from ingest.parse import Table, parse_table
 from ingest.problems import Problem, Report, Severity
 from ingest.readers import ReadError, read_file
 from ingest.schema import Dataset
+
+
+@dataclass
+class OfficerLoad:
+    """The outcome of loading one of these files: nothing is loaded unless `ok`."""
+
+    file: str
+    rows: int = 0
+    """Rows found in the file."""
+    loaded: int = 0
+    skipped: int = 0
+    """Rows identical to one already stored (or to an earlier row of the file)."""
+    report: Report = field(default_factory=Report)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
 
 
 def tidy(text: str | None) -> str:

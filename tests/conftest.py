@@ -236,3 +236,19 @@ def page_errors(page) -> list[str]:
     from browser_support import watch_errors
 
     return watch_errors(page)
+
+
+@pytest.fixture(scope="module")
+def metrics(demo_database_url):
+    """The demo county's computed figures (tests of one area may define their own)."""
+    from scorecard.metrics import council_metrics
+
+    return council_metrics(store.engine(demo_database_url), "E10000099")
+
+
+@pytest.fixture(scope="module")
+def card(metrics):
+    """The demo county's scorecard for March 2025, as the pages and packs build it."""
+    from scorecard.ui.views import build_scorecard
+
+    return build_scorecard(metrics, "2025-03")

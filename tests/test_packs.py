@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from browser_support import OUTPUT_DIR, missing_component
 
-from scorecard import store
-from scorecard.metrics import council_metrics
 from scorecard.packs import meeting_pack, pdf_pack
 from scorecard.packs.common import terms_used, trend_periods
 from scorecard.ui.briefing import SECTIONS as BRIEFING_KINDS
@@ -29,7 +27,6 @@ from scorecard.ui.views import (
     Row,
     Scorecard,
     ThemeGroup,
-    build_scorecard,
 )
 
 COUNCIL, PERIOD = "E10000099", "2025-03"
@@ -53,16 +50,6 @@ def squash(text: str) -> str:
 
 
 # --- The demo county ---------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def metrics(demo_database_url):
-    return council_metrics(store.engine(demo_database_url), COUNCIL)
-
-
-@pytest.fixture(scope="module")
-def card(metrics) -> Scorecard:
-    return build_scorecard(metrics, PERIOD)
-
 
 @pytest.fixture(scope="module")
 def pdf_file(card, metrics, tmp_path_factory) -> Path:
@@ -450,7 +437,6 @@ def test_a_machine_without_pango_gets_a_clear_refusal(monkeypatch):
         def find_spec(self, name, path, target=None):
             if name == "weasyprint":
                 raise OSError("cannot load library 'libpango-1.0-0'")
-            return None
 
     for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
         monkeypatch.delitem(sys.modules, name)

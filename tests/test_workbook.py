@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 
 from scorecard import store
-from scorecard.metrics import council_metrics, format_value, load_catalogue
+from scorecard.metrics import format_value, load_catalogue
 from scorecard.metrics.cohorts import BREAKDOWNS as BREAKDOWN_LABELS
 from scorecard.packs import excel_pack
 from scorecard.packs.common import trend_periods
@@ -58,7 +58,6 @@ from scorecard.ui.views import (
     Row,
     Scorecard,
     ThemeGroup,
-    build_scorecard,
 )
 
 COUNCIL, PERIOD = "E10000099", "2025-03"
@@ -67,16 +66,6 @@ NUMBER_STATES = {                  # each number column and the column saying wh
     "Value": "Value state", "Numerator": "Numerator state", "Denominator": "Denominator state",
     "Last month": "Last month state", "Same month last year": "Last year state",
 }
-
-
-@pytest.fixture(scope="module")
-def metrics(demo_database_url):
-    return council_metrics(store.engine(demo_database_url), COUNCIL)
-
-
-@pytest.fixture(scope="module")
-def card(metrics) -> Scorecard:
-    return build_scorecard(metrics, PERIOD)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ after the callback has checked the role.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -19,6 +18,7 @@ from scorecard.councils import compared_with
 from scorecard.councils import council as council_details
 from scorecard.metrics import CouncilMetrics, metrics_for
 from scorecard.metrics.actions import Action, actions_for
+from scorecard.metrics.catalogue import period_is_valid
 from scorecard.ui.changes import RATED, basis_for, basis_text, classify
 from scorecard.ui.text import (
     COMPARATOR_NAMES,
@@ -163,15 +163,12 @@ def choose_period(metrics: CouncilMetrics, period: str | None) -> str:
     return period if period in periods else periods[-1]
 
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])$")
-
-
 def period_notice(asked: str | None, shown: str, what: str = "month") -> str:
     """What to say when the address asked for a month that cannot be shown: never show
     another month silently."""
     if not asked or asked == shown:
         return ""
-    if not _MONTH.match(str(asked)):
+    if not period_is_valid(str(asked)):
         return f"‘{asked}’ is not a month (write it YYYY-MM, e.g. 2025-03): showing {month_label(shown)}."
     return f"There are no figures for {month_label(asked)}: showing {month_label(shown)}, the latest {what}."
 
