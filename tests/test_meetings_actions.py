@@ -175,3 +175,13 @@ def test_commands(database_url, tmp_path):
     broken = write_csv(tmp_path / "broken.csv", [["meeting date"], ["soon"]])
     failed = runner.invoke(main, ["meetings", "load", str(broken)])
     assert failed.exit_code == 1 and "the store is unchanged" in failed.output
+
+
+def test_files_with_headers_and_no_rows_load_nothing_and_say_so(engine, tmp_path):
+    log = write_csv(tmp_path / "log.csv", [["Ref", "Indicator", "Action", "Owner", "Due date", "Status"]])
+    calendar = write_xlsx(tmp_path / "calendar.xlsx", {"Dates": [["Meetings 2026"], ["Meeting date", "Committee"]]})
+    empty_log = load_actions(engine, log, COUNCIL, KNOWN, "analyst")
+    empty_calendar = load_meetings(engine, calendar, COUNCIL, "analyst")
+    assert [p.code for p in empty_log.report.errors] == ["empty-file"] and empty_log.loaded == 0
+    assert [p.code for p in empty_calendar.report.errors] == ["empty-file"] and empty_calendar.loaded == 0
+    assert stored_actions(engine) == [] and meetings(engine, COUNCIL) == []
