@@ -11,6 +11,17 @@ kept, on first use (`migrate.py`, Alembic).
 Rows are never updated or deleted except an extract's status and load summary, and a
 mapping's status: every version of everything is kept.
 """
+from scorecard.store.accounts import (
+    audit_rows,
+    count_events,
+    insert_target,
+    insert_user,
+    record_event,
+    target_rows,
+    update_user,
+    user_row,
+    user_rows,
+)
 from scorecard.store.bulk import insert_columns
 from scorecard.store.connections import _tune_sqlite, create_all, engine, read_connection, write_transaction
 from scorecard.store.queries import (
@@ -57,10 +68,15 @@ from scorecard.store.tables import (
     published_figures,
     published_releases,
     return_interviews,
+    target_settings,
+    users,
+    audit_events,
     visits,
 )
 
 __all__ = [
+    "audit_events", "audit_rows", "count_events", "insert_target", "insert_user", "record_event", "target_rows",
+    "target_settings", "update_user", "user_row", "user_rows", "users",
     "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "action_rows", "add_extract", "add_published_figures", "add_published_release",
     "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
     "councils_with_data", "create_all", "current_extracts", "current_extracts_covering", "current_mapping",

@@ -7,7 +7,7 @@ rows of current extracts.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import DDL, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, event
 
 metadata = MetaData()
 
@@ -255,6 +255,77 @@ improvement_actions = Table(
     Index("actions_by_reference", "council", "reference"),
     Index("actions_by_indicator", "council", "indicator"),
 )
+
+target_settings = Table(
+    "target_settings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("council", String(16), nullable=False),
+    Column("indicator", String(80), nullable=False, doc="an indicator id in metrics.yaml"),
+    Column("applies_from", String(7), nullable=False, doc="YYYY-MM: the first month the target applies to"),
+    Column("green", Float, doc="green at or beyond this value (a fraction for percentages); null: no target"),
+    Column("amber", Float, doc="amber at or beyond this value; null: no target"),
+    Column("reason", Text, doc="why it was set, e.g. the committee's decision"),
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    Column("set_by", String(120), nullable=False),
+    # Every version is kept: a later row for the same council, indicator and month replaces
+    # the earlier one from that month on, over the catalogue's own targets.
+    Index("targets_by_indicator", "council", "indicator", "applies_from"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(120), nullable=False, doc="as typed at sign-in (or sent by single sign-on), lower case"),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(16), nullable=False, doc="viewer, manager, analyst or admin"),
+    Column("themes", Text, doc="comma-separated theme ids the user's commentary and actions are limited to"),
+    Column("council", String(16), doc="the council the user sees; null: the deployment's council"),
+    Column("password_hash", Text, doc="argon2id; null for an account that signs in only through single sign-on"),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("session_version", Integer, nullable=False, default=1,
+           doc="raised on each change of password, role or status: signs out the user's sessions"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(120), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Accounts change in place (role, status, password); each change is in the audit log.
+    Index("one_username", "username", unique=True),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(120), nullable=False, doc="the user, or cli:<operating-system user>"),
+    Column("action", String(40), nullable=False, doc="e.g. login, login_failed, upload, commentary, role_change"),
+    Column("council", String(16)),
+    Column("subject", Text, doc="what was acted on: a username, an indicator, a file"),
+    Column("details", Text, doc="JSON: before and after, counts, the reason for a refusal"),
+    Column("address", String(64), doc="the client's IP address, for web requests"),
+    # Append-only: the store offers no update or delete, and triggers refuse them.
+    Index("audit_by_time", "at"),
+    Index("audit_by_actor", "actor", "action", "at"),
+)
+
+# The database itself refuses to change or remove an audit event, whatever code connects.
+APPEND_ONLY_SQLITE = [
+    f"CREATE TRIGGER IF NOT EXISTS audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
+    "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    for verb in ("UPDATE", "DELETE")]
+APPEND_ONLY_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$",
+    "CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()",
+    "CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()",
+]
+for _statement in APPEND_ONLY_SQLITE:
+    event.listen(audit_events, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in APPEND_ONLY_POSTGRESQL:
+    event.listen(audit_events, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 RECORD_TABLES: dict[str, Table] = {
     t.name: t
