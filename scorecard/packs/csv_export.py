@@ -18,6 +18,8 @@ def neutralise(value) -> str:
     """A cell's text, kept text: never a formula."""
     if value is None:
         return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)  # a number, even a negative one, is not a formula
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
