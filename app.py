@@ -57,9 +57,9 @@ def page_frame():
         site_header(current_identity()),
         html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex=-1),
         html.Footer(dbc.Container(fluid="xxl", children=html.P(
-            ["Figures are computed from the council's own monthly extracts and SSDA903 returns, by the definitions "
-             "each indicator page gives; comparisons use the Department for Education's published figures. "
-             "Numbers of 1 to 4 children are hidden, and so is any figure from which one could be worked out. ",
+            [("Figures are computed from the council's own monthly extracts and SSDA903 returns, by the definitions "
+              "each indicator page gives; comparisons use the Department for Education's published figures. "
+              "Numbers of 1 to 4 children are hidden, and so is any figure from which one could be worked out. "),
              html.A("Glossary", href="/glossary")])), className="site-footer"),
     ])
 
