@@ -182,3 +182,14 @@ def test_refused_to_viewers_and_managers(engine, role):
 def test_allowed_to_admins(engine):
     known_store(engine)
     assert data_quality(Identity("root", Role.ADMIN), known_metrics(engine)).period == "2024-03"
+
+
+def test_blank_fields_of_an_earlier_month_as_its_figures_read_them(engine):
+    known_store(engine)
+    section = data_quality(ANALYST, known_metrics(engine), "2024-01").section("completeness")
+    counts = {(r.dataset, r.field): (r.records, r.blank) for r in section.summary.itertuples()}
+    # January's files list C1, C2 and C4; the figures read C1's and C2's March versions.
+    assert counts[("Children in care", "ethnicity")] == (3, 1)
+    assert counts[("Children in care", "distance_miles")] == (3, 1)
+    assert counts[("Statutory visits", "team")] == (2, 0)
+    assert section.found == 5 and "covering 2024-01" in section.note

@@ -83,11 +83,12 @@ def data_quality(who: Identity, metrics: CouncilMetrics, period: str | None = No
         extracts = store.list_extracts(conn, metrics.council)
         events = store.audit_rows(conn, action=UPLOAD_ACTION)
         disappeared = disappeared_records(conn, metrics.records, extracts)
+        blanks = completeness(conn, metrics.records, metrics.catalogue, period)
     return DataQuality(metrics.council, period, (
         loads(extracts),
         refused_uploads(events, metrics.council),
         freshness(metrics.records),
-        completeness(metrics.records, metrics.catalogue, period),
+        blanks,
         reconciliation(metrics.records),
         disappeared,
         incomplete_history(metrics),

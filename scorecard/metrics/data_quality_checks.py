@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Date, DateTime
 from sqlalchemy.engine import Connection
 
 from scorecard import store
 from scorecard.metrics.compute import TOTAL
 from scorecard.metrics.data_quality import Section, load_summary, months_text
-from scorecard.metrics.data_quality_fields import key_text
+from scorecard.metrics.data_quality_keys import (
+    frame_keys,
+    key_columns,
+    key_text,
+    stored_keys,
+)
 from scorecard.metrics.records import Records
 from scorecard.metrics.report import CouncilMetrics
 from scorecard.vocabulary import DATASET_TITLES, RECORD_KEYS
@@ -127,38 +131,6 @@ def reconciliation(records: Records) -> Section:
 DISAPPEARED_COLUMNS = ["load", "dataset", "how", "child_id", "record", "from_extract", "source_row"]
 
 
-def _key_columns(dataset: str) -> list[str]:
-    names = []
-    for name in RECORD_KEYS[dataset]:
-        names += ["date_due", "date_completed"] if name == "due_or_done" else [name]
-    return names
-
-
-def _stored_keys(dataset: str, names: list[str], rows: list[tuple]) -> list[tuple]:
-    """Each stored record's key as text (dates to the minute), the health key's due date
-    falling back to the date done, as `RECORD_KEYS` reads it."""
-    table = store.RECORD_TABLES[dataset]
-    at = {name: i for i, name in enumerate(names)}
-
-    def value(row, name):
-        if name == "due_or_done":
-            raw, column = row[at["date_due"]] or row[at["date_completed"]], table.c.date_due
-        else:
-            raw, column = row[at[name]], table.c[name]
-        if raw is None:
-            return ""
-        if isinstance(column.type, DateTime):  # as `key_text` writes a time: to the minute, none at midnight
-            return str(raw).replace("T", " ")[:16].removesuffix(" 00:00")
-        return str(raw)[:10] if isinstance(column.type, Date) else str(raw)
-    return [tuple(value(row, name) for name in RECORD_KEYS[dataset]) for row in rows]
-
-
-def _current_keys(records: Records, dataset: str) -> set[tuple]:
-    frame = records[dataset]
-    columns = [key_text(frame[name]) for name in RECORD_KEYS[dataset]]
-    return set(zip(*columns)) if len(frame) else set()
-
-
 def disappeared_records(conn: Connection, records: Records, extracts: list[dict]) -> Section:
     """For each load: the records of the load it superseded that it does not have and no
     current load holds (listed in full), and the records its summary says it ended or
@@ -196,14 +168,14 @@ def disappeared_records(conn: Connection, records: Records, extracts: list[dict]
 
 
 def _dropped(conn: Connection, records: Records, dataset: str, extract: dict, replaced: list[dict]) -> list[dict]:
-    columns = sorted({"child_id", *_key_columns(dataset)})
+    columns = sorted({"child_id", *key_columns(dataset)})
     names, rows = store.extract_records(conn, dataset, [extract["id"]], columns)
-    kept = set(_stored_keys(dataset, names, rows)) | _current_keys(records, dataset)
+    kept = set(stored_keys(dataset, names, rows)) | set(frame_keys(records[dataset], dataset))
     names, rows = store.extract_records(conn, dataset, [e["id"] for e in replaced], columns)
     gone = []
     child_at, extract_at, row_at = names.index("child_id"), names.index("extract_id"), names.index("source_row")
     seen = set()
-    for key, row in zip(_stored_keys(dataset, names, rows), rows):
+    for key, row in zip(stored_keys(dataset, names, rows), rows):
         if key in kept or key in seen:
             continue
         seen.add(key)

@@ -14,13 +14,20 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
 from scorecard import store
 from scorecard.metrics.catalogue import Catalogue, Indicator
 from scorecard.metrics.cohorts import BREAKDOWNS, COHORTS
 from scorecard.metrics.data_quality import Section
+from scorecard.metrics.data_quality_keys import (
+    frame_keys,
+    key_columns,
+    record_names,
+    stored_keys,
+)
 from scorecard.metrics.records import Records
-from scorecard.vocabulary import DATASET_TITLES, RECORD_KEYS
+from scorecard.vocabulary import DATASET_TITLES
 
 FIGURE, BREAKDOWN = "figure", "breakdown"
 
@@ -110,9 +117,10 @@ SUMMARY_COLUMNS = ["dataset", "field", "applies_to", "records", "recorded", "bla
 RECORD_COLUMNS = ["dataset", "field", "child_id", "record", "extract_id", "source_row", "in_file"]
 
 
-def completeness(records: Records, catalogue: Catalogue, period: str | None) -> Section:
-    """For each field the figures depend on: the records of the files covering `period`
-    that have it and that leave it blank, and the indicators a blank affects."""
+def completeness(conn: Connection, records: Records, catalogue: Catalogue, period: str | None) -> Section:
+    """For each field the figures depend on: the records the files covering `period` list,
+    in the version the figures read (a later file may have filled a blank in, or blanked
+    a field), that need it and leave it blank, and the indicators a blank affects."""
     why = ("A blank field leaves a child out of the figures that need it, or counts them as "
            "\u201cnot recorded\u201d in a breakdown.")
     title = "Blank fields the figures depend on"
@@ -124,13 +132,16 @@ def completeness(records: Records, catalogue: Catalogue, period: str | None) -> 
         key = (dependency.dataset, dependency.behind.field, dependency.behind.applies_to)
         grouped.setdefault(key, []).append(dependency)
     rows, blanks, uncovered = [], [], []
+    listed: dict[str, np.ndarray] = {}
     for (dataset, field, applies_to), uses in grouped.items():
         ids = records.extract_ids(dataset, period, status_ok=False)
         if not ids:
             uncovered.append(DATASET_TITLES.get(dataset, dataset))
             continue
         frame = records[dataset]
-        in_month = frame["extract_id"].isin(ids).to_numpy()
+        if dataset not in listed:
+            listed[dataset] = _listed_in(conn, dataset, ids, frame)
+        in_month = listed[dataset]
         needed_by = uses[0].behind.needed_by
         relevant = in_month & (needed_by(frame) if needed_by else True)
         blank = relevant & frame[field].isna().to_numpy()
@@ -146,7 +157,7 @@ def completeness(records: Records, catalogue: Catalogue, period: str | None) -> 
         chosen = frame.loc[blank]
         blanks.append(pd.DataFrame({
             "dataset": DATASET_TITLES.get(dataset, dataset), "field": field,
-            "child_id": chosen["child_id"].to_numpy(dtype=object), "record": _record_names(dataset, chosen),
+            "child_id": chosen["child_id"].to_numpy(dtype=object), "record": record_names(dataset, chosen),
             "extract_id": chosen["extract_id"].to_numpy(), "source_row": chosen["source_row"].to_numpy(),
             "in_file": in_file[blank]}, columns=RECORD_COLUMNS))
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS).sort_values(["dataset", "field"], kind="stable")
@@ -156,6 +167,13 @@ def completeness(records: Records, catalogue: Catalogue, period: str | None) -> 
         note += f" No file covers {period} for: {', '.join(sorted(set(uncovered)))}."
     return Section("completeness", title, why, summary.reset_index(drop=True), listed, int(summary["blank"].sum()),
                    note)
+
+
+def _listed_in(conn: Connection, dataset: str, extract_ids: list[int], frame: pd.DataFrame) -> np.ndarray:
+    """Which of the frame's records (their latest versions) the extracts list."""
+    names, rows = store.extract_records(conn, dataset, extract_ids, key_columns(dataset))
+    keys = set(stored_keys(dataset, names, rows))
+    return np.array([key in keys for key in frame_keys(frame, dataset)], dtype=bool)
 
 
 def _labels(uses: list[Dependency], use: str) -> str:
@@ -171,18 +189,3 @@ def _file_has(records: Records, field: str, extract_ids: np.ndarray) -> np.ndarr
     return ~np.isin(extract_ids, list(lacking)) if lacking else np.ones(len(extract_ids), dtype=bool)
 
 
-def _record_names(dataset: str, frame: pd.DataFrame) -> np.ndarray:
-    """Each record by the rest of the key that identifies it across files ('episode_start
-    2024-01-05'), as text: the child id has its own column."""
-    key = [k for k in RECORD_KEYS[dataset] if k != "child_id" and k in frame]
-    parts = [key_text(frame[k]) for k in key]
-    return np.array([", ".join(f"{k.replace('_', ' ')} {v}" for k, v in zip(key, values))
-                     for values in zip(*parts)] if key else [""] * len(frame), dtype=object)
-
-
-def key_text(column: pd.Series) -> np.ndarray:
-    """A key column as text: dates as YYYY-MM-DD (with the time where there is one)."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        values = column.dt.strftime("%Y-%m-%d %H:%M").str.removesuffix(" 00:00")
-        return values.fillna("").to_numpy(dtype=object)
-    return column.astype(object).where(column.notna(), "").astype(str).to_numpy(dtype=object)

@@ -8,8 +8,6 @@ Plain functions of plain values, tested without Dash's server; the page module
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 from urllib.parse import urlencode
 
@@ -21,7 +19,7 @@ from dash import dcc, html
 from scorecard.access import Identity, Permission
 from scorecard.metrics import CouncilMetrics
 from scorecard.metrics.data_quality import DataQuality, Section, data_quality
-from scorecard.packs.excel_cells import FORMULA_STARTS
+from scorecard.packs.csv_export import csv_bytes
 from scorecard.ui.components import choice, filter_form, month_options
 from scorecard.ui.text import month_label
 
@@ -89,6 +87,8 @@ def plain_value(value):
         return None
     if isinstance(value, (bool, np.bool_)):
         return "Yes" if value else "No"
+    if isinstance(value, np.generic):  # numpy's numbers as Python's (a CSV writes a negative one as a number)
+        value = value.item()
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -182,19 +182,10 @@ def period_search(period: str | None) -> str:
 
 # --- CSV downloads -------------------------------------------------------------------------
 
-def spreadsheet_safe(value):
-    """Text a spreadsheet could read as a formula (= + - @, or a control character first)
-    kept as text with a leading apostrophe, as the workbook keeps it (`FORMULA_STARTS`)."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
-def frame_csv(frame: pd.DataFrame) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([HEADINGS.get(c, c) for c in frame.columns])
-    for row in frame.itertuples(index=False):
-        writer.writerow([spreadsheet_safe(plain_value(value)) for value in row])
-    return buffer.getvalue()
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """The table as a CSV safe to open in a spreadsheet (`csv_export`: no cell is a formula)."""
+    return csv_bytes([HEADINGS.get(c, c) for c in frame.columns],
+                     ([plain_value(value) for value in row] for row in frame.itertuples(index=False)))
 
 
 def section_download(who: Identity, metrics: CouncilMetrics, key: str, part: str = RECORDS,
@@ -208,5 +199,5 @@ def section_download(who: Identity, metrics: CouncilMetrics, key: str, part: str
     if frame is None:
         raise LookupError(f"the {key} section has no {part}")
     month = f"-{report.period}" if key == "completeness" and report.period else ""
-    return {"content": frame_csv(frame), "filename": f"data-quality-{metrics.council}-{key}-{part}{month}.csv",
-            "type": "text/csv"}
+    return dcc.send_bytes(frame_csv(frame), f"data-quality-{metrics.council}-{key}-{part}{month}.csv",
+                          type="text/csv")
