@@ -130,11 +130,10 @@ def loads(extracts: list[dict]) -> Section:
                                           "loaded_at", "loaded_by", "status", "superseded_by", *CHANGE_COUNTS])
     summary = summary.astype({name: "Int64" for name in ("superseded_by", *CHANGE_COUNTS)})
     superseded = int((summary["status"] == store.SUPERSEDED).sum())
-    note = (f"{len(summary):,} loads, {superseded:,} of them superseded by a later load of the same months "
-            "(their records are kept, and no longer count)") if len(summary) else ""
+    note = f"{len(summary):,} loads, newest first." if len(summary) else "Nothing has been loaded yet."
     return Section("loads", "Every load", "Each figure comes from the current load of its months; a superseded "
-                   "load no longer counts, and a load's summary says what it changed.",
-                   summary, None, len(summary), note)
+                   "load's records are kept and no longer count, and each load's summary says what it changed.",
+                   summary, None, superseded, note)
 
 
 def _count(value) -> int | None:

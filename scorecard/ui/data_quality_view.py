@@ -29,13 +29,14 @@ BUTTON_TYPE = "data-quality-csv"
 FORM_ID = "data-quality-form"
 PERIOD_ID = "data-quality-period"
 NAV_ID = "data-quality-nav"
-SHOWN_COUNTS, SHOWN_RECORDS = 60, 200
-"""Rows of counts and of records listed on the page for each section; the CSVs have them all."""
+SHOWN_COUNTS = {"loads": 12, None: 60}
+SHOWN_RECORDS = 200
+"""Rows of counts (by section) and of records listed on the page; the CSVs have them all."""
 SUMMARY, RECORDS = "summary", "records"
 
 # What a section's `found` counts: (one, many).
 FOUND_WORDS = {
-    "loads": ("load", "loads"), "uploads": ("upload refused", "uploads refused"),
+    "loads": ("load superseded by a later one", "loads superseded by a later one"), "uploads": ("upload refused", "uploads refused"),
     "freshness": ("month missing", "months missing"), "completeness": ("blank field", "blank fields"),
     "reconciliation": ("record that disagrees", "records that disagree"),
     "disappeared": ("record that disappeared", "records that disappeared"),
@@ -94,16 +95,31 @@ def plain_value(value):
     return value
 
 
-def table(frame: pd.DataFrame, caption: str, table_id: str, limit: int | None = None) -> dbc.Table:
+LISTED_INDICATORS = ("figures", "breakdowns")
+"""Columns naming the indicators a finding affects: many, so shown as a count to open."""
+SHORT_LIST = 3
+
+
+def _cell(column: str, value):
+    text = cell_text(value)
+    if column in LISTED_INDICATORS and text.count("; ") >= SHORT_LIST:
+        names = text.split("; ")
+        return html.Details([html.Summary(f"{len(names)} indicators"), html.Ul([html.Li(n) for n in names])])
+    return text
+
+
+def table(frame: pd.DataFrame, caption: str, table_id: str, limit: int | None = None) -> html.Div:
+    """A table with its caption; scrolled sideways when wide, and then reachable by keyboard."""
     shown = frame if limit is None else frame.head(limit)
     columns = list(frame.columns)
-    return dbc.Table([
+    return html.Div(dbc.Table([
         html.Caption(caption, style={"captionSide": "top"}),
         html.Thead(html.Tr([html.Th(HEADINGS.get(c, c.replace("_", " ").capitalize()), scope="col")
                             for c in columns])),
-        html.Tbody([html.Tr([html.Td(cell_text(value)) for value in row])
+        html.Tbody([html.Tr([html.Td(_cell(column, value)) for column, value in zip(columns, row)])
                     for row in shown.itertuples(index=False)]),
-    ], id=table_id, bordered=True, size="sm", responsive=True, className="figures data-quality-table")
+    ], id=table_id, bordered=True, size="sm", className="figures data-quality-table"),
+        className="table-responsive", tabIndex=0, role="region", **{"aria-label": caption})
 
 
 def _download_button(section: Section, part: str, what: str) -> dbc.Button:
@@ -113,6 +129,7 @@ def _download_button(section: Section, part: str, what: str) -> dbc.Button:
 
 def _shown_text(count: int, limit: int) -> str:
     return f"all {count:,}" if count <= limit else f"the first {limit:,} of {count:,}; the CSV has them all"
+
 
 
 def section_block(section: Section) -> html.Section:
@@ -125,12 +142,11 @@ def section_block(section: Section) -> html.Section:
     if section.note:
         parts.append(html.P(section.note, className="muted"))
     buttons = []
-    if section.summary.empty:
-        parts.append(html.P("None found.", className="none-found"))
-    else:
-        said = _shown_text(len(section.summary), SHOWN_COUNTS)
+    if not section.summary.empty:  # else "None found." above says it all
+        limit = SHOWN_COUNTS.get(section.key, SHOWN_COUNTS[None])
+        said = _shown_text(len(section.summary), limit)
         parts.append(table(section.summary, f"{section.title}: the counts ({said})", f"{heading_id}-summary",
-                           SHOWN_COUNTS))
+                           limit))
         buttons.append(_download_button(section, SUMMARY, "the counts"))
     records = section.records
     if records is not None and not records.empty:
