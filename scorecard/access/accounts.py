@@ -174,7 +174,7 @@ def sign_in(engine: Engine, username: str, password: str, address: str | None = 
         failures = store.count_events(conn, "login_failed", since, subject=username)
         from_address = store.count_events(conn, "login_failed", since, address=address) if address else 0
         if failures >= MAX_FAILURES or from_address >= MAX_FAILURES_FROM_ADDRESS:
-            audit.record(conn, "login_throttled", subject=username, who=username or "(blank)",
+            audit.record(conn, "login_throttled", subject=username, who=username or "(blank)", address=address,
                          details={"failures": failures, "from_address": from_address})
             minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
             refused = (f"Too many failed sign-ins. Try again in {minutes} minutes, "
@@ -183,12 +183,12 @@ def sign_in(engine: Engine, username: str, password: str, address: str | None = 
             row = store.user_row(conn, username) if username else None
             matches = _password_matches(row, password)
             if matches and row["active"]:
-                audit.record(conn, "login", subject=username, who=username)
+                audit.record(conn, "login", subject=username, who=username, address=address)
                 if _hasher.check_needs_rehash(row["password_hash"]):
                     store.update_user(conn, username, {"password_hash": _hasher.hash(password)}, sign_out=False)
                 return row
             disabled = matches and not row["active"]
-            audit.record(conn, "login_failed", subject=username, who=username or "(blank)",
+            audit.record(conn, "login_failed", subject=username, who=username or "(blank)", address=address,
                          details={"reason": "disabled" if disabled else "wrong name or password"})
             refused = ("This account is disabled: ask the administrator." if disabled
                        else "The username or password is not right.")
