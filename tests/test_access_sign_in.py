@@ -193,7 +193,7 @@ def test_the_audit_log_refuses_change_in_the_database(engine):
         assert [row["actor"] for row in store.audit_rows(conn)] == ["someone"]
 
 
-def test_users_commands_add_list_change_and_disable(database_url):
+def test_users_commands_add_list_change_and_disable(database_url, tmp_path):
     runner = CliRunner()
     added = runner.invoke(main, ["users", "add", "Jo", "--role", "manager", "--themes", "health",
                                  "--name", "Jo Bloggs", "--password-stdin"], input=f"{DEMO_PASSWORD}\n")
@@ -206,8 +206,9 @@ def test_users_commands_add_list_change_and_disable(database_url):
     assert runner.invoke(main, ["users", "disable", "jo"]).exit_code == 0
     listed = runner.invoke(main, ["users", "list"]).output
     assert "jo" in listed and "analyst" in listed and "disabled" in listed
-    exported = runner.invoke(main, ["audit", "export", "--out", str(store.engine().url.database or "x") + ".csv"])
+    exported = runner.invoke(main, ["audit", "export", "--out", str(tmp_path / "audit.csv")])
     assert exported.exit_code == 0 and "Wrote 3 events" in exported.output
+    assert "role_change" in (tmp_path / "audit.csv").read_text(encoding="utf-8-sig")
 
 
 def test_actions_on_the_command_line_are_recorded_as_the_operating_system_user(engine, monkeypatch):
