@@ -45,7 +45,7 @@ def test_an_empty_section_says_none_found():
     shown = _text(section_block(empty))
     assert "None found." in shown and "<table" not in shown and "Table" not in shown
     one = Section("freshness", "Freshness", "Why.", pd.DataFrame({"dataset": ["Visits"]}), None, 1)
-    assert found_text(one) == "1 month missing."
+    assert found_text(one) == "1 dataset with months missing."
 
 
 def test_csv_downloads_keep_formulas_as_text(engine):
@@ -87,7 +87,7 @@ def test_the_known_store_on_the_page(engine):
     page = _text(data_quality_layout(ANALYST, known_metrics(engine), "2024-01"))
     for key in SECTION_KEYS:
         assert f'"dq-{key}"' in page
-    assert "6 records that disagree." in page and "5 months missing." in page
+    assert "6 records that disagree." in page and "4 datasets with months missing." in page
     assert "Child ID" in page and "C3" in page
     # January asked for, as the address says: the records January's files list (C1, C2 and
     # C4; both visits), in the version January's figures read, which for C1 and C2 is
@@ -188,3 +188,10 @@ def test_the_page_in_chromium(page_as):
     refused.goto("/data-quality")
     wait_for_dash(refused)
     assert refused.locator(f"#{REFUSED_ID}").count() == 1
+
+
+def test_an_empty_store_has_a_page_saying_so(engine):
+    page = _text(data_quality_layout(ANALYST, known_metrics(engine)))
+    assert "Nothing has been loaded yet." in page and "No month has figures yet" in page
+    assert page.count("None found.") == len(SECTION_KEYS) - 1   # freshness lists every dataset as never loaded
+    assert "6 datasets with months missing." in page

@@ -236,4 +236,5 @@ def freshness(records: Records) -> Section:
     return Section("freshness", "How up to date each dataset is", "A month missing from a dataset leaves its "
                    "figures blank for that month, and a figure that looks back (12 months of health assessments, "
                    "placements) blank or flagged for months after.",
-                   summary, pd.DataFrame(missing, columns=["dataset", "month", "kind"]), len(missing), note)
+                   summary, pd.DataFrame(missing, columns=["dataset", "month", "kind"]),
+                   int((summary["state"] != "up to date").sum()), note)

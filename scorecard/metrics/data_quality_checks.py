@@ -22,10 +22,11 @@ from scorecard import store
 from scorecard.metrics.compute import TOTAL
 from scorecard.metrics.data_quality import Section, load_summary, months_text
 from scorecard.metrics.data_quality_keys import (
-    frame_keys,
     key_columns,
+    key_frame,
+    key_index,
     key_text,
-    stored_keys,
+    record_names,
 )
 from scorecard.metrics.records import Records
 from scorecard.metrics.report import CouncilMetrics
@@ -57,18 +58,15 @@ def in_care_on(records: Records, children: np.ndarray, days: np.ndarray) -> tupl
     return result, pd.Series(children, dtype=object).isin(set(ordered["child_id"])).to_numpy()
 
 
-def _months(days: np.ndarray) -> np.ndarray:
-    return np.datetime_as_string(days.astype("datetime64[M]"), unit="M").astype(object)
-
-
 def _check(name: str, frame: pd.DataFrame, days: np.ndarray, mismatched: np.ndarray, covered: set[str],
            reasons: np.ndarray, covering: str) -> tuple[dict, pd.DataFrame]:
     """One check's counts and its listed records: mismatches where a list covers the
     event's month, and the records no list covers (not checked)."""
-    months = _months(days)
-    checkable = pd.Series(months, dtype=object).isin(covered).to_numpy() & ~np.isnat(days)
+    months = days.astype("datetime64[M]")
+    checkable = np.isin(months, np.array(sorted(covered), dtype="datetime64[M]")) & ~np.isnat(days)
     listed = (mismatched & checkable) | ~checkable
-    why = np.where(checkable, reasons, [f"not checked: no {covering} covers {m}" for m in months])
+    why = reasons.copy()
+    why[~checkable] = [f"not checked: no {covering} covers {m}" for m in np.datetime_as_string(months[~checkable])]
     rows = pd.DataFrame({
         "check": name, "result": np.where(checkable, MISMATCH, NOT_CHECKED)[listed],
         "child_id": frame["child_id"].to_numpy(dtype=object)[listed],
@@ -170,20 +168,15 @@ def disappeared_records(conn: Connection, records: Records, extracts: list[dict]
 def _dropped(conn: Connection, records: Records, dataset: str, extract: dict, replaced: list[dict]) -> list[dict]:
     columns = sorted({"child_id", *key_columns(dataset)})
     names, rows = store.extract_records(conn, dataset, [extract["id"]], columns)
-    kept = set(stored_keys(dataset, names, rows)) | set(frame_keys(records[dataset], dataset))
+    kept = key_index(key_frame(dataset, names, rows), dataset)
     names, rows = store.extract_records(conn, dataset, [e["id"] for e in replaced], columns)
-    gone = []
-    child_at, extract_at, row_at = names.index("child_id"), names.index("extract_id"), names.index("source_row")
-    seen = set()
-    for key, row in zip(stored_keys(dataset, names, rows), rows):
-        if key in kept or key in seen:
-            continue
-        seen.add(key)
-        record = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in zip(RECORD_KEYS[dataset], key)
-                           if name != "child_id")
-        gone.append({"child_id": row[child_at], "record": record, "from_extract": row[extract_at],
-                     "source_row": row[row_at]})
-    return gone
+    earlier = key_frame(dataset, names, rows)
+    keys = key_index(earlier, dataset)
+    gone = earlier.loc[~keys.isin(kept) & ~keys.isin(key_index(records[dataset], dataset))]
+    gone = gone.drop_duplicates(list(RECORD_KEYS[dataset]))
+    return [{"child_id": child, "record": record, "from_extract": extract_id, "source_row": row}
+            for child, record, extract_id, row in zip(gone["child_id"], record_names(dataset, gone),
+                                                      gone["extract_id"], gone["source_row"])]
 
 
 # --- incomplete history --------------------------------------------------------------------

@@ -21,10 +21,10 @@ from scorecard.metrics.catalogue import Catalogue, Indicator
 from scorecard.metrics.cohorts import BREAKDOWNS, COHORTS
 from scorecard.metrics.data_quality import Section
 from scorecard.metrics.data_quality_keys import (
-    frame_keys,
     key_columns,
+    key_frame,
+    key_index,
     record_names,
-    stored_keys,
 )
 from scorecard.metrics.records import Records
 from scorecard.vocabulary import DATASET_TITLES
@@ -172,8 +172,7 @@ def completeness(conn: Connection, records: Records, catalogue: Catalogue, perio
 def _listed_in(conn: Connection, dataset: str, extract_ids: list[int], frame: pd.DataFrame) -> np.ndarray:
     """Which of the frame's records (their latest versions) the extracts list."""
     names, rows = store.extract_records(conn, dataset, extract_ids, key_columns(dataset))
-    keys = set(stored_keys(dataset, names, rows))
-    return np.array([key in keys for key in frame_keys(frame, dataset)], dtype=bool)
+    return key_index(frame, dataset).isin(key_index(key_frame(dataset, names, rows), dataset))
 
 
 def _labels(uses: list[Dependency], use: str) -> str:

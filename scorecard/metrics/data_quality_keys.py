@@ -1,5 +1,6 @@
 """Records by the key that identifies them across files (`scorecard.vocabulary.RECORD_KEYS`),
-as text, whether read from the store's rows or from the metrics' frames, so the two compare."""
+whether read from the store's rows or from the metrics' frames, typed alike so the two
+compare (an index lookup, not text built for every record)."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,40 +12,41 @@ from scorecard.vocabulary import RECORD_KEYS
 
 
 def key_columns(dataset: str) -> list[str]:
-    """The stored columns a dataset's key is read from."""
+    """The stored columns a dataset's key is read from (the health key's date is the due
+    date, or with none the date done)."""
     names = []
     for name in RECORD_KEYS[dataset]:
         names += ["date_due", "date_completed"] if name == "due_or_done" else [name]
     return names
 
 
-def stored_keys(dataset: str, names: list[str], rows: list[tuple]) -> list[tuple]:
-    """Each stored record's key as text (dates to the minute), the health key's due date
-    falling back to the date done, as `RECORD_KEYS` reads it."""
+def key_frame(dataset: str, names: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """Stored rows (dates as ISO text, as the store's queries give them) with their key
+    columns typed as the metrics' frames type them (`scorecard.metrics.records`)."""
+    # Column by column: pandas inspects each SQLAlchemy row as a record otherwise, which
+    # costs more than the query (as `records.load_records` says).
+    columns = zip(*rows) if rows else ([] for _ in names)
+    stored = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(names, columns)})
+    if "due_or_done" in RECORD_KEYS[dataset]:
+        stored["due_or_done"] = stored["date_due"].where(stored["date_due"].notna(), stored["date_completed"])
     table = store.RECORD_TABLES[dataset]
-    at = {name: i for i, name in enumerate(names)}
-
-    def value(row, name):
-        if name == "due_or_done":
-            raw, column = row[at["date_due"]] or row[at["date_completed"]], table.c.date_due
+    for name in RECORD_KEYS[dataset]:
+        column = table.c["date_due" if name == "due_or_done" else name]
+        if isinstance(column.type, (Date, DateTime)):
+            stored[name] = pd.to_datetime(stored[name], format="ISO8601").astype("datetime64[s]")
         else:
-            raw, column = row[at[name]], table.c[name]
-        if raw is None:
-            return ""
-        if isinstance(column.type, DateTime):  # as `key_text` writes a time: to the minute, none at midnight
-            return str(raw).replace("T", " ")[:16].removesuffix(" 00:00")
-        return str(raw)[:10] if isinstance(column.type, Date) else str(raw)
-    return [tuple(value(row, name) for name in RECORD_KEYS[dataset]) for row in rows]
+            stored[name] = stored[name].astype(object)
+    return stored
 
 
-def frame_keys(frame: pd.DataFrame, dataset: str) -> list[tuple]:
-    """Each row's key, as `stored_keys` writes a stored record's."""
-    columns = [key_text(frame[name]) for name in RECORD_KEYS[dataset]]
-    return list(zip(*columns)) if len(frame) else []
+def key_index(frame: pd.DataFrame, dataset: str) -> pd.Index:
+    """The frame's keys, one per row, to look others up in."""
+    key = list(RECORD_KEYS[dataset])
+    return pd.MultiIndex.from_frame(frame[key]) if len(key) > 1 else pd.Index(frame[key[0]])
 
 
 def record_names(dataset: str, frame: pd.DataFrame) -> np.ndarray:
-    """Each record by the rest of the key that identifies it across files ('episode_start
+    """Each record by the rest of the key that identifies it across files ('episode start
     2024-01-05'), as text: the child id has its own column."""
     key = [k for k in RECORD_KEYS[dataset] if k != "child_id" and k in frame]
     parts = [key_text(frame[k]) for k in key]

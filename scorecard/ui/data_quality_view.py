@@ -37,7 +37,7 @@ SUMMARY, RECORDS = "summary", "records"
 # What a section's `found` counts: (one, many).
 FOUND_WORDS = {
     "loads": ("load superseded by a later one", "loads superseded by a later one"), "uploads": ("upload refused", "uploads refused"),
-    "freshness": ("month missing", "months missing"), "completeness": ("blank field", "blank fields"),
+    "freshness": ("dataset with months missing", "datasets with months missing"), "completeness": ("blank field", "blank fields"),
     "reconciliation": ("record that disagrees", "records that disagree"),
     "disappeared": ("record that disappeared", "records that disappeared"),
     "history": ("figure flagged", "figures flagged"),
