@@ -19,14 +19,14 @@ LOADED_AT = dt.datetime(2024, 4, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def add_extract(conn, dataset: str, month: str, rows: list[dict], changes: dict | None = None,
-                council: str = COUNCIL) -> int:
+                council: str = COUNCIL, fields: list[str] | None = None) -> int:
     """A monthly extract of `rows` (the columns each row names; the others blank), through
     the store's versioning rule: a second extract of the same month supersedes the first."""
     extract_id, _ = store.add_extract(conn, {
         "upload_id": str(uuid.uuid4()), "council": council, "dataset": dataset, "first_month": month, "last_month": month,
         "as_at": month_end(month), "complete_for": DATASETS[dataset].completeness.code(), "source_format": "template",
         "source_file": f"{dataset}-{month}.csv", "source_sheet": None, "sha256": "0" * 64, "row_count": len(rows),
-        "fields": None, "loaded_at": LOADED_AT, "loaded_by": "tester"})
+        "fields": ",".join(fields) if fields else None, "loaded_at": LOADED_AT, "loaded_by": "tester"})
     if changes is not None:
         store.set_extract_changes(conn, extract_id, json.dumps(changes))
     table = store.RECORD_TABLES[dataset]

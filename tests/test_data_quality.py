@@ -193,3 +193,20 @@ def test_blank_fields_of_an_earlier_month_as_its_figures_read_them(engine):
     assert counts[("Children in care", "distance_miles")] == (3, 1)
     assert counts[("Statutory visits", "team")] == (2, 0)
     assert section.found == 5 and "covering 2024-01" in section.note
+
+
+def test_a_blank_from_a_file_without_the_field_says_so(engine):
+    from data_quality_stores import add_extract, child, visit
+
+    with store.write_transaction(engine) as conn:
+        without_district = [c.name for c in store.children_in_care.c
+                            if c.name not in ("id", "extract_id", "source_row", "district")]
+        add_extract(conn, "children_in_care", "2024-03", [child("C1", "2023-06-01", district=None)],
+                    fields=without_district)
+        add_extract(conn, "visits", "2024-03", [visit("C1", "2024-03-05", team=None)])
+    section = data_quality(ANALYST, known_metrics(engine)).section("completeness")
+    district = section.summary.set_index(["dataset", "field"]).loc[("Children in care", "district")]
+    assert (district["blank"], district["blank_not_in_file"]) == (1, 1)
+    team = section.summary.set_index(["dataset", "field"]).loc[("Statutory visits", "team")]
+    assert (team["blank"], team["blank_not_in_file"]) == (1, 0)
+    assert not section.records.set_index("field").loc["district", "in_file"]

@@ -184,6 +184,11 @@ def test_the_page_in_chromium(page_as):
     page.locator("#dq-completeness-found").wait_for()
     screenshot(page, "data-quality")
     assert_accessible(page, "/data-quality")
+    with page.expect_download() as download:
+        page.locator("#dq-freshness ~ div button", has_text="Download the counts").click()
+    assert download.value.suggested_filename == "data-quality-E10000099-freshness-summary.csv"
+    with open(download.value.path(), encoding="utf-8-sig") as saved:
+        assert saved.readline().startswith("Dataset,First month,Latest month")
     refused = page_as("manager")
     refused.goto("/data-quality")
     wait_for_dash(refused)
