@@ -61,6 +61,11 @@ def test_csv_downloads_keep_formulas_as_text(engine):
     assert ",-3," in problems                       # a negative number stays a number
     counts = _csv(section_download(ANALYST, metrics, "uploads", "summary"))
     assert "'=HYPERLINK" in counts
+    with store.read_connection(engine) as conn:   # each export is in the audit log
+        exports = store.audit_rows(conn, action="export")
+    assert [(e["actor"], e["subject"], json.loads(e["details"])["rows"]) for e in exports] == [
+        ("ana", "data quality: uploads and their problems (summary)", 1),
+        ("ana", "data quality: uploads and their problems (records)", 1)]
     blanks = section_download(ANALYST, metrics, "completeness", "records")
     assert blanks["filename"] == f"data-quality-{COUNCIL}-completeness-records-2024-03.csv"
     lines = _csv(blanks).splitlines()

@@ -207,7 +207,8 @@ def frame_csv(frame: pd.DataFrame) -> bytes:
 def section_download(who: Identity, metrics: CouncilMetrics, key: str, part: str = RECORDS,
                      period: str | None = None) -> dict:
     """What dcc.Download sends for a section's counts or records: the CSV, and a file
-    name saying what and for when. LookupError for a section or part there is not."""
+    name saying what and for when. LookupError for a section or part there is not. The
+    export is recorded in the audit log: the records are child-level."""
     who.require(Permission.DATA_QUALITY)
     report = data_quality(who, metrics, period)
     section = report.section(key)
@@ -215,5 +216,11 @@ def section_download(who: Identity, metrics: CouncilMetrics, key: str, part: str
     if frame is None:
         raise LookupError(f"the {key} section has no {part}")
     month = f"-{report.period}" if key == "completeness" and report.period else ""
-    return dcc.send_bytes(frame_csv(frame), f"data-quality-{metrics.council}-{key}-{part}{month}.csv",
-                          type="text/csv")
+    content = frame_csv(frame)
+    from scorecard import store  # the one write a view makes, as the audit log's own download does
+    from scorecard.access import audit
+
+    with store.write_transaction(metrics.engine) as conn:
+        audit.record(conn, "export", subject=f"data quality: {section.title.lower()} ({part})", who=who.username,
+                     council=metrics.council, details={"rows": len(frame), "period": report.period})
+    return dcc.send_bytes(content, f"data-quality-{metrics.council}-{key}-{part}{month}.csv", type="text/csv")
