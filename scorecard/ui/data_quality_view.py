@@ -217,7 +217,8 @@ def section_download(who: Identity, metrics: CouncilMetrics, key: str, part: str
         raise LookupError(f"the {key} section has no {part}")
     month = f"-{report.period}" if key == "completeness" and report.period else ""
     content = frame_csv(frame)
-    from scorecard import store  # the one write a view makes, as the audit log's own download does
+    # The one write a view makes, as the audit log's own download does.
+    from scorecard import store
     from scorecard.access import audit
 
     with store.write_transaction(metrics.engine) as conn:
