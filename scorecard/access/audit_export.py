@@ -24,6 +24,22 @@ def audit_csv(engine: Engine, since: dt.datetime | None = None, actor: str | Non
     return csv_bytes(HEADER, ([_cell(row[column]) for column in COLUMNS] for row in rows)), len(rows)
 
 
+def export_audit_csv(engine: Engine, since: dt.datetime | None = None, actor: str | None = None,
+                     action: str | None = None, described: str = "") -> tuple[bytes, int]:
+    """The log as CSV for a download, the download itself recorded in the log."""
+    from scorecard.access import audit
+
+    content, count = audit_csv(engine, since, actor, action)
+    with store.write_transaction(engine) as conn:
+        audit.record(conn, "export", subject="audit log", details={"filter": described, "events": count})
+    return content, count
+
+
+def store_engine() -> Engine:
+    """The store the web app serves (DATABASE_URL), for the pages above the metrics layer."""
+    return store.engine()
+
+
 def _cell(value):
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")

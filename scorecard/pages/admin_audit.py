@@ -6,8 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from scorecard import store
 from scorecard.access import Permission, current_identity, guarded, page_layout
+from scorecard.access.audit_export import store_engine
 from scorecard.ui.admin_view import (
     AUDIT_COLUMNS,
     AUDIT_ROWS_SHOWN,
@@ -22,7 +22,7 @@ dash.register_page(__name__, path="/admin/audit", title="Audit log - Corporate P
 @page_layout(Permission.AUDIT)
 def layout(actor: str | None = None, action: str | None = None, days: str | None = None, **_query):
     chosen = AuditFilter.from_query(actor, action, days)
-    rows, more = audit_table_rows(store.engine(), current_identity(), chosen)
+    rows, more = audit_table_rows(store_engine(), current_identity(), chosen)
     return html.Div([
         dcc.Location(id="audit-nav", refresh="callback-nav"),
         html.H1("Audit log"),

@@ -5,7 +5,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from scorecard import store
 from scorecard.access import (
     ROLE_HELP,
     Permission,
@@ -13,6 +12,7 @@ from scorecard.access import (
     guarded,
     page_layout,
 )
+from scorecard.access.audit_export import store_engine
 from scorecard.ui.admin_view import (
     KEEP,
     USER_COLUMNS,
@@ -36,13 +36,13 @@ def _field(control_id: str, label: str, control, help_text: str = "") -> dbc.Col
 def layout(**_query):
     who = current_identity()
     roles = role_options()
-    names = usernames(store.engine(), who)
+    names = usernames(store_engine(), who)
     return html.Div([
         html.H1("Users and roles"),
         html.P("Every change here is kept in the audit log, and a change of role or status signs the user "
                "out of the sessions they have open.", className="lead"),
         html.Ul([html.Li([html.Strong(role.value.capitalize()), f": {text}."]) for role, text in ROLE_HELP.items()]),
-        html.Div(simple_table(USER_COLUMNS, user_table_rows(store.engine(), who), "Accounts", "users-table"),
+        html.Div(simple_table(USER_COLUMNS, user_table_rows(store_engine(), who), "Accounts", "users-table"),
                  id="users-table-holder"),
         html.H2("Add a user", id="add-user"),
         html.Div(dbc.Row([
@@ -88,8 +88,8 @@ def _said(outcome) -> dbc.Alert:
 @guarded(Permission.USERS)
 def add_user_pressed(_clicks, username, name, role, themes, password):
     who = current_identity()
-    outcome = add_account(store.engine(), who, username, name, role, themes, password)
-    return _said(outcome), simple_table(USER_COLUMNS, user_table_rows(store.engine(), who), "Accounts", "users-table")
+    outcome = add_account(store_engine(), who, username, name, role, themes, password)
+    return _said(outcome), simple_table(USER_COLUMNS, user_table_rows(store_engine(), who), "Accounts", "users-table")
 
 
 @callback(Output("change-user-outcome", "children"), Output("users-table-holder", "children", allow_duplicate=True),
@@ -99,5 +99,5 @@ def add_user_pressed(_clicks, username, name, role, themes, password):
 @guarded(Permission.USERS)
 def change_user_pressed(_clicks, username, role, themes, status):
     who = current_identity()
-    outcome = change_account(store.engine(), who, username, role, themes, status)
-    return _said(outcome), simple_table(USER_COLUMNS, user_table_rows(store.engine(), who), "Accounts", "users-table")
+    outcome = change_account(store_engine(), who, username, role, themes, status)
+    return _said(outcome), simple_table(USER_COLUMNS, user_table_rows(store_engine(), who), "Accounts", "users-table")

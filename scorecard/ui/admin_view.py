@@ -8,10 +8,8 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from sqlalchemy.engine import Engine
-
 from scorecard.access import Identity, Permission, Role, accounts
-from scorecard.access.audit_export import audit_csv, audit_events
+from scorecard.access.audit_export import audit_events, export_audit_csv
 from scorecard.ui.text import date_label
 
 AUDIT_ROWS_SHOWN = 500
@@ -26,19 +24,19 @@ class Outcome:
     message: str
 
 
-def user_table_rows(engine: Engine, who: Identity) -> list[list[str]]:
+def user_table_rows(engine, who: Identity) -> list[list[str]]:
     who.require(Permission.USERS)
     return [[row["username"], row["display_name"], row["role"], (row["themes"] or "every theme").replace(",", ", "),
              "active" if row["active"] else "disabled", "password" if row["password"] else "single sign-on only",
              date_label(row["created_at"]), date_label(row["updated_at"])] for row in accounts.list_users(engine)]
 
 
-def usernames(engine: Engine, who: Identity) -> list[str]:
+def usernames(engine, who: Identity) -> list[str]:
     who.require(Permission.USERS)
     return [row["username"] for row in accounts.list_users(engine)]
 
 
-def add_account(engine: Engine, who: Identity, username: str | None, display_name: str | None, role: str | None,
+def add_account(engine, who: Identity, username: str | None, display_name: str | None, role: str | None,
                 themes: str | None, password: str | None) -> Outcome:
     who.require(Permission.USERS)
     if not username or not role:
@@ -51,7 +49,7 @@ def add_account(engine: Engine, who: Identity, username: str | None, display_nam
     return Outcome(True, f"Added {added.username} as {added.role.value}, {how}.")
 
 
-def change_account(engine: Engine, who: Identity, username: str | None, role: str | None, themes: str | None,
+def change_account(engine, who: Identity, username: str | None, role: str | None, themes: str | None,
                    status: str | None) -> Outcome:
     """Set the role (and themes) or the status of an account."""
     who.require(Permission.USERS)
@@ -105,7 +103,7 @@ class AuditFilter:
         return " ".join(parts)
 
 
-def audit_table_rows(engine: Engine, who: Identity, chosen: AuditFilter) -> tuple[list[list[str]], bool]:
+def audit_table_rows(engine, who: Identity, chosen: AuditFilter) -> tuple[list[list[str]], bool]:
     """The newest events matching the filter, and whether there were more than are shown."""
     who.require(Permission.AUDIT)
     rows = audit_events(engine, chosen.since, chosen.actor, chosen.action, limit=AUDIT_ROWS_SHOWN + 1)
@@ -123,13 +121,7 @@ def _details(details: str | None) -> str:
         return details
 
 
-def audit_download(engine: Engine, who: Identity, chosen: AuditFilter) -> tuple[bytes, int]:
+def audit_download(engine, who: Identity, chosen: AuditFilter) -> tuple[bytes, int]:
     """The filtered log as CSV; the download is itself recorded."""
     who.require(Permission.AUDIT)
-    from scorecard import store
-    from scorecard.access import audit
-
-    content, count = audit_csv(engine, chosen.since, chosen.actor, chosen.action)
-    with store.write_transaction(engine) as conn:
-        audit.record(conn, "export", subject="audit log", details={"filter": chosen.query(), "events": count})
-    return content, count
+    return export_audit_csv(engine, chosen.since, chosen.actor, chosen.action, chosen.query())

@@ -33,12 +33,12 @@ def register_downloads(server: Flask) -> None:
     @server.get("/admin/audit.csv")
     @guarded(Permission.AUDIT)
     def download_audit():
-        from scorecard import store
         from scorecard.access import current_identity
+        from scorecard.access.audit_export import store_engine
         from scorecard.ui.admin_view import AuditFilter, audit_download
 
         chosen = AuditFilter.from_query(request.args.get("actor"), request.args.get("action"), request.args.get("days"))
-        content, _count = audit_download(store.engine(), current_identity(), chosen)
+        content, _count = audit_download(store_engine(), current_identity(), chosen)
         stamp = dt.date.today().isoformat()
         return Response(content, mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="scorecard-audit-{stamp}.csv"', "Cache-Control": "no-store"})
