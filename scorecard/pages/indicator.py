@@ -9,6 +9,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
+from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.metrics import load_catalogue
 from scorecard.ui.actions_view import actions_section
 from scorecard.ui.components import (
@@ -31,8 +32,9 @@ from scorecard.ui.indicator_layout import (
     two_way_section,
 )
 from scorecard.ui.indicator_view import build_indicator
-from scorecard.ui.pages_common import no_data
-from scorecard.ui.views import NoData, figures
+from scorecard.ui.pages_common import marking_banner, no_data
+from scorecard.ui.records_view import records_link
+from scorecard.ui.views import NoData, figures, public_for
 
 
 def title(indicator_id: str | None = None, **_other) -> str:
@@ -43,14 +45,17 @@ def title(indicator_id: str | None = None, **_other) -> str:
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", title=title, order=1)
 
 
+@page_layout(Permission.VIEW)
 def layout(indicator_id: str | None = None, period: str | None = None, breakdown: str | None = None,
            by: str | None = None, view: str | None = None, **_other):
     if (indicator_id or "") not in load_catalogue().by_id:
         return html.Div([html.H1("No such indicator"),
                          html.P([f"There is no indicator called \u201c{indicator_id}\u201d. ",
                                  html.A("Back to the scorecard", href="/")])])
+    who = current_identity()
     try:
-        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown, by, view)
+        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown, by, view,
+                               public=public_for(who))
     except NoData:
         return no_data()
     controls = [choice("indicator-period", "Month", month_options(page.periods), page.period),
@@ -66,6 +71,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         html.Nav(html.A(f"\u2190 Scorecard for {page.period_label}", href=f"/?{urlencode({'period': page.period})}"),
                  **{"aria-label": "Breadcrumb"}, className="breadcrumb-nav"),
         html.H1(explained(page.label)),
+        marking_banner(page.marking),
         notice(page.notice),
         html.P(page.description, className="lead"),
         as_at(page.as_at_text, any(c.state == "older" for c in page.row.comparators)),
@@ -79,11 +85,13 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         comparison_section(page),
         history(page),
         definition_card(page),
+        records_link(page.id, page.period, who),
     ])
 
 
 @callback(Output("indicator-nav", "search"), Input("indicator-form-show", "n_clicks"),
           State("indicator-period", "value"), State("indicator-breakdown", "value"),
           State("indicator-by", "value"), State("indicator-view", "value"), prevent_initial_call=True)
+@guarded(Permission.VIEW)
 def show_indicator(_clicks, period, breakdown, by=None, view=None):
     return "?" + indicator_query(period, breakdown, by, view)
