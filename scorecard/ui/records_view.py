@@ -19,7 +19,7 @@ from dash import html
 
 from scorecard.access import Identity, Permission
 from scorecard.metrics import CouncilMetrics, format_value, load_catalogue
-from scorecard.metrics.records_behind import INCLUDED, RecordList, records_behind
+from scorecard.metrics.records_behind import RecordList, records_behind
 from scorecard.packs.csv_export import csv_bytes
 from scorecard.ui.components import data_grid, simple_table
 from scorecard.ui.indicator_view import Extract, extracts_of
