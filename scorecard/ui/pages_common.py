@@ -22,8 +22,8 @@ def no_data() -> html.Div:
 def marking_banner(marking: str) -> dbc.Alert | None:
     """'Not for publication: includes numbers under 5 ...', at the top of a page built with
     the small numbers shown (`views.marking_for`); nothing on a public page."""
-    return dbc.Alert(marking, color="danger", id="not-for-publication", className="not-for-publication",
-                     role="note") if marking else None
+    return dbc.Alert(marking, color="danger", id="not-for-publication", className="not-for-publication") \
+        if marking else None
 
 
 def pack_href(period: str, kind: str, framework: str | None = None) -> str:
