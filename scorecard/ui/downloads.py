@@ -9,11 +9,14 @@ and its file name, say it is not for publication. Every download is recorded in 
 log as an export (what, which month, whether small numbers were hidden)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, Response, abort, request
 
-from scorecard import settings, store
-from scorecard.access import Identity, Permission, audit, current_identity, guarded
+from scorecard import settings
+from scorecard.access import Identity, Permission, current_identity, guarded
 from scorecard.metrics.catalogue import period_is_valid
+from scorecard.metrics.exports import record_export
 from scorecard.packs import PackUnavailable
 from scorecard.ui.records_view import records_csv, records_file_name
 from scorecard.ui.views import NoData, build_scorecard, figures, public_for
@@ -21,7 +24,6 @@ from scorecard.ui.views import NoData, build_scorecard, figures, public_for
 MEDIA_TYPES = {"pdf": "application/pdf",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "csv": "text/csv; charset=utf-8"}
-EXPORT = "export"
 
 
 def pack_bytes(kind: str, period: str, framework: str | None = None, public: bool = True) -> bytes:
@@ -46,18 +48,12 @@ def pack_for(who: Identity | None, kind: str, period: str, framework: str | None
     export. LookupError if the month has no figures."""
     public = public_for(who)
     council = settings.default_council()
+    metrics = figures(council)
     content = pack_bytes(kind, period, framework, public)
     name = pack_file_name(council, period, kind, public)
-    record_export(kind, period, public, name, council, framework=framework)
+    # After it is built, before it is sent: a pack that fails to build was never exported.
+    record_export(metrics.engine, name, kind, period, public, council, framework=framework)
     return name, content
-
-
-def record_export(kind: str, period: str, public: bool, name: str, council: str, **more) -> None:
-    """The audit log's entry for a download (after it is built, before it is sent: a file
-    that fails to build was never exported)."""
-    details = {"kind": kind, "period": period, "suppressed": public, **{k: v for k, v in more.items() if v is not None}}
-    with store.write_transaction(store.engine()) as conn:
-        audit.record(conn, EXPORT, subject=name, details=details, council=council)
 
 
 def _attachment(content: bytes, kind: str, name: str) -> Response:
@@ -66,6 +62,19 @@ def _attachment(content: bytes, kind: str, name: str) -> Response:
 
 
 def register_downloads(server: Flask) -> None:
+    @server.get("/admin/audit.csv")
+    @guarded(Permission.AUDIT)
+    def download_audit():
+        from scorecard import store
+        from scorecard.access import current_identity
+        from scorecard.ui.admin_view import AuditFilter, audit_download
+
+        chosen = AuditFilter.from_query(request.args.get("actor"), request.args.get("action"), request.args.get("days"))
+        content, _count = audit_download(store.engine(), current_identity(), chosen)
+        stamp = dt.date.today().isoformat()
+        return Response(content, mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="scorecard-audit-{stamp}.csv"', "Cache-Control": "no-store"})
+
     @server.get("/download/scorecard-<period>.<kind>")
     @guarded(Permission.VIEW)
     def download_pack(period: str, kind: str):
@@ -92,6 +101,6 @@ def register_downloads(server: Flask) -> None:
         except LookupError as error:  # the indicator offers no list
             abort(404, description=str(error))
         name = records_file_name(metrics.council, indicator_id, period)
-        record_export("records", period, False, name, metrics.council, indicator=indicator_id,
+        record_export(metrics.engine, name, "records", period, False, metrics.council, indicator=indicator_id,
                       rows=len(listing.table), counted=listing.counted)
         return _attachment(content, "csv", name)
