@@ -8,11 +8,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
-<<<<<<< HEAD
 from scorecard.access import Permission, current_identity, guarded, page_layout
-=======
-from scorecard.access import Permission, guarded, page_layout
->>>>>>> issue12
 from scorecard.ui.briefing import build_briefing
 from scorecard.ui.briefing_layout import briefing_sections
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice

@@ -11,11 +11,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
-<<<<<<< HEAD
 from scorecard.access import Permission, current_identity, guarded, page_layout
-=======
-from scorecard.access import Permission, guarded, page_layout
->>>>>>> issue12
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
 from scorecard.ui.pages_common import downloads, marking_banner, no_data
 from scorecard.ui.scorecard_table import headline, key, summary, theme_table
