@@ -28,6 +28,7 @@ from scorecard.ui.text import counts_text, date_label, month_label
 from scorecard.ui.views import NOT_FOR_PUBLICATION, _none, choose_period, period_notice
 
 MAX_ROWS_SHOWN = 2_000   # the page's table; the CSV has every row
+GRID_PAGE_ROWS = 50
 RECORDS_MARKING = (f"{NOT_FOR_PUBLICATION}: child-level records, pseudonymised (each child by their case-management "
                    "id, never by name). Keep them inside the council.")
 
@@ -206,7 +207,7 @@ def records_layout(page: RecordsPage) -> html.Div:
             "extracts below.", id="records-disagree", className="page-notice", role="alert"),
         html.P([EXPLANATION, html.A("Download the list (CSV)", href=page.csv_href, id="records-csv")]),
         data_grid("records-grid", list(zip(page.columns, page.headings, strict=True)), list(page.rows),
-                  f"{page.row_count:,} records, {page.counted:,} counted"),
+                  f"{page.row_count:,} records, {page.counted:,} counted", page_size=GRID_PAGE_ROWS),
         simple_table(["Dataset", "Months covered", "File", "Loaded"],
                      [[e.dataset, e.months_text, e.source_file, e.loaded] for e in page.extracts],
                      f"The extracts these records come from ({len(page.extracts)})", "records-extracts"),
