@@ -7,7 +7,8 @@ the care leavers' birthday window) is worked out here, once per month, as a colu
 
 Each cohort registers the datasets it reads, the columns filters may use, and the
 breakdowns it offers; metrics.yaml is checked against those lists. Every frame carries
-`extract_id` (and `*_extract_id` for records joined in) so each figure names its files.
+`extract_id` (and `*_extract_id` for records joined in) so each figure names its files, and
+`source_row`, so that the records behind a figure can be listed (`records_behind`).
 """
 from __future__ import annotations
 
@@ -248,7 +249,7 @@ def children_in_care_at_month_end(ctx: Context, month: Month) -> pd.DataFrame:
                                "placement_start_known", "history_before_unknown", "first_known_start"])
 
 
-_EPISODE_COLUMNS = ["child_id", "extract_id", "uasc", "uasc_status", "placed_in_area", "area", "distance_miles",
+_EPISODE_COLUMNS = ["child_id", "extract_id", "source_row", "uasc", "uasc_status", "placed_in_area", "area", "distance_miles",
                     "placement_group", "placement_mix", "placement_mix_label", "legal_group", "legal_label",
                     "sex_group", "sex_label", "ethnic_group", "district_label", "date_of_birth", "period_start",
                     "placement_start", "child_number", "period_start_known", "placement_start_known",
@@ -371,7 +372,7 @@ _FROM_CHILD_RECORD = {BREAKDOWNS[b].column: CHILD_RECORD_EXTRACT for b in CHILD_
 def visits_due_in_month(ctx: Context, month: Month) -> pd.DataFrame:
     rows = _dated_in_month(ctx, "visits", "date_due", month)
     done = rows["date_done"].to_numpy()
-    frame = rows[["child_id", "extract_id", "team_label"]].reset_index(drop=True)
+    frame = rows[["child_id", "extract_id", "source_row", "team_label"]].reset_index(drop=True)
     frame["done_by_due_date"] = ~np.isnat(done) & (done <= rows["date_due"].to_numpy())
     frame["date_due"] = rows["date_due"].to_numpy()
     return frame
@@ -386,7 +387,7 @@ def missing_episodes_started_in_month(ctx: Context, month: Month) -> pd.DataFram
     return rows[_MISSING_COLUMNS].reset_index(drop=True)
 
 
-_MISSING_COLUMNS = ["episode_id", "child_id", "extract_id", "in_care", "care_status", "district_label"]
+_MISSING_COLUMNS = ["episode_id", "child_id", "extract_id", "source_row", "in_care", "care_status", "district_label"]
 
 
 @cohort("missing_episodes_ended_in_month",
@@ -423,7 +424,8 @@ def initial_health_assessments_due_in_month(ctx: Context, month: Month) -> pd.Da
     initial = ctx.once("initial_assessments", lambda: _initial_assessments(ctx))
     due = initial["iha_due"].to_numpy()
     in_month = (due >= month.first) & (due < month.after)
-    columns = ["child_id", "extract_id", "placed_in_area", "area", "host_label", "in_timescale", "iha_due"]
+    columns = ["child_id", "extract_id", "source_row", "placed_in_area", "area", "host_label", "in_timescale",
+               "iha_due"]
     return initial.loc[in_month, columns].reset_index(drop=True)
 
 
@@ -461,7 +463,7 @@ def care_leavers_with_birthday_in_last_12_months(ctx: Context, month: Month) -> 
     # The age reached at the birthday: a 29 February child's 19th, on 28 February, is 19.
     age = (rows["birthday"].to_numpy().astype("datetime64[Y]").astype(int)
            - rows["date_of_birth"].to_numpy().astype("datetime64[Y]").astype(int))
-    frame = rows[["child_id", "extract_id"]].reset_index(drop=True)
+    frame = rows[["child_id", "extract_id", "source_row"]].reset_index(drop=True)
     frame["age"] = age
     frame["age_label"] = text([f"Aged {a}" for a in age], frame.index)
     frame["in_touch"] = (rows["in_touch_group"] == "in_touch").to_numpy()

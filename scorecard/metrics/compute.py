@@ -9,6 +9,7 @@ formatting as a percentage happens at the edge.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
@@ -102,9 +103,26 @@ def compute(records: Records, catalogue: Catalogue, indicators: Iterable[str] | 
     return pd.DataFrame.from_records(rows, columns=COLUMNS)
 
 
-def _indicator_month(context: Context, indicator: Indicator, month: Month, breakdowns: Breakdowns,
-                     coded: _CodedColumns | None = None) -> list[tuple]:
-    """The figure's rows; with `coded` (the month's breakdown columns), counts only, no lineage."""
+@dataclass(frozen=True)
+class FigureRows:
+    """The cohort's rows for one indicator in one month, and which of them the figure counts:
+    what the figure is made from (`rows_behind`), before anything is summed."""
+    frame: pd.DataFrame
+    in_numerator: np.ndarray
+    in_denominator: np.ndarray
+
+
+def rows_behind(records: Records, catalogue: Catalogue, indicator_id: str, period: str) -> FigureRows | str:
+    """The rows one figure is made from, with the same selection `compute` sums; or, when
+    the month cannot be computed, the note that says why (as the figure's own note)."""
+    indicator = catalogue.by_id[indicator_id]
+    return _figure_rows(Context(records), indicator, Month.parse(period), [])
+
+
+def _figure_rows(context: Context, indicator: Indicator, month: Month,
+                 specs: list[tuple[str, ...]]) -> FigureRows | str:
+    """The figure's cohort rows and its numerator and denominator among them, or why the
+    month has no figure."""
     records = context.records
     cohort = COHORTS[indicator.cohort]
     absent = [d for d in cohort.datasets if not records.has_month(d, month.period, d in cohort.status_ok)]
@@ -114,19 +132,32 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
         if flags_only:
             note = (f"no {', '.join(flags_only)} extract listing them covers {month.period}: the SSDA903 gives only "
                     "the up-to-date flags at 31 March")
-        return [_no_value(indicator, month, note)]
+        return note
     for dataset, months in cohort.history.items():
         missing = records.missing_months(dataset, [month.shift(-back).period for back in range(months - 1, -1, -1)])
         if missing:
-            return [_no_value(indicator, month, f"needs {months} months of {dataset} extracts up to "
-                              f"{month.period}; none covers {month_spans(missing)}")]
-    specs = _specs(indicator, breakdowns) if breakdowns else []
+            return (f"needs {months} months of {dataset} extracts up to {month.period}; "
+                    f"none covers {month_spans(missing)}")
     frame = context.cohort(indicator.cohort, month, joined=_needs_joined(cohort, indicator, specs))
-    month_extracts = np.array([i for d in cohort.datasets
-                               for i in records.extract_ids(d, month.period, d in cohort.status_ok)])
     denominator_spec = indicator.denominator
     in_denominator = matching(frame, denominator_spec.where) if denominator_spec else np.ones(len(frame), bool)
     in_numerator = in_denominator & matching(frame, indicator.numerator.where)
+    return FigureRows(frame, in_numerator, in_denominator)
+
+
+def _indicator_month(context: Context, indicator: Indicator, month: Month, breakdowns: Breakdowns,
+                     coded: _CodedColumns | None = None) -> list[tuple]:
+    """The figure's rows; with `coded` (the month's breakdown columns), counts only, no lineage."""
+    records = context.records
+    cohort = COHORTS[indicator.cohort]
+    specs = _specs(indicator, breakdowns) if breakdowns else []
+    selected = _figure_rows(context, indicator, month, specs)
+    if isinstance(selected, str):
+        return [_no_value(indicator, month, selected)]
+    frame, in_numerator, in_denominator = selected.frame, selected.in_numerator, selected.in_denominator
+    denominator_spec = indicator.denominator
+    month_extracts = np.array([i for d in cohort.datasets
+                               for i in records.extract_ids(d, month.period, d in cohort.status_ok)])
     note = _scope_note(records, cohort, month)
     population = None
     if denominator_spec is not None and denominator_spec.reference is not None:

@@ -1,7 +1,9 @@
 """The meeting packs: the month's scorecard as a printable PDF and as an Excel workbook.
 
 Both are built from one `scorecard.ui.views.Scorecard`, so they show exactly what the web
-pages show (public figures only, formatted by the same text functions):
+pages show (public figures, unless the card was built for someone who may see the small
+numbers, when every page and sheet says "not for publication"), formatted by the same
+text functions:
 
     card = build_scorecard(metrics, "2025-03")
     pdf_pack(card)      # bytes of a tagged A4 landscape PDF: the one-page scorecard, a section
@@ -52,5 +54,6 @@ def meeting_pack(kind: str, card: Scorecard, metrics: CouncilMetrics) -> bytes:
     if kind == "pdf":
         from scorecard.ui.briefing import build_briefing
 
-        return pdf_pack(card, briefing=build_briefing(metrics, card.period, card.since if card.since_chosen else None))
+        return pdf_pack(card, briefing=build_briefing(metrics, card.period, card.since if card.since_chosen else None,
+                                                      public=card.public))
     return excel_pack(card, metrics)

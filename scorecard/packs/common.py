@@ -4,7 +4,7 @@ from __future__ import annotations
 from scorecard.metrics import load_catalogue
 from scorecard.metrics.calendar import Month
 from scorecard.ui.text import acronym_parts
-from scorecard.ui.views import SPARKLINE_MONTHS, Row, Scorecard
+from scorecard.ui.views import NOT_FOR_PUBLICATION, SPARKLINE_MONTHS, Row, Scorecard
 
 PRODUCT = "Corporate Parenting scorecard"
 SMALL_NUMBERS = ("Members see aggregates only: small numbers, and any percentage made from them, are hidden "
@@ -13,6 +13,19 @@ OLDER_NOTE = ("A benchmark marked “older year” is the latest one published, 
               "than this month: the newer figure is not yet published.")
 # Terms the packs' own headings use, whatever the indicators say.
 FURNITURE_TERMS = ("RAG", "SN")
+
+
+def small_numbers_note(card: Scorecard) -> str:
+    """What the pack says about small numbers: hidden, or (a head of service's pack) shown
+    and not for publication."""
+    if card.public:
+        return SMALL_NUMBERS
+    return f"{card.marking} Nothing is hidden in this pack."
+
+
+def running_marking(card: Scorecard) -> str:
+    """The short words at the top of every page and sheet of a pack that shows small numbers."""
+    return "" if card.public else NOT_FOR_PUBLICATION.upper()
 
 
 def pack_title(card: Scorecard) -> str:

@@ -31,9 +31,10 @@ import xlsxwriter
 from scorecard.packs.common import (
     OLDER_NOTE,
     PRODUCT,
-    SMALL_NUMBERS,
     glossary_terms,
     pack_title,
+    running_marking,
+    small_numbers_note,
 )
 from scorecard.packs.excel_cells import (
     TITLE_ROWS,
@@ -78,7 +79,8 @@ def write_workbook(data: WorkbookData) -> bytes:
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
     workbook.set_properties({"title": pack_title(card), "author": card.council_name, "subject": card.as_at_text,
-                             "comments": f"{PRODUCT}: public figures only (small numbers hidden)."})
+                             "comments": f"{PRODUCT}: public figures only (small numbers hidden)." if card.public
+                             else f"{PRODUCT}: {card.marking}"})
     formats = Formats(workbook)
     columns = {SCORECARD: scorecard_columns(data), ACTIONS: action_columns(), BREAKDOWNS: breakdown_columns(),
                TREND_DATA: trend_data_columns()}
@@ -92,8 +94,18 @@ def write_workbook(data: WorkbookData) -> bytes:
         names.add(name)
         theme_sheet(workbook, formats, data, group, name)
     about_sheet(workbook, formats, data, columns)
+    if not card.public:
+        mark_not_for_publication(workbook, formats, card)
     workbook.close()
     return buffer.getvalue()
+
+
+def mark_not_for_publication(workbook, formats: Formats, card: Scorecard) -> None:
+    """Every sheet of a workbook that shows small numbers says so, above its table (the row
+    every sheet leaves empty under its title) and at the top of every printed page."""
+    for sheet in workbook.worksheets():
+        write_cell(sheet, formats, TITLE_ROWS - 1, 0, card.marking, formats.bold)
+        sheet.set_header(_page_header(card))
 
 
 def sheet_name(label: str, taken: set[str]) -> str:
@@ -109,8 +121,9 @@ def sheet_name(label: str, taken: set[str]) -> str:
 def scorecard_sheet(workbook, formats: Formats, data: WorkbookData, columns: list[Column]) -> None:
     card = data.card
     sheet = workbook.add_worksheet(SCORECARD)
-    note = (f"{card.framework_label}. Public figures: small numbers are hidden (empty cells, the state column says "
-            "why). Each column is explained on the About sheet.")
+    hidden = ("Public figures: small numbers are hidden (empty cells, the state column says why)." if card.public
+              else "Small numbers are shown: not for publication.")
+    note = f"{card.framework_label}. {hidden} Each column is explained on the About sheet."
     if card.compared_text:
         note += " " + card.compared_text
     title_block(sheet, formats, pack_title(card), data.as_at, card.as_at_text, note)
@@ -158,9 +171,14 @@ def _print_setup(sheet, card, header: int, title_columns: int) -> None:
     sheet.set_paper(9)                     # A4
     sheet.repeat_rows(header)
     sheet.repeat_columns(0, title_columns - 1)
-    sheet.set_header(f"&L{_escape_header(card.council_name)}&C{_escape_header(card.period_label)}"
-                     f"&R{_escape_header(card.as_at_text)}")
+    sheet.set_header(_page_header(card))
     sheet.set_footer("&RPage &P of &N")
+
+
+def _page_header(card: Scorecard) -> str:
+    middle = " · ".join(t for t in (running_marking(card), card.period_label) if t)
+    return (f"&L{_escape_header(card.council_name)}&C{_escape_header(middle)}"
+            f"&R{_escape_header(card.as_at_text)}")
 
 
 def _escape_header(text: str) -> str:
@@ -176,16 +194,18 @@ def about_sheet(workbook, formats: Formats, data: WorkbookData, columns: dict[st
     sheet.set_column(3, 5, 16)
     title_block(sheet, formats, f"About this workbook: {pack_title(card)}", data.as_at, card.as_at_text)
     lines = [
-        ("What", (f"The {PRODUCT} for {card.council_name}, {card.period_label}: the same public figures as the web "
-                  "scorecard and the PDF meeting pack, as numbers for analysis.")),
+        ("What", (f"The {PRODUCT} for {card.council_name}, {card.period_label}: the same "
+                  f"{'public ' if card.public else ''}figures as the web scorecard and the PDF meeting pack, as "
+                  "numbers for analysis.")),
         ("Council", f"{card.council_name} ({card.council_code})"),
         ("Month", card.period_label),
         ("Source", ("Computed by the scorecard from the council's case-management extracts listed below, one "
                     "definition per indicator; benchmarks and ranks from the DfE's published figures. "
                     + card.compared_text).strip()),
         ("Themes", card.framework_label),
-        ("Small numbers", (f"{SMALL_NUMBERS} A count below {data.suppress_below} is hidden. Hidden figures are "
-                           f"empty cells with the state '{HIDDEN}', never a zero.")),
+        ("Small numbers", (f"{small_numbers_note(card)} A count below {data.suppress_below} is hidden. Hidden "
+                           f"figures are empty cells with the state '{HIDDEN}', never a zero." if card.public
+                           else small_numbers_note(card))),
         ("Benchmarks", "Statistical neighbours (SN), England and the region, each with its year and state. "
          + OLDER_NOTE),
         ("Ratings", ("Red, amber or green against the target or benchmarks (the word and a shape are always written "

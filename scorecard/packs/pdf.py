@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from scorecard.packs.common import (
     OLDER_NOTE,
     PRODUCT,
-    SMALL_NUMBERS,
     glossary_terms,
     pack_title,
+    small_numbers_note,
     terms_used,
     trend_periods,
 )
@@ -74,7 +74,7 @@ def glossary_section(context: PackContext) -> str:
                "same); the word says whether that is an improvement, because for some indicators lower is better."),
         escape("Charts: the solid line with dots is the monthly figure, every value written beside its point; "
                "the ringed point is the latest month; the dashed line is the target."),
-        escape(SMALL_NUMBERS),
+        escape(small_numbers_note(context.card)),
         escape(OLDER_NOTE),
         escape(f"{context.card.as_at_text}. Figures are computed from the council's monthly extracts by the "
                "definitions in the indicator catalogue."),

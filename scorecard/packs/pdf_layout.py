@@ -19,7 +19,7 @@ from pathlib import Path
 
 import matplotlib
 
-from scorecard.packs.common import OLDER_NOTE, PRODUCT
+from scorecard.packs.common import OLDER_NOTE, PRODUCT, running_marking
 from scorecard.ui.style import GRID, INK, MUTED, PACK_HEADING, RAG
 from scorecard.ui.views import Scorecard
 
@@ -67,8 +67,12 @@ def stylesheet(card: Scorecard, summary_size: float) -> str:
     """The whole pack's CSS; `summary_size` is page 1's type size in points (the largest at
     which the one-page scorecard fits its page)."""
     header = f"{card.council_name}  ·  {PRODUCT}  ·  {card.period_label}"
-    footer = (f"{card.council_name}, {card.period_label}. {card.as_at_text}. "
-              "Small numbers are hidden to protect children's privacy.")
+    footer = f"{card.council_name}, {card.period_label}. {card.as_at_text}. "
+    if card.public:
+        footer += "Small numbers are hidden to protect children's privacy."
+    else:  # a head of service's pack: every page says it must not be published
+        header = f"{running_marking(card)}  ·  {header}"
+        footer += card.marking
     return f"""
 {_font_faces()}
 @page {{

@@ -3,9 +3,10 @@ its state beside it, gathered once from the scorecard view and the metrics API.
 
 The scorecard view (`Row`) carries each figure as the page's text ("209 of 705",
 "41.0% (2017/18, older year)"); the workbook needs the numbers behind that text, so they
-are read here from the same public table the view is built from
-(`CouncilMetrics.scorecard(..., public=PUBLIC)`), and the breakdowns from
-`CouncilMetrics.breakdowns(..., public=PUBLIC)`.
+are read here from the same table the view is built from
+(`CouncilMetrics.scorecard(..., public=card.public)`), and the breakdowns from
+`CouncilMetrics.breakdowns(..., public=card.public)`: public unless the card was built for
+someone who may see the small numbers (and then every sheet says so).
 
 Why a figure is blank is found by asking the metrics layer twice, with and without public
 hiding: a figure the full table has and the public one lacks is hidden as a small number,
@@ -25,7 +26,7 @@ from scorecard.metrics.calendar import Month
 from scorecard.metrics.cohorts import BREAKDOWNS
 from scorecard.packs.common import trend_periods, trend_values
 from scorecard.ui.text import direction_text, rag_text
-from scorecard.ui.views import PUBLIC, Row, Scorecard
+from scorecard.ui.views import Row, Scorecard
 
 SHOWN = "shown"
 HIDDEN = "hidden (small number)"
@@ -173,7 +174,7 @@ class WorkbookData:
 def workbook_data(card: Scorecard, metrics: CouncilMetrics) -> WorkbookData:
     """Everything the workbook writes for the card's month, from the same public figures as the card."""
     shown = {r["indicator"]: r for r in _records(metrics.scorecard(card.period, card.framework, card.theme,
-                                                                     public=PUBLIC))}
+                                                                     public=card.public))}
     full = {r["indicator"]: r for r in _records(metrics.scorecard(card.period, card.framework, card.theme))}
     written = {key: c.get("written_at") for key, c in metrics.latest_commentary(card.period).items()}
     themes = _themes_of(card)
@@ -187,7 +188,7 @@ def workbook_data(card: Scorecard, metrics: CouncilMetrics) -> WorkbookData:
         card=card, as_at=metrics.as_at(card.period)["month_end"],
         suppress_below=metrics.catalogue.defaults.suppress_below, indicators=indicators,
         breakdowns=tuple(b for row in card.rows
-                         for b in breakdown_figures(metrics, row, card.period, themes.get(row.id, ""))),
+                         for b in breakdown_figures(metrics, row, card.period, themes.get(row.id, ""), card.public)),
         trends={row.id: trend_figures(metrics, row, periods, history) for row in card.rows}, periods=periods,
         sources=sources(metrics, {i for row in card.rows for i in row.extract_ids}))
 
@@ -238,7 +239,8 @@ def benchmark(record: dict, name: str) -> Benchmark:
                      "; ".join(n for n in notes if n))
 
 
-def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str, themes: str = "") -> list[BreakdownFigures]:
+def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str, themes: str = "",
+                      public: bool = True) -> list[BreakdownFigures]:
     """Every group of every breakdown the indicator offers, in the month, as public outputs show it.
 
     A group's last month (and last year) is written only where that month's public
@@ -247,7 +249,7 @@ def breakdown_figures(metrics: CouncilMetrics, row: Row, period: str, themes: st
     month = Month.parse(period)
     earlier = {"last_month": month.shift(-1).period, "last_year": month.shift(-12).period}
     wanted = [period, *earlier.values()]
-    shown = _records(metrics.breakdowns(row.id, wanted, public=PUBLIC))
+    shown = _records(metrics.breakdowns(row.id, wanted, public=public))
     if not shown:
         return []
     shown_by = {_group_key(r): r for r in shown}

@@ -8,12 +8,12 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
-from scorecard.access import Permission, guarded, page_layout
+from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.ui.briefing import build_briefing
 from scorecard.ui.briefing_layout import briefing_sections
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
-from scorecard.ui.pages_common import no_data
-from scorecard.ui.views import NoData, figures
+from scorecard.ui.pages_common import marking_banner, no_data
+from scorecard.ui.views import NoData, figures, public_for
 
 dash.register_page(__name__, path="/briefing", title="Briefing note - Corporate Parenting Scorecard", order=2)
 
@@ -21,12 +21,14 @@ dash.register_page(__name__, path="/briefing", title="Briefing note - Corporate 
 @page_layout(Permission.VIEW)
 def layout(period: str | None = None, since: str | None = None, **_other):
     try:
-        note = build_briefing(figures(settings.default_council()), period, since)
+        note = build_briefing(figures(settings.default_council()), period, since,
+                              public=public_for(current_identity()))
     except NoData:
         return no_data()
     return html.Div([
         dcc.Location(id="briefing-nav", refresh="callback-nav"),
         html.H1(note.title),
+        marking_banner(note.marking),
         notice(note.notice),
         as_at(note.as_at_text),
         html.P(f"Compared with {note.basis_text}.", className="basis", id="briefing-basis"),

@@ -1,5 +1,8 @@
 """The scorecard: every indicator for a month, grouped by theme, with its rating,
-movement, comparators, 13-month sparkline and commentary. `/?period=2025-03&framework=2021&theme=health`"""
+movement, comparators, 13-month sparkline and commentary. `/?period=2025-03&framework=2021&theme=health`
+
+Heads of service (the small-numbers permission) see the figures public outputs hide, under a
+"not for publication" banner; everyone else the public scorecard."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -8,11 +11,17 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
-from scorecard.access import Permission, guarded, page_layout
+from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
-from scorecard.ui.pages_common import downloads, no_data
+from scorecard.ui.pages_common import downloads, marking_banner, no_data
 from scorecard.ui.scorecard_table import headline, key, summary, theme_table
-from scorecard.ui.views import NoData, build_scorecard, figures, theme_options
+from scorecard.ui.views import (
+    NoData,
+    build_scorecard,
+    figures,
+    public_for,
+    theme_options,
+)
 
 dash.register_page(__name__, path="/", title="Scorecard - Corporate Parenting Scorecard", order=0)
 ALL_THEMES = "all"
@@ -22,12 +31,14 @@ ALL_THEMES = "all"
 def layout(period: str | None = None, framework: str | None = None, theme: str | None = None,
            since: str | None = None, **_other):
     try:
-        card = build_scorecard(figures(settings.default_council()), period, framework, theme, since)
+        card = build_scorecard(figures(settings.default_council()), period, framework, theme, since,
+                               public=public_for(current_identity()))
     except NoData:
         return no_data()
     return html.Div([
         dcc.Location(id="scorecard-nav", refresh="callback-nav"),
         html.H1(f"Scorecard for {card.period_label}"),
+        marking_banner(card.marking),
         notice(card.notice),
         html.P(card.council_name, className="lead"),
         headline(card),
@@ -42,7 +53,7 @@ def layout(period: str | None = None, framework: str | None = None, theme: str |
         ], "Show scorecard"),
         summary(card),
         *[theme_table(group, card.period, card.region_name, card.since_label) for group in card.groups],
-        downloads(card.period, card.framework),
+        downloads(card.period, card.framework, marked=not card.public),
         key(),
     ])
 

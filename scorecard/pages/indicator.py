@@ -9,7 +9,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
-from scorecard.access import Permission, guarded, page_layout
+from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.metrics import load_catalogue
 from scorecard.ui.actions_view import actions_section
 from scorecard.ui.components import (
@@ -32,8 +32,9 @@ from scorecard.ui.indicator_layout import (
     two_way_section,
 )
 from scorecard.ui.indicator_view import build_indicator
-from scorecard.ui.pages_common import no_data
-from scorecard.ui.views import NoData, figures
+from scorecard.ui.pages_common import marking_banner, no_data
+from scorecard.ui.records_view import records_link
+from scorecard.ui.views import NoData, figures, public_for
 
 
 def title(indicator_id: str | None = None, **_other) -> str:
@@ -51,8 +52,10 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         return html.Div([html.H1("No such indicator"),
                          html.P([f"There is no indicator called \u201c{indicator_id}\u201d. ",
                                  html.A("Back to the scorecard", href="/")])])
+    who = current_identity()
     try:
-        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown, by, view)
+        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown, by, view,
+                               public=public_for(who))
     except NoData:
         return no_data()
     controls = [choice("indicator-period", "Month", month_options(page.periods), page.period),
@@ -68,6 +71,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         html.Nav(html.A(f"\u2190 Scorecard for {page.period_label}", href=f"/?{urlencode({'period': page.period})}"),
                  **{"aria-label": "Breadcrumb"}, className="breadcrumb-nav"),
         html.H1(explained(page.label)),
+        marking_banner(page.marking),
         notice(page.notice),
         html.P(page.description, className="lead"),
         as_at(page.as_at_text, any(c.state == "older" for c in page.row.comparators)),
@@ -81,6 +85,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         comparison_section(page),
         history(page),
         definition_card(page),
+        records_link(page.id, page.period, who),
     ])
 
 

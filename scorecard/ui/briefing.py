@@ -14,6 +14,7 @@ from scorecard.ui.views import (
     as_at_text,
     choose_period,
     make_row,
+    marking_for,
     period_notice,
 )
 
@@ -36,20 +37,23 @@ class Briefing:
     periods: tuple[str, ...] = ()
     basis_text: str = ""
     notice: str = ""
+    public: bool = True        # small numbers hidden; else `marking` says so
+    marking: str = ""
 
     @property
     def title(self) -> str:
         return f"Briefing note: {self.since_label} to {self.period_label}"
 
 
-def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: str | None = None) -> Briefing:
+def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: str | None = None,
+                   public: bool = PUBLIC) -> Briefing:
     """What changed between two months: ratings that turned red, amber or green, and (for
     the rest) the indicators that improved or worsened beyond the no-change threshold."""
     asked, period = period, choose_period(metrics, period)
     basis = basis_for(metrics, period, since)
     comments = metrics.latest_commentary(period)
-    now = {r["indicator"]: r for r in _records(metrics.scorecard(period, public=PUBLIC))}
-    was = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, public=PUBLIC))}
+    now = {r["indicator"]: r for r in _records(metrics.scorecard(period, public=public))}
+    was = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, public=public))}
     changes = [classify(metrics, make_row(now[i.id], comment=comments.get(i.id)), make_row(was[i.id]),
                         not (now[i.id].get("history_note") or was[i.id].get("history_note")))
                for i in metrics.catalogue.indicators]
@@ -60,12 +64,14 @@ def build_briefing(metrics: CouncilMetrics, period: str | None = None, since: st
                                       f"{month_label(basis.since)}.")) if p)
     return Briefing(period, month_label(period), basis.since, month_label(basis.since), as_at_text(metrics, period),
                     unchanged=sum(c.kind is None for c in changes), periods=tuple(reversed(metrics.periods())),
-                    basis_text=basis_text(basis), notice=notice, **lists)
+                    basis_text=basis_text(basis), notice=notice, public=public,
+                    marking=marking_for(public, metrics.catalogue.defaults.suppress_below), **lists)
 
 
 def briefing_text(note: Briefing) -> str:
     """The note as plain text, for an email between meetings (`scorecard briefing`)."""
-    lines = [note.title, note.as_at_text, f"Compared with {note.basis_text}.", ""]
+    lines = [note.title, *([note.marking] if note.marking else []), note.as_at_text,
+             f"Compared with {note.basis_text}.", ""]
     for attribute, title in SECTIONS:
         changes = getattr(note, attribute)
         lines.append(f"{title} ({len(changes)})")

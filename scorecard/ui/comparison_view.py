@@ -45,8 +45,10 @@ def _text(unit: str, value) -> str:
     return format_value(unit, value) if value is not None else "No figure"
 
 
-def build_compared(metrics: CouncilMetrics, indicator_id: str, period: str, row: Row, record: dict) -> Compared | None:
-    """None when the indicator has no published measure to compare with."""
+def build_compared(metrics: CouncilMetrics, indicator_id: str, period: str, row: Row, record: dict,
+                   public: bool = True) -> Compared | None:
+    """None when the indicator has no published measure to compare with. `public`: the
+    council's own March figures as public outputs show them (small numbers hidden)."""
     indicator = metrics.catalogue.by_id[indicator_id]
     if not indicator.benchmarks or not metrics.published.years.get(indicator_id):
         return None
@@ -60,7 +62,7 @@ def build_compared(metrics: CouncilMetrics, indicator_id: str, period: str, row:
         if cell is not None and cell.state is not None:
             bars.append(Bar(cell.label, cell.value, _text(unit, cell.value), "england" if kind == "england" else
                             "region" if kind == "region" else "average", cell.note))
-    series = metrics.published_series(indicator_id)
+    series = metrics.published_series(indicator_id, public=public)
     names = (f"{metrics.details.name} (published)", f"{metrics.details.name} (from its own data, March)",
              "Statistical neighbours", metrics.details.region_name or "Region", "England")
     years = tuple(PublishedYear(r.period, values, tuple(_text(unit, v) for v in values))

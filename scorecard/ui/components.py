@@ -85,15 +85,19 @@ def graph(graph_id: str, figure: dict, description: str) -> html.Figure:
                         html.Figcaption(description, className="muted")], className="chart-figure")
 
 
-def data_grid(grid_id: str, columns: list[tuple[str, str]], rows: list[dict], caption: str) -> html.Div:
-    """A sortable, keyboard-navigable table of figures (dash-ag-grid)."""
+def data_grid(grid_id: str, columns: list[tuple[str, str]], rows: list[dict], caption: str,
+              page_size: int | None = None) -> html.Div:
+    """A sortable, keyboard-navigable table of figures (dash-ag-grid); with `page_size`, in
+    pages of that many rows (a list of hundreds of records would otherwise run for metres)."""
+    paged = {"pagination": True, "paginationPageSize": page_size,
+             "paginationPageSizeSelector": False} if page_size else {}
     return html.Div([
         html.P(caption, className="grid-caption", id=f"{grid_id}-caption"),
         dag.AgGrid(id=grid_id, rowData=rows,
                    columnDefs=[{"field": key, "headerName": header, "sortable": True, "resizable": True,
                                 "wrapText": True, "autoHeight": True, "flex": 1} for key, header in columns],
                    dashGridOptions={"domLayout": "autoHeight", "ensureDomOrder": True,
-                                    "suppressCellFocus": False},
+                                    "suppressCellFocus": False, **paged},
                    className="ag-theme-quartz", style={"width": "100%"}),
     ], role="region", **{"aria-labelledby": f"{grid_id}-caption"})
 

@@ -19,6 +19,7 @@ from dash import dcc, html
 from scorecard.access import Identity, Permission
 from scorecard.metrics import CouncilMetrics
 from scorecard.metrics.data_quality import DataQuality, Section, data_quality
+from scorecard.metrics.exports import record_export
 from scorecard.packs.csv_export import csv_bytes
 from scorecard.ui.components import choice, filter_form, month_options
 from scorecard.ui.text import month_label
@@ -217,11 +218,6 @@ def section_download(who: Identity, metrics: CouncilMetrics, key: str, part: str
         raise LookupError(f"the {key} section has no {part}")
     month = f"-{report.period}" if key == "completeness" and report.period else ""
     content = frame_csv(frame)
-    # The one write a view makes, as the audit log's own download does.
-    from scorecard import store
-    from scorecard.access import audit
-
-    with store.write_transaction(metrics.engine) as conn:
-        audit.record(conn, "export", subject=f"data quality: {section.title.lower()} ({part})", who=who.username,
-                     council=metrics.council, details={"rows": len(frame), "period": report.period})
+    record_export(metrics.engine, f"data quality: {section.title.lower()} ({part})", "csv", report.period or "",
+                  public=False, council=metrics.council, rows=len(frame))
     return dcc.send_bytes(content, f"data-quality-{metrics.council}-{key}-{part}{month}.csv", type="text/csv")

@@ -40,6 +40,7 @@ from scorecard.ui.views import (
     choose_period,
     comments_for,
     make_row,
+    marking_for,
     period_notice,
 )
 
@@ -123,15 +124,19 @@ class IndicatorPage:
     group_trend: GroupTrend | None = None     # the chosen breakdown over time (view trend or rolling)
     two_way: TwoWay | None = None             # the chosen breakdown crossed with a second one
     notice: str = ""                          # the month asked for could not be shown, and why
+    public: bool = True                       # small numbers hidden; else `marking` says so
+    marking: str = ""
 
 
 def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | None = None,
-                    breakdown: str | None = None, by: str | None = None, view: str | None = None) -> IndicatorPage:
+                    breakdown: str | None = None, by: str | None = None, view: str | None = None,
+                    public: bool = PUBLIC) -> IndicatorPage:
     """KeyError if the catalogue has no such indicator. A breakdown, second breakdown or
-    view the indicator does not offer is named in `drilldown.problems`."""
+    view the indicator does not offer is named in `drilldown.problems`. `public` False
+    shows the small numbers (`views.public_for`)."""
     indicator = metrics.catalogue.by_id[indicator_id]
     asked, period = period, choose_period(metrics, period)
-    trend = metrics.trend(indicator_id, period, TREND_MONTHS, public=PUBLIC)
+    trend = metrics.trend(indicator_id, period, TREND_MONTHS, public=public)
     records = _records(trend)
     # The month's own commentary beside its figure, as on the scorecard.
     row = make_row(records[-1], comment=metrics.latest_commentary(period).get(indicator_id),
@@ -140,7 +145,6 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
     drilldown = choose_drilldown(metrics, indicator_id, period, breakdown, by, view)
     chosen = drilldown.breakdown
     rolling = drilldown.view == ROLLING
-    extracts = metrics.extracts(row.extract_ids)
     return IndicatorPage(
         id=indicator.id, label=indicator.label, description=indicator.description, unit=indicator.unit.value,
         polarity_text=POLARITY_WORDS[indicator.polarity.value], rag_rule_text=RAG_RULE_WORDS[indicator.rag.value],
@@ -148,19 +152,25 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
         timescale_text=indicator.definition.timescale, acronyms=tuple(indicator.acronyms),
         period=period, period_label=month_label(period), as_at_text=as_at_text(metrics, period), row=row,
         trend=tuple(_point(r) for r in records), breakdown_names=offered,
-        breakdown=_breakdown(metrics, indicator_id, period, chosen) if chosen else None,
+        breakdown=_breakdown(metrics, indicator_id, period, chosen, public) if chosen else None,
         sources=tuple(DATASET_TITLES.get(d, d) for d in metrics.source_datasets(indicator_id)),
-        extracts=tuple(Extract(DATASET_TITLES.get(e.dataset, e.dataset), e.first_month, e.last_month,
-                               months_text(e.first_month, e.last_month), e.source_file, date_label(e.loaded_at))
-                       for e in extracts.itertuples()),
+        extracts=extracts_of(metrics, row.extract_ids),
         comments=tuple(comments_for(metrics, indicator_id, period)),
         periods=tuple(reversed(metrics.periods())),
-        compared=build_compared(metrics, indicator_id, period, row, records[-1]), drilldown=drilldown,
-        group_trend=build_group_trend(metrics, indicator_id, chosen, period, rolling, PUBLIC)
+        compared=build_compared(metrics, indicator_id, period, row, records[-1], public), drilldown=drilldown,
+        group_trend=build_group_trend(metrics, indicator_id, chosen, period, rolling, public)
         if chosen and drilldown.view != MONTH else None,
-        two_way=build_two_way(metrics, indicator_id, chosen, drilldown.by, period, rolling, PUBLIC)
+        two_way=build_two_way(metrics, indicator_id, chosen, drilldown.by, period, rolling, public)
         if chosen and drilldown.by else None,
-        notice=period_notice(asked, period))
+        notice=period_notice(asked, period), public=public,
+        marking=marking_for(public, metrics.catalogue.defaults.suppress_below))
+
+
+def extracts_of(metrics: CouncilMetrics, extract_ids) -> tuple[Extract, ...]:
+    """The extracts with these ids, as the page lists them: dataset, months, file, when loaded."""
+    return tuple(Extract(DATASET_TITLES.get(e.dataset, e.dataset), e.first_month, e.last_month,
+                         months_text(e.first_month, e.last_month), e.source_file, date_label(e.loaded_at))
+                 for e in metrics.extracts(extract_ids).itertuples())
 
 
 def _point(record: dict) -> TrendPoint:
@@ -175,9 +185,9 @@ def _point(record: dict) -> TrendPoint:
         series_break=record.get("series_break") or "")
 
 
-def _breakdown(metrics: CouncilMetrics, indicator_id: str, period: str, name: str) -> Breakdown:
+def _breakdown(metrics: CouncilMetrics, indicator_id: str, period: str, name: str, public: bool) -> Breakdown:
     unit = metrics.catalogue.by_id[indicator_id].unit.value
-    table = metrics.breakdowns(indicator_id, [period], public=PUBLIC)
+    table = metrics.breakdowns(indicator_id, [period], public=public)
     groups = []
     for r in _records(table[table["breakdown"] == name]):
         value, before = _none(r["value"]), _none(r["last_month"])

@@ -1,8 +1,10 @@
-"""Pieces several pages show: the no-data message and the links to this month's packs."""
+"""Pieces several pages show: the no-data message, the links to this month's packs, and
+the banner of a page that shows what public outputs hide."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import dash_bootstrap_components as dbc
 from dash import html
 
 from scorecard.ui.text import month_label
@@ -17,13 +19,22 @@ def no_data() -> html.Div:
     ])
 
 
+def marking_banner(marking: str) -> dbc.Alert | None:
+    """'Not for publication: includes numbers under 5 ...', at the top of a page built with
+    the small numbers shown (`views.marking_for`); nothing on a public page."""
+    return dbc.Alert(marking, color="danger", id="not-for-publication", className="not-for-publication") \
+        if marking else None
+
+
 def pack_href(period: str, kind: str, framework: str | None = None) -> str:
     query = f"?{urlencode({'framework': framework})}" if framework else ""
     return f"/download/scorecard-{period}.{kind}{query}"
 
 
-def downloads(period: str, framework: str | None = None) -> html.Section:
-    label = month_label(period)
+def downloads(period: str, framework: str | None = None, marked: bool = False) -> html.Section:
+    """The month's packs; `marked`: they will show the small numbers (the reader may see
+    them), which their links say as the packs themselves do."""
+    label = month_label(period) + (", not for publication" if marked else "")
     return html.Section([
         html.H2("Meeting pack and briefing", id="downloads"),
         html.Ul([

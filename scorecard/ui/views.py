@@ -1,12 +1,12 @@
 """What each page, the PDF pack and the workbook show, as plain data: built from the
 metrics API, tested without Dash, and rendered by `pages/`, `packs/` alike.
 
-Every output here is public: counts of 1 to 4 (and any rate made from them) are hidden,
-because members see aggregates only and a small number can identify a child, and so is
-any figure from which one could be worked out (complementary suppression, decided once per
-month by the metrics layer). When
-login and roles arrive, an analyst's view can pass `public=False` from the callback,
-after the callback has checked the role.
+Outputs are public unless asked otherwise: counts of 1 to 4 (and any rate made from them)
+are hidden, because members see aggregates only and a small number can identify a child,
+and so is any figure from which one could be worked out (complementary suppression,
+decided once per month by the metrics layer). Those who hold the small-numbers permission
+(heads of service) are shown them: the page or callback passes `public=public_for(who)`,
+and everything built so carries `marking`, which every page and pack showing it prints.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from scorecard.access import Identity, Permission
 from scorecard.councils import compared_with
 from scorecard.councils import council as council_details
 from scorecard.metrics import CouncilMetrics, metrics_for
@@ -35,6 +36,22 @@ from scorecard.ui.text import (
 )
 
 PUBLIC = True
+NOT_FOR_PUBLICATION = "Not for publication"
+
+
+def public_for(who: Identity | None) -> bool:
+    """Whether what `who` is shown must be public (small numbers hidden): yes, unless they
+    hold the small-numbers permission. Nobody signed in sees public figures only."""
+    return not (who is not None and who.can(Permission.SMALL_NUMBERS))
+
+
+def marking_for(public: bool, suppress_below: int) -> str:
+    """What every page and pack page says when it shows what public outputs hide ("" when public)."""
+    if public:
+        return ""
+    return (f"{NOT_FOR_PUBLICATION}: includes numbers under {suppress_below} (counts of 1 to {suppress_below - 1} "
+            "children, and the figures from which they could be worked out) that public outputs suppress because "
+            "they could identify a child.")
 SPARKLINE_MONTHS = 13
 TREND_MONTHS = 24
 
@@ -134,6 +151,8 @@ class Scorecard:
     basis_text: str = ""               # why that month: the last meeting's, chosen, or the month before
     headline: str = ""                 # one line: how many red, amber, green, and what turned red or green
     notice: str = ""                   # the month asked for could not be shown, and why
+    public: bool = True                # small numbers hidden; else `marking` says so on every page
+    marking: str = ""
 
     @property
     def rows(self) -> list[Row]:
@@ -185,20 +204,21 @@ def as_at_text(metrics: CouncilMetrics, period: str) -> str:
 
 
 def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framework: str | None = None,
-                    theme: str | None = None, since: str | None = None) -> Scorecard:
+                    theme: str | None = None, since: str | None = None, public: bool = PUBLIC) -> Scorecard:
+    """The scorecard for a month; `public` False shows the small numbers (see `public_for`)."""
     asked, period = period, choose_period(metrics, period)
     catalogue = metrics.catalogue
     chosen = _framework(catalogue, framework)
     theme_ids = {t.id for t in chosen.themes}
     theme = theme if theme in theme_ids else None
-    table = metrics.scorecard(period, chosen.id, theme, public=PUBLIC)
-    history = metrics.history(period, SPARKLINE_MONTHS, public=PUBLIC)
+    table = metrics.scorecard(period, chosen.id, theme, public=public)
+    history = metrics.history(period, SPARKLINE_MONTHS, public=public)
     sparklines = {key: tuple(zip(group["period"], map(_none, group["value"]), strict=True))
                   for key, group in history.groupby("indicator", sort=False)}
     comments = metrics.latest_commentary(period)
     records = _records(table)
     basis = basis_for(metrics, period, since)
-    before = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, chosen.id, theme, public=PUBLIC))}
+    before = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, chosen.id, theme, public=public))}
     actions: dict[str, list[Action]] = {}
     for action in actions_for(metrics.engine, metrics.council):
         actions.setdefault(action.indicator, []).append(action)
@@ -223,7 +243,8 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
         themes=tuple((t.id, t.label) for t in chosen.themes),
         since=basis.since, since_chosen=basis.chosen, since_label=month_label(basis.since),
         basis_text=basis_text(basis),
-        notice=period_notice(asked, period))
+        notice=period_notice(asked, period), public=public,
+        marking=marking_for(public, catalogue.defaults.suppress_below))
     listed = card.rows
     return replace(card, going_well=tuple(r for r in listed if r.rag == "green"),
                    needs_attention=tuple(sorted((r for r in listed if r.rag in ("red", "amber")),
