@@ -22,11 +22,24 @@ from sqlalchemy.engine import Engine
 
 from ingest.actions import STORED as ACTION_FIELDS
 from ingest.actions import add_action
-from ingest.commentary import Added, add_commentary
+from ingest.commentary import MAX_LENGTH, Added, CommentaryError, add_commentary
 from scorecard import settings, store
 from scorecard.access import Identity, Permission
 from scorecard.metrics import Indicator, load_catalogue
-from scorecard.metrics.targets import TargetVersion, set_target, target_history
+from scorecard.metrics.targets import (
+    CouncilTargets,
+    TargetError,
+    TargetVersion,
+    council_targets,
+    set_target,
+    target_history,
+)
+
+COMMENTARY_LIMIT = MAX_LENGTH
+"""Characters a comment may have (the edit page's box stops there)."""
+INVALID = (CommentaryError, TargetError)
+"""What a save raises when its input is not valid: `.problems`, every reason in words
+(ingest.actions.ActionError is CommentaryError)."""
 
 
 class UnknownIndicator(LookupError):
@@ -70,7 +83,8 @@ def may(who: Identity | None, permission: Permission, indicator_id: str) -> bool
     return who.can(permission, themes=themes)
 
 
-def _require(who: Identity | None, permission: Permission, chosen: Indicator) -> Identity:
+def require_edit(who: Identity | None, permission: Permission, chosen: Indicator) -> Identity:
+    """`who` if they may make this kind of edit to the indicator, else Forbidden."""
     from scorecard.access import require
 
     themes = indicator_themes(chosen) if permission in (Permission.COMMENTARY, Permission.ACTIONS) else None
@@ -88,7 +102,7 @@ def save_commentary(who: Identity | None, indicator_id: str, period: str, text: 
     """Add a version of the month's commentary, written by `who` (their name as author).
     Forbidden if they may not; CommentaryError with every problem if it is not valid."""
     chosen = indicator(indicator_id)
-    who = _require(who, Permission.COMMENTARY, chosen)
+    who = require_edit(who, Permission.COMMENTARY, chosen)
     return add_commentary(engine or store.engine(), council_of(who), chosen.id, period, text, who.name,
                           known_indicators=_known(), loaded_by=who.username)
 
@@ -98,7 +112,7 @@ def save_action(who: Identity | None, indicator_id: str, version: dict,
     """Add an action to the indicator, or a dated update of one of its actions (fields
     left None keep their latest values). Forbidden, or ActionError with every problem."""
     chosen = indicator(indicator_id)
-    who = _require(who, Permission.ACTIONS, chosen)
+    who = require_edit(who, Permission.ACTIONS, chosen)
     return add_action(engine or store.engine(), council_of(who), {**version, "indicator": chosen.id}, _known(),
                       who.name)
 
@@ -108,9 +122,26 @@ def save_target(who: Identity | None, indicator_id: str, applies_from: str, gree
     """Set the indicator's target from a month on (values as entered: 90 for 90%; both None:
     no target from then). Forbidden, or TargetError with every problem."""
     chosen = indicator(indicator_id)
-    who = _require(who, Permission.TARGETS, chosen)
+    who = require_edit(who, Permission.TARGETS, chosen)
     return set_target(engine or store.engine(), council_of(who), chosen, applies_from, green, amber, reason,
                       who.name)
+
+
+def targets_of(council: str, engine: Engine | None = None) -> CouncilTargets:
+    """The council's targets over metrics.yaml's, read now (cheaper than the council's figures)."""
+    return council_targets(engine or store.engine(), council)
+
+
+def latest_commentary_text(council: str, indicator_id: str, period: str, engine: Engine | None = None) -> str:
+    """The month's latest commentary on the indicator, as stored (the form starts from it)."""
+    with store.read_connection(engine or store.engine()) as conn:
+        rows = store.commentary_rows(conn, council, indicator_id, period)
+    return rows[0]["text"] if rows else ""
+
+
+def action_references(council: str, indicator_id: str, engine: Engine | None = None) -> set[str]:
+    with store.read_connection(engine or store.engine()) as conn:
+        return {row["reference"] for row in store.action_rows(conn, council, indicator_id)}
 
 
 # --- history -------------------------------------------------------------------------------

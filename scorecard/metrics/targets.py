@@ -70,7 +70,7 @@ class Applying:
     @property
     def source(self) -> str:
         if self.version is None:
-            return FROM_CATALOGUE if self.target is not None else ""
+            return f"as {FROM_CATALOGUE} sets it" if self.target is not None else ""
         return f"set by {self.version.set_by} on {self.version.set_at:%d/%m/%Y}"
 
 
