@@ -24,7 +24,11 @@ from sqlalchemy.engine import make_url
 from scorecard import store
 from scorecard.metrics import council_metrics, load_catalogue
 from scorecard.metrics.targets import set_target
-from scorecard.ui.commentary_text import commentary_components, commentary_html, commentary_plain
+from scorecard.ui.commentary_text import (
+    commentary_components,
+    commentary_html,
+    commentary_plain,
+)
 
 COUNCIL = "E10000099"
 PERIOD = "2025-03"
