@@ -100,3 +100,13 @@ def test_a_managers_comment_is_saved_audited_and_listed(client_as, demo_database
     assert (event["actor"], event["subject"]) == ("test-manager", "dental_checks 2023-05")
     assert details["before"] is None and details["after"]["author"] == "Test manager"
     assert details["after"]["text"] == "Dental checks **caught up** after the spring backlog."
+
+
+def test_a_hand_made_save_naming_no_indicator_is_answered_in_words(client_as, demo_database_url):
+    before = stored(demo_database_url)
+    answer = json.dumps(save_comment(client_as("manager"), "Text", indicator=None), ensure_ascii=False)
+    assert "Not saved: there is no indicator called 'None' in metrics.yaml." in answer
+    assert stored(demo_database_url) == before
+    moved = call_callback(client_as("viewer"), "edit-nav.search", {"edit-period-show.n_clicks": 1},
+                          {"edit-period.value": "2025-02"})
+    assert moved == {"edit-nav": {"search": "?period=2025-02"}}

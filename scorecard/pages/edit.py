@@ -19,6 +19,7 @@ from scorecard.ui.edit_layout import (
     period_search,
 )
 from scorecard.ui.edit_view import (
+    Outcome,
     action_lines,
     build_edit_page,
     comment_lines,
@@ -49,6 +50,11 @@ def layout(indicator_id: str | None = None, period: str | None = None, **_other)
     return edit_layout(page)
 
 
+def unknown_indicator(error: UnknownIndicator):
+    """A save naming no indicator of metrics.yaml (only a hand-made request can): said, not a traceback."""
+    return outcome_block(Outcome(False, f"Not saved: {error}."))
+
+
 @callback(Output("edit-nav", "search"), Input("edit-period-show", "n_clicks"), State("edit-period", "value"),
           prevent_initial_call=True)
 @guarded(Permission.VIEW)
@@ -62,7 +68,10 @@ def show_month(_clicks, period):
 @guarded(Permission.COMMENTARY)
 def save_commentary(_clicks, indicator_id, period, text):
     who = current_identity()
-    outcome = submit_commentary(who, indicator_id, period, text)
+    try:
+        outcome = submit_commentary(who, indicator_id, period, text)
+    except UnknownIndicator as error:
+        return unknown_indicator(error), dash.no_update
     return outcome_block(outcome), history_block(comment_lines(who, indicator_id, period),
                                                  "No commentary has been written for this month.")
 
@@ -75,7 +84,10 @@ def save_commentary(_clicks, indicator_id, period, text):
 @guarded(Permission.ACTIONS)
 def save_action(_clicks, indicator_id, reference, new_reference, action, owner, due, status, update):
     who = current_identity()
-    outcome = submit_action(who, indicator_id, reference, new_reference, action, owner, due, status, update)
+    try:
+        outcome = submit_action(who, indicator_id, reference, new_reference, action, owner, due, status, update)
+    except UnknownIndicator as error:
+        return unknown_indicator(error), dash.no_update
     return outcome_block(outcome), history_block(action_lines(who, indicator_id),
                                                  "No action has been recorded for this indicator.")
 
@@ -88,7 +100,10 @@ def save_action(_clicks, indicator_id, reference, new_reference, action, owner, 
 @guarded(Permission.TARGETS)
 def save_target(_clicks, indicator_id, period, applies_from, green, amber, no_target, reason):
     who = current_identity()
-    outcome = submit_target(who, indicator_id, applies_from, green, amber, bool(no_target), reason)
+    try:
+        outcome = submit_target(who, indicator_id, applies_from, green, amber, bool(no_target), reason)
+    except UnknownIndicator as error:
+        return unknown_indicator(error), dash.no_update, dash.no_update
     return (outcome_block(outcome),
             history_block(target_lines(who, indicator_id), "The council has set no target: metrics.yaml's apply."),
             target_now(who, indicator_id, period))
