@@ -122,6 +122,11 @@ def test_a_manager_adds_and_updates_an_action_with_history_and_audit(engine):
     assert latest.what == "action A7" and latest.who == "Hana Health"
     assert latest.changes == (("Due", "30 June 2025", "31 July 2025"), ("Status", "Not started", "In progress"),
                               ("Update", "", "Tracker live in two districts."))
+    with acting_as(HEALTH_MANAGER):  # an update alone: the status chosen as "keep as it is" stays
+        kept = submit_action(HEALTH_MANAGER, HEALTH, "A7", None, None, None, None, edit_view.KEEP_STATUS,
+                             "Tracker in all districts.", engine)
+    assert kept.saved and "In progress, due 31 July 2025" in kept.message
+    assert everything(engine)["actions"][-1]["status"] == "in_progress"
 
 
 def test_actions_refused_for_another_theme_a_viewer_and_bad_input_write_nothing(engine):

@@ -9,7 +9,13 @@ from dash import dcc, html
 
 from scorecard.editing import COMMENTARY_LIMIT
 from scorecard.ui.components import choice, month_options
-from scorecard.ui.edit_view import NEW_ACTION, EditPage, HistoryLine, Outcome
+from scorecard.ui.edit_view import (
+    KEEP_STATUS,
+    NEW_ACTION,
+    EditPage,
+    HistoryLine,
+    Outcome,
+)
 from scorecard.ui.scorecard_table import indicator_href
 
 MARKDOWN_HELP = (f"Plain text, at most {COMMENTARY_LIMIT:,} characters. You may use **bold**, *italic*, lines "
@@ -92,7 +98,8 @@ def actions_section(page: EditPage) -> html.Section:
                                                    maxLength=1000)),
             _field("Owner", dbc.Input(id="edit-action-owner", maxLength=120), "A name or a role."),
             _field("Due", dbc.Input(id="edit-action-due"), "A date: 2025-04-30 or 30/04/2025."),
-            dbc.Row([choice("edit-action-status", "Status", [("", "Keep as it is"), *page.statuses], "")],
+            dbc.Row([choice("edit-action-status", "Status", [(KEEP_STATUS, "Keep as it is"), *page.statuses],
+                            KEEP_STATUS)],
                     className="mb-3"),
             _field("Update", dcc.Textarea(id="edit-action-update", rows=3, className="form-control", maxLength=1000),
                    "The progress reported today (optional)."),

@@ -22,6 +22,7 @@ from scorecard.metrics.targets import entry_unit, rating_note
 from scorecard.ui.text import date_label, month_label
 
 NEW_ACTION = "__new__"
+KEEP_STATUS = "__keep__"
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 FIELD_NAMES = {"text": "Commentary", "action": "Action", "owner": "Owner", "due": "Due", "status": "Status",
                "update_text": "Update", "updated_on": "Update dated", "target": "Target"}
@@ -246,7 +247,8 @@ def submit_action(who: Identity | None, indicator_id: str, reference: str | None
         problems.append(f"there is already an action {reference} on {chosen.label}: choose it to update it")
     due_day = _day(due, "due date", problems)
     version = {"reference": reference, "action": action or None, "owner": owner or None, "due": due_day,
-               "status": status or None, "update_text": update or None, "updated_on": None}
+               "status": None if status in (None, "", KEEP_STATUS) else status, "update_text": update or None,
+               "updated_on": None}
     try:
         if problems:
             return _refused(problems)
