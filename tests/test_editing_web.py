@@ -85,19 +85,20 @@ def test_a_save_that_fails_validation_changes_nothing_and_says_why(client_as, de
 
 
 def test_a_managers_comment_is_saved_audited_and_listed(client_as, demo_database_url):
-    """Written for a month no other test reads (May 2023), so the demo's pages stay as they were."""
+    """Written for a month no other test reads (June 2023; the browser test writes May), so
+    the demo's pages stay as they were."""
     before = stored(demo_database_url)
     response = save_comment(client_as("manager"), "Dental checks **caught up** after the spring backlog.",
-                            period="2023-05", indicator="dental_checks")
+                            period="2023-06", indicator="dental_checks")
     answer = json.dumps(response, ensure_ascii=False)
-    assert "Saved the commentary on Dental check" in answer and "for May 2023, by Test manager" in answer
+    assert "Saved the commentary on Dental check" in answer and "for June 2023, by Test manager" in answer
     assert "Dental checks **caught up** after the spring backlog." in json.dumps(response["edit-comment-history"])
     after = stored(demo_database_url)
     assert (after["commentary"], after["events"]) == (before["commentary"] + 1, before["events"] + 1)
     with store.read_connection(store.engine(demo_database_url)) as conn:
         [event] = store.audit_rows(conn, action="commentary", limit=1)
     details = json.loads(event["details"])
-    assert (event["actor"], event["subject"]) == ("test-manager", "dental_checks 2023-05")
+    assert (event["actor"], event["subject"]) == ("test-manager", "dental_checks 2023-06")
     assert details["before"] is None and details["after"]["author"] == "Test manager"
     assert details["after"]["text"] == "Dental checks **caught up** after the spring backlog."
 
