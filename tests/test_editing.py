@@ -250,3 +250,35 @@ def test_the_edit_page_shows_each_form_only_to_those_allowed(engine):
     bad_month = edit_view.build_edit_page(ANALYST, HEALTH, "March", engine)
     assert bad_month.notice.startswith("‘March’ is not a month")
     assert edit_view.edit_href(HEALTH, "2025-03") == "/edit/iha_in_timescale?period=2025-03"
+
+
+# --- the command line: the same writers, the same audit -----------------------------------------
+
+def test_the_command_line_edits_through_the_same_functions_and_is_audited(database_url, engine, monkeypatch):
+    from click.testing import CliRunner
+
+    from scorecard.cli import main
+
+    monkeypatch.setenv("SCORECARD_USER", "jo.analyst")
+    runner = CliRunner()
+    added = runner.invoke(main, ["commentary", "add", "--indicator", HEALTH, "--period", "2025-03", "--council",
+                                 COUNCIL, "--text", "Clinics **added**.\n\n- north\n- south", "--author", "Jo"])
+    assert added.exit_code == 0, added.output
+    refused = runner.invoke(main, ["commentary", "add", "--indicator", HEALTH, "--period", "2025-03", "--council",
+                                   COUNCIL, "--text", "<img src=x onerror=alert(1)>", "--author", "Jo"])
+    assert refused.exit_code == 1 and "contains the HTML tag '<img src=x onerror=alert(1)>'" in refused.output
+    target = runner.invoke(main, ["targets", "set", "--indicator", PLACEMENTS, "--from", "2025-04", "--green", "92",
+                                  "--amber", "86", "--reason", "Committee, 8 April 2025", "--council", COUNCIL])
+    assert target.exit_code == 0, target.output
+    assert target.output.strip() == f"Set {PLACEMENTS} for {COUNCIL} from 2025-04: green 92.0%, amber 86.0%"
+    wrong = runner.invoke(main, ["targets", "set", "--indicator", PLACEMENTS, "--from", "2025-04", "--green", "80",
+                                 "--amber", "86", "--reason", "x", "--council", COUNCIL])
+    assert wrong.exit_code == 1 and "green (80.0%) must be at or above amber (86.0%)" in wrong.output
+    listed = runner.invoke(main, ["targets", "list", "--council", COUNCIL])
+    assert listed.exit_code == 0 and (f"{PLACEMENTS}  target from 2025-04: green 92.0%, amber 86.0% (was green "
+                                      "90.0%, amber 85.0% (as metrics.yaml sets it))") in listed.output
+    assert "set by jo.analyst on " in listed.output and ": Committee, 8 April 2025" in listed.output
+    assert [r["text"] for r in everything(engine)["commentary"]] == ["Clinics **added**.\n\n- north\n- south"]
+    events = {e["action"]: e for e in audit_events(engine, "commentary") + audit_events(engine, "target")}
+    assert events["commentary"]["actor"] == events["target"]["actor"] == "cli:jo.analyst"
+    assert events["target"]["details"]["after"]["green"] == 0.92
