@@ -3,11 +3,11 @@ who owns it, when it is due, its status and the updates given on it.
 
 Every update is a dated version of the whole action (a new row, never an update of an
 old one), so the action's history is kept like commentary's. Actions are added and
-updated one at a time (`add_action`, `update_action`: the command line today, the
-browser when login arrives) or loaded from the committee's action log as a CSV or xlsx
-file (`load_actions`): one row per action, or one row per update of it. Validation is
-lazy: every problem is reported with its row as Excel shows it, and nothing loads while
-there is one. Loading the same file again adds nothing.
+updated one at a time (`add_action`: the command line and the edit page, each change
+audited) or loaded from the committee's action log as a CSV or xlsx file
+(`load_actions`): one row per action, or one row per update of it. Validation is lazy:
+every problem is reported with its row as Excel shows it, and nothing loads while there
+is one. Loading the same file again adds nothing.
 
 Indicator ids are checked against the set the caller passes: the ingest never imports
 the metrics layer.
@@ -26,6 +26,7 @@ from ingest.officer_files import OfficerLoad, indicator_problem, read_tables, ti
 from ingest.problems import Problem
 from ingest.schema import Dataset, Field, Kind
 from scorecard import store
+from scorecard.access import audit
 from scorecard.codes import code_list
 
 MAX_TEXT = 1_000
@@ -140,7 +141,13 @@ def add_action(engine: Engine, council: str, version: dict, known_indicators: Co
         if latest and _identity(latest) == _identity(row):
             return latest, False
         _insert(conn, council, [row], None, loaded_by)
+        audit.record(conn, "action", subject=f"{row['indicator']} {reference}", council=council,
+                     details={"before": _audited(latest) if latest else None, "after": _audited(row)})
     return row, True
+
+
+def _audited(row: dict) -> dict:
+    return {name: row.get(name) for name in STORED}
 
 
 def load_actions(engine: Engine, path: Path | str, council: str, known_indicators: Collection[str],

@@ -1,9 +1,11 @@
 """Officers' commentary: a short footnote written beside a figure, per council, indicator and month.
 
-A comment is added one at a time (`add_commentary`: the command line today, a web
-callback later with the logged-in user as author) or loaded from a CSV or xlsx file
-(`load_commentary`). Every version is kept: a later comment on the same indicator and
-month is a new row, never an update, and the scorecard shows the most recent.
+A comment is added one at a time (`add_commentary`: the command line, and the edit page
+with the signed-in user as author, each through `check_commentary` and `store_commentary`,
+which audits it) or loaded from a CSV or xlsx file (`load_commentary`). Every version is
+kept: a later comment on the same indicator and month is a new row, never an update, and
+the scorecard shows the most recent. Commentary is plain text or a little Markdown (bold,
+italic, lists, links), sanitised wherever it is shown (scorecard.ui.commentary_text).
 
 The file has one row per comment, under headers matched like the extracts' (any case,
 spaces or punctuation, title rows above them): indicator, period (YYYY-MM), commentary
@@ -24,13 +26,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ingest.officer_files import OfficerLoad, indicator_problem, read_tables, tidy
 from ingest.parse import Table
 from ingest.problems import Problem, Report
 from ingest.schema import Dataset, Field, Kind
 from scorecard import store
+from scorecard.access import audit
 
 MAX_LENGTH = 1_000
 """A footnote beside a figure, not a report: longer text belongs in the committee paper."""
@@ -62,6 +65,11 @@ COMMENTARY = Dataset(
 )
 
 _PERIOD = re.compile(r"(\d{4})-(\d{2})$")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LIST_ITEM = re.compile(r"([-*+]|\d{1,3}[.)])\s")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>|<!--")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)")
+LINK_SCHEMES = ("http://", "https://", "mailto:")
 _DATE_TEXT = re.compile(r"(\d{4})-(\d{2})-\d{2}")
 
 
@@ -125,6 +133,23 @@ def length_problem(text: str) -> str | None:
             f"so keep it to {MAX_LENGTH:,} characters or fewer")
 
 
+def markup_problem(text: str) -> str | None:
+    """Why `text` is not plain text or the Markdown commentary allows (bold, italic, lists,
+    links to LINK_SCHEMES), or None. Every output sanitises commentary anyway
+    (scorecard.ui.commentary_text); refusing HTML here tells the writer why it would show
+    as typed rather than as they meant."""
+    reasons = []
+    if tag := _TAG.search(text):
+        reasons.append(f"contains the HTML tag {tag.group(0)[:40]!r}: commentary is plain text or Markdown "
+                       "(**bold**, *italic*, lines starting '- ' for a list, [words](https://address) for a link)")
+    links = [target for target in _LINK_TARGET.findall(text) if not target.lower().startswith(LINK_SCHEMES)]
+    if links:
+        scheme, colon, _ = links[0].partition(":")
+        where = f"a {scheme[:20]}: address" if colon else f"{links[0][:60]!r}, not a full address"
+        reasons.append(f"links to {where}: a link must start http://, https:// or mailto:")
+    return "; it ".join(reasons) if reasons else None
+
+
 def written_at_problem(written_at: dt.datetime) -> str | None:
     if written_at > now_uk() + FUTURE_SLACK:
         return f"{written_at:%d/%m/%Y %H:%M} is in the future"
@@ -135,21 +160,35 @@ def _identity(row: dict) -> tuple:
     return row["council"], row["indicator"], row["period"], row["text"], row["author"]
 
 
-def add_commentary(engine: Engine, council: str, indicator: str, period: str, text: str, author: str,
-                   written_at: dt.datetime | dt.date | None = None,
-                   known_indicators: Collection[str] | None = None, loaded_by: str | None = None) -> Added:
-    """Add one comment by hand, in its own transaction; raise CommentaryError (every reason) if it is bad.
+def tidy_text(text: str | None) -> str:
+    """Commentary as stored: each line's runs of spaces made one, a line break inside a
+    paragraph made a space (Markdown reads it so), but a blank line between paragraphs and
+    the line break before a list item kept, since commentary may be a little Markdown."""
+    paragraphs = []
+    for paragraph in _PARAGRAPH_BREAK.split(str(text or "").replace("\r\n", "\n").replace("\r", "\n")):
+        lines: list[str] = []
+        for line in filter(None, (tidy(line) for line in paragraph.split("\n"))):
+            if lines and not _LIST_ITEM.match(line):
+                lines[-1] += " " + line
+            else:
+                lines.append(line)
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
-    `author` is whoever wrote it (a web callback passes the logged-in user); `loaded_by`
-    (default: the author) is who entered it. `written_at` defaults to now; an aware time
-    is converted to UK time. `known_indicators` are the valid indicator ids (the
-    catalogue's); None skips that check. Text is tidied as the file reader tidies it
-    (runs of spaces and line breaks become one space). Saving the same text by the same
-    author as the latest version of that indicator and month (a double click) adds
-    nothing; going back to an earlier wording is a new version.
+
+def check_commentary(council: str, indicator: str, period: str, text: str, author: str,
+                     written_at: dt.datetime | dt.date | None = None,
+                     known_indicators: Collection[str] | None = None, loaded_by: str | None = None) -> dict:
+    """The comment as it would be stored, tidied; CommentaryError with every reason it cannot be.
+
+    `author` is whoever wrote it (a web callback passes the signed-in user's name);
+    `loaded_by` (default: the author) is who entered it. `written_at` defaults to now; an
+    aware time is converted to UK time. `known_indicators` are the valid indicator ids
+    (the catalogue's); None skips that check. Text is tidied by `tidy_text`.
     """
     council, indicator, period = tidy(council), tidy(indicator), tidy(period)
-    text, author = tidy(text), tidy(author)
+    text, author = tidy_text(text), tidy(author)
     written_at = now_uk() if written_at is None else _as_uk(written_at)
     problems = []
     if not council:
@@ -162,23 +201,46 @@ def add_commentary(engine: Engine, council: str, indicator: str, period: str, te
         problems.append(problem)
     if not text:
         problems.append("the commentary text is empty")
-    elif problem := length_problem(text):
-        problems.append(f"the commentary {problem}")
+    else:
+        problems += [f"the commentary {problem}" for problem in (length_problem(text), markup_problem(text)) if problem]
     if not author:
         problems.append("the author is empty")
     if problem := written_at_problem(written_at):
         problems.append(f"written at {problem}")
     if problems:
         raise CommentaryError(problems)
-    row = {"council": council, "indicator": indicator, "period": period, "text": text, "author": author,
-           "written_at": written_at, "source_file": None, "loaded_at": dt.datetime.now(dt.UTC),
-           "loaded_by": tidy(loaded_by) or author}
-    with store.write_transaction(engine) as conn:
-        versions = store.commentary_rows(conn, council, indicator, period)
-        if versions and _identity(versions[0]) == _identity(row):
-            return Added(row=versions[0], new=False)
-        row_id = store.insert_commentary(conn, row)
+    return {"council": council, "indicator": indicator, "period": period, "text": text, "author": author,
+            "written_at": written_at, "source_file": None, "loaded_at": dt.datetime.now(dt.UTC),
+            "loaded_by": tidy(loaded_by) or author}
+
+
+def store_commentary(conn: Connection, row: dict) -> Added:
+    """Store a checked comment (`check_commentary`) in the caller's transaction, with its
+    audit event (before and after). The same text by the same author as the latest version
+    of that indicator and month (a double click) adds nothing; going back to an earlier
+    wording is a new version."""
+    versions = store.commentary_rows(conn, row["council"], row["indicator"], row["period"])
+    before = versions[0] if versions else None
+    if before and _identity(before) == _identity(row):
+        return Added(row=before, new=False)
+    row_id = store.insert_commentary(conn, row)
+    audit.record(conn, "commentary", subject=f"{row['indicator']} {row['period']}", council=row["council"],
+                 details={"before": _audited(before), "after": _audited(row)})
     return Added(row={"id": row_id, **row}, new=True)
+
+
+def _audited(row: dict | None) -> dict | None:
+    return None if row is None else {name: row[name] for name in ("text", "author", "written_at")}
+
+
+def add_commentary(engine: Engine, council: str, indicator: str, period: str, text: str, author: str,
+                   written_at: dt.datetime | dt.date | None = None,
+                   known_indicators: Collection[str] | None = None, loaded_by: str | None = None) -> Added:
+    """Add one comment by hand (`scorecard commentary add`, the edit page), in its own
+    transaction: `check_commentary`, then `store_commentary`."""
+    row = check_commentary(council, indicator, period, text, author, written_at, known_indicators, loaded_by)
+    with store.write_transaction(engine) as conn:
+        return store_commentary(conn, row)
 
 
 def _period_check(period: str) -> tuple[str, str] | None:
@@ -212,8 +274,9 @@ def _check_rows(table: Table, known_indicators: Collection[str], report: Report)
             add(source_row, "indicator", problem, row["indicator"])
         if row["period"] is not None and (period := _period_check(row["period"])):
             add(source_row, "period", period[1], row["period"], code=period[0])
-        if row["text"] is not None and (problem := length_problem(row["text"])):
-            add(source_row, "text", f"the commentary {problem}", row["text"])
+        for problem in (length_problem(row["text"]), markup_problem(row["text"])) if row["text"] is not None else ():
+            if problem:
+                add(source_row, "text", f"the commentary {problem}", row["text"])
         if row.get("written_at") is not None and (problem := written_at_problem(row["written_at"])):
             add(source_row, "written_at", problem, row["written_at"])
         rows.append(row)

@@ -52,7 +52,8 @@ def commentary() -> None:
 @commentary.command("add")
 @click.option("--indicator", required=True, help="The indicator's id in metrics.yaml, e.g. iha_in_timescale.")
 @click.option("--period", required=True, help="The month of the figure, YYYY-MM.")
-@click.option("--text", required=True, help="The footnote (at most 1,000 characters).")
+@click.option("--text", required=True, help="The footnote (at most 1,000 characters): plain text, or **bold**, *italic*, "
+              "lines starting '- ' for a list and [words](https://address) for a link; no HTML.")
 @click.option("--author", default=None, help="Who wrote it (default: the SCORECARD_USER setting, or your login).")
 @council_option
 def add_command(indicator: str, period: str, text: str, author: str | None, council: str | None) -> None:

@@ -150,16 +150,30 @@ def rag_fits_polarity(indicator: Indicator, catalogue: Catalogue) -> Iterator[Pr
             if needed not in indicator.benchmarks:
                 yield ("benchmarks",), f"rag: benchmarks compares with {needed.value}: list it under benchmarks"
     for index, target in enumerate(indicator.targets):
-        higher = indicator.polarity is Polarity.HIGHER
-        if (higher and target.green < target.amber) or (not higher and target.green > target.amber):
-            better = "at or above" if higher else "at or below"
-            yield ("targets", index), (f"thresholds in the wrong order for polarity {indicator.polarity.value}: "
-                                       f"green ({target.green}) must be {better} amber ({target.amber})")
-        if indicator.unit is Unit.PERCENT and not all(0 <= v <= 1 for v in (target.green, target.amber)):
-            yield ("targets", index), "percentages are written as fractions: 90% is 0.9"
+        for problem in threshold_problems(indicator, target.green, target.amber):
+            yield ("targets", index), problem
     froms = [t.applies_from for t in indicator.targets]
     if len(froms) != len(set(froms)):
         yield ("targets",), "two targets apply from the same month"
+
+
+def threshold_problems(indicator: Indicator, green: float, amber: float, shown=None,
+                       out_of_range: str = "percentages are written as fractions: 90% is 0.9") -> list[str]:
+    """Why a target's thresholds do not fit the indicator: green must be beyond amber in
+    the good direction, a percentage between 0 and 1. metrics.yaml's targets and those a
+    council sets (metrics.targets) are held to this one rule; `shown` writes a value as
+    the reader entered it (default: as stored), `out_of_range` says what a percentage
+    outside 0 to 1 means where it was entered."""
+    shown = shown or (lambda value: f"{value}")
+    problems = []
+    higher = indicator.polarity is Polarity.HIGHER
+    if (higher and green < amber) or (not higher and green > amber):
+        better = "at or above" if higher else "at or below"
+        problems.append(f"thresholds in the wrong order for polarity {indicator.polarity.value}: "
+                        f"green ({shown(green)}) must be {better} amber ({shown(amber)})")
+    if indicator.unit is Unit.PERCENT and not all(0 <= v <= 1 for v in (green, amber)):
+        problems.append(out_of_range)
+    return problems
 
 
 def breaks_are_explained(indicator: Indicator, catalogue: Catalogue) -> Iterator[Problem]:

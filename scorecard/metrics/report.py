@@ -20,6 +20,7 @@ from scorecard.metrics.catalogue import (
     Comparator,
     Indicator,
     Polarity,
+    Target,
     load_catalogue,
 )
 from scorecard.metrics.cohorts import COHORTS
@@ -49,6 +50,7 @@ from scorecard.metrics.rating import (
 )
 from scorecard.metrics.records import load_records
 from scorecard.metrics.suppression import decide, figure_key, suppression_notes
+from scorecard.metrics.targets import council_targets
 
 COMPARATORS = [c.value for c in Comparator]
 RATED = (GREEN, AMBER, RED)
@@ -70,6 +72,8 @@ class CouncilMetrics:
         with store.read_connection(engine) as conn:
             rows = store.published_rows(conn, [i.id for i in catalogue.indicators])
         self.published = PublishedFigures(pd.DataFrame(rows))
+        # The store's version counts target settings, so a target set makes a new object.
+        self.targets = council_targets(engine, council_code)
         self.neighbour_model, self.neighbour_average = settings.neighbour_model(), settings.neighbour_average()
         self.details = councils.council(council_code)
         self.neighbour_values = neighbour_values or {}
@@ -102,6 +106,10 @@ class CouncilMetrics:
         return {"month_end": to_date(Month.parse(period).last),
                 "extracts_as_at": sorted(set(covering["as_at"])),
                 "loaded_at": covering["loaded_at"].max() if len(covering) else None}
+
+    def target_for(self, indicator: Indicator, period: str) -> Target | None:
+        """The target applying in a month: metrics.yaml's, or the council's set over it (`targets`)."""
+        return self.targets.target_for(indicator, period)
 
     def total(self, indicator: str, period: str) -> dict | None:
         return self._totals.get((indicator, period))
@@ -194,7 +202,7 @@ class CouncilMetrics:
         value = _none_if_nan(total.get("value"))
         denominator = _none_if_nan(total.get("denominator"))
         comparisons = {c: self.comparison(indicator, c, month, value) for c in COMPARATORS}
-        target = indicator.target_for(period)
+        target = self.target_for(indicator, period)
         rating = rate(indicator, value, denominator, target, comparisons["england"],
                       comparisons["statistical_neighbours"], self.catalogue.min_denominator(indicator))
         history_note = total.get("history_note") or ""
@@ -319,7 +327,7 @@ class CouncilMetrics:
         # Each group is rated and trended like the whole: against the same target, with
         # the same small-number rule. Benchmarks are published for whole councils only.
         ratings = [_unless_incomplete(rate(indicator, _none_if_nan(r.value), _none_if_nan(r.denominator),
-                                           indicator.target_for(r.period), None, None,
+                                           self.target_for(indicator, r.period), None, None,
                                            self.catalogue.min_denominator(indicator)), r.history_note)
                    for r in table.itertuples()]
         table["rag"] = [rating.rag for rating in ratings]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from scorecard.metrics import load_catalogue
 from scorecard.metrics.calendar import Month
+from scorecard.ui.commentary_text import commentary_plain
 from scorecard.ui.text import acronym_parts
 from scorecard.ui.views import NOT_FOR_PUBLICATION, SPARKLINE_MONTHS, Row, Scorecard
 
@@ -68,7 +69,7 @@ def terms_used(card: Scorecard, glossary: dict[str, str] | None = None) -> list[
         texts += [row.label, row.counts_text, row.note, row.rag_reason]
         texts += [cell.text for cell in row.comparators]
         if row.commentary:
-            texts += [row.commentary.text, row.commentary.author]
+            texts += [commentary_plain(row.commentary.text), row.commentary.author]
     used = set(terms_in("\n".join(texts), glossary))
     return sorted(((t, glossary[t]) for t in used), key=lambda item: item[0].lower())
 

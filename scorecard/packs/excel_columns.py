@@ -23,6 +23,7 @@ from scorecard.packs.workbook_data import (
     Figure,
     WorkbookData,
 )
+from scorecard.ui.commentary_text import commentary_plain
 
 COMPARATOR_SHORT = {"statistical_neighbours": "SN", "england": "England"}
 
@@ -123,7 +124,7 @@ def scorecard_columns(data: WorkbookData) -> list[Column]:
         Column("DfE definition note", "How the DfE's definition differs from the scorecard's.",
                lambda f: f.row.definition_note, 30, wrap),
         Column("Commentary", "The officers' footnote for the month.",
-               lambda f: f.row.commentary.text if f.row.commentary else None, 60, wrap),
+               lambda f: commentary_plain(f.row.commentary.text) if f.row.commentary else None, 60, wrap),
         Column("Commentary by", "Who wrote it.", lambda f: f.row.commentary.author if f.row.commentary else None, 24,
                wrap),
         Column("Commentary written", "When (a date and time).", lambda f: f.commentary_written, 16),

@@ -18,6 +18,7 @@ from scorecard.packs.pdf_layout import CHART_HEIGHT, CHART_WIDTH, escape
 from scorecard.packs.pdf_summary import comparator_cell, rag_badge_html, rag_class
 from scorecard.packs.pdf_svg import trend_svg
 from scorecard.ui.charts import sparkline_alt
+from scorecard.ui.commentary_text import commentary_html, commentary_plain
 from scorecard.ui.text import action_status_text, date_label, short_month
 from scorecard.ui.views import Row, ThemeGroup
 
@@ -123,10 +124,10 @@ def commentary_part(row: Row, context: PackContext) -> str:
         return ('<div class="part-commentary"><h4>Commentary</h4>'
                 '<p class="no-comment">No commentary for this month.</p></div>')
     by = f"— {comment.author}, {comment.written}" if comment.written else f"— {comment.author}"
-    terms = [t for t in terms_in(comment.text, context.glossary) if t not in row.label]
+    terms = [t for t in terms_in(commentary_plain(comment.text), context.glossary) if t not in row.label]
     explained = ("<p class=\"terms\">" + "; ".join(f"<b>{escape(t)}</b>: {escape(short_meaning(context.glossary[t]))}"
                                                    for t in terms) + "</p>") if terms else ""
-    return (f'<div class="part-commentary"><h4>Commentary</h4><p class="comment">{escape(comment.text)}</p>'
+    return (f'<div class="part-commentary"><h4>Commentary</h4><div class="comment">{commentary_html(comment.text)}</div>'
             f'<p class="comment-by">{escape(by)}</p>{explained}</div>')
 
 

@@ -162,6 +162,8 @@ span.rag {{ display: inline-block; padding: 0.5pt 4pt 0.5pt 3pt; }}
 .figures td.rag {{ padding: 1pt 3pt; font-size: 8pt; }}
 .figures .reason {{ font-size: 6.8pt; color: {MUTED}; }}
 .comment {{ font-size: 8pt; line-height: 1.25; }}
+.comment p, .comment ul, .comment ol {{ margin: 0 0 3pt 0; }}
+.comment ul, .comment ol {{ padding-left: 10pt; }}
 .comment-by {{ font-style: italic; color: {MUTED}; font-size: 7.2pt; margin-top: 3pt; }}
 .terms {{ font-size: 6.8pt; color: {MUTED}; margin-top: 3pt; }}
 .no-comment {{ font-style: italic; color: {MUTED}; }}

@@ -301,7 +301,7 @@ def trend_figures(metrics: CouncilMetrics, row: Row, periods: tuple[str, ...],
     `full`, every figure by (indicator, period) before hiding) and the target of each month
     (targets can change from one month to the next)."""
     indicator = metrics.catalogue.by_id[row.id]
-    targets = tuple(target.green if (target := indicator.target_for(p)) else None for p in periods)
+    targets = tuple(target.green if (target := metrics.target_for(indicator, p)) else None for p in periods)
     return TrendFigures(row, tuple(figure(value, full.get((row.id, period)))
                                    for period, value in zip(periods, trend_values(row, list(periods)), strict=True)),
                         targets)

@@ -21,6 +21,7 @@ from scorecard.store.tables import (
     metadata,
     published_figures,
     published_releases,
+    target_settings,
 )
 
 
@@ -161,7 +162,7 @@ def mapping_versions(conn: Connection, council: str | None = None, dataset: str 
 
 
 def store_version(conn: Connection) -> tuple:
-    """Changes whenever an upload, a benchmark release or commentary is loaded: a cache key.
+    """Changes whenever an upload, a benchmark release, commentary or a target is stored: a cache key.
 
     Loads only ever add rows (superseding marks an extract, and adds its successor),
     so the highest ids and the row counts say whether anything has changed; the latest
@@ -174,7 +175,8 @@ def store_version(conn: Connection) -> tuple:
                                           func.max(published_releases.c.loaded_at))).one()
     commentary_state = conn.execute(select(func.max(commentary.c.id), func.count(),
                                            func.max(commentary.c.loaded_at))).one()
-    return tuple(extract_state) + tuple(benchmark_state) + tuple(commentary_state)
+    target_state = conn.execute(select(func.max(target_settings.c.id), func.count())).one()
+    return tuple(extract_state) + tuple(benchmark_state) + tuple(commentary_state) + tuple(target_state)
 
 
 def published_release(conn: Connection, sha256: str) -> dict | None:

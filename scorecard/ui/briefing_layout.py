@@ -5,6 +5,7 @@ from dash import html
 
 from scorecard.ui.briefing import SECTIONS, Briefing
 from scorecard.ui.changes import Change, rating_change
+from scorecard.ui.commentary_text import commentary_components
 from scorecard.ui.components import rag_badge
 from scorecard.ui.scorecard_table import indicator_href
 from scorecard.ui.style import rag_style
@@ -17,7 +18,7 @@ def _change(change: Change, period: str) -> html.Li:
                     html.Strong(row.value_text), f" (was {was.value_text}). ",
                     *(_rating(change) if rating else []),
                     change.direction_text or "",
-                    html.Div(row.commentary.text, className="commentary-inline") if row.commentary else None])
+                    html.Div(commentary_components(row.commentary.text), className="commentary-inline") if row.commentary else None])
 
 
 def _rating(change: Change) -> list:

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from scorecard.metrics import load_catalogue
+from scorecard.ui.commentary_text import commentary_components
 from scorecard.ui.style import PLOTLY_CONFIG, rag_style
 from scorecard.ui.text import acronym_parts, month_label
 from scorecard.ui.views import Comment
@@ -73,7 +74,7 @@ def filter_form(form_id: str, controls: list, button_text: str) -> html.Div:
 def comment_block(comment: Comment | None, empty: str = "No commentary for this month.") -> html.Div:
     if comment is None:
         return html.P(empty, className="commentary commentary-none")
-    return html.Figure([html.Blockquote(html.P(comment.text)),
+    return html.Figure([html.Blockquote(commentary_components(comment.text)),
                         html.Figcaption(f"{comment.author}, {comment.written}", className="commentary-by")],
                        className="commentary")
 
