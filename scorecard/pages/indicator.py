@@ -20,6 +20,7 @@ from scorecard.ui.components import (
     month_options,
     notice,
 )
+from scorecard.ui.edit_view import edit_href
 from scorecard.ui.indicator_drilldown import NO_SECOND, indicator_query
 from scorecard.ui.indicator_layout import (
     address_problems,
@@ -82,11 +83,19 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
         breakdown_section(page),
         two_way_section(page),
         actions_section(page.row.actions),
+        edit_link(page.id, page.period, who),
         comparison_section(page),
         history(page),
         definition_card(page),
         records_link(page.id, page.period, who),
     ])
+
+
+def edit_link(indicator_id: str, period: str, who) -> html.P | None:
+    """Offered to those who may change something there (the edit page checks each save again)."""
+    if who is None or not any(who.can(p) for p in (Permission.COMMENTARY, Permission.ACTIONS, Permission.TARGETS)):
+        return None
+    return html.P(html.A("Edit commentary, actions and target", href=edit_href(indicator_id, period), id="edit-link"))
 
 
 @callback(Output("indicator-nav", "search"), Input("indicator-form-show", "n_clicks"),
