@@ -57,7 +57,14 @@ NEIGHBOUR_AVERAGE = Setting(
     "shows it) or median (as the DfE's children's social care dashboard).",
 )
 
-ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY, NEIGHBOUR_MODEL, NEIGHBOUR_AVERAGE]
+MAX_UPLOAD_MB = Setting(
+    "SCORECARD_MAX_UPLOAD_MB",
+    "50",
+    "The most, in megabytes, that the files of one upload in the browser may hold together "
+    "(the default, 50, is ten times a large county's monthly extracts).",
+)
+
+ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY, NEIGHBOUR_MODEL, NEIGHBOUR_AVERAGE, MAX_UPLOAD_MB]
 
 
 class SettingError(ValueError):
@@ -77,6 +84,23 @@ def _one_of(setting: Setting, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise SettingError(f"{setting.env}={setting.value()!r}: it must be one of {', '.join(choices)}")
     return value
+
+
+def max_upload_bytes() -> int:
+    """SCORECARD_MAX_UPLOAD_MB in bytes; a value that is not a positive number is refused."""
+    try:
+        megabytes = float(MAX_UPLOAD_MB.value())
+    except ValueError:
+        megabytes = 0
+    if megabytes <= 0:
+        raise SettingError(f"{MAX_UPLOAD_MB.env}={MAX_UPLOAD_MB.value()!r}: it must be a positive number of megabytes")
+    return int(megabytes * 1024 * 1024)
+
+
+def max_request_bytes() -> int:
+    """Flask's MAX_CONTENT_LENGTH for the upload's limit: the browser sends the files base64
+    encoded (4 bytes for every 3) inside a JSON request, with a little more around them."""
+    return max_upload_bytes() * 4 // 3 + 1024 * 1024
 
 
 def database_url() -> str:
