@@ -10,7 +10,10 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html, page_container
 from flask_compress import Compress
 
+from scorecard.access import current_identity
+from scorecard.access.web import secure
 from scorecard.ui.downloads import register_downloads
+from scorecard.ui.site import site_header
 
 HERE = Path(__file__).parent
 
@@ -45,22 +48,25 @@ app.index_string = """<!DOCTYPE html>
     </body>
 </html>"""
 
-NAVIGATION = [("/", "Scorecard"), ("/briefing", "Briefing note"), ("/glossary", "Glossary")]
 
-app.layout = html.Div([
-    html.A("Skip to main content", href="#main", className="skip-link"),
-    html.Header(dbc.Container(fluid="xxl", children=html.Nav([
-        html.A("Corporate Parenting Scorecard", href="/", className="brand"),
-        html.Ul([html.Li(html.A(text, href=href)) for href, text in NAVIGATION], className="nav-links"),
-    ], **{"aria-label": "Main"})), className="site-header"),
-    html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex=-1),
-    html.Footer(dbc.Container(fluid="xxl", children=html.P(
-        ["Figures are computed from the council's own monthly extracts and SSDA903 returns, by the definitions "
-         "each indicator page gives; comparisons use the Department for Education's published figures. "
-         "Numbers of 1 to 4 children are hidden, and so is any figure from which one could be worked out. ",
-         html.A("Glossary", href="/glossary")])), className="site-footer"),
-])
+
+def page_frame():
+    """Built for each visit, so the header shows who is signed in and the pages their role opens."""
+    return html.Div([
+        html.A("Skip to main content", href="#main", className="skip-link"),
+        site_header(current_identity()),
+        html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex=-1),
+        html.Footer(dbc.Container(fluid="xxl", children=html.P(
+            [("Figures are computed from the council's own monthly extracts and SSDA903 returns, by the definitions "
+              "each indicator page gives; comparisons use the Department for Education's published figures. "
+              "Numbers of 1 to 4 children are hidden, and so is any figure from which one could be worked out. "),
+             html.A("Glossary", href="/glossary")])), className="site-footer"),
+    ])
+
+
+app.layout = page_frame
 server = app.server
+secure(app)  # sign-in, CSRF and the permission gate, before any route that shows data
 Compress(server)
 register_downloads(server)
 

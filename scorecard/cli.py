@@ -224,6 +224,7 @@ from scorecard.cli_commentary import commentary  # noqa: E402  (commands defined
 from scorecard.cli_mapping import mapping  # noqa: E402  (commands defined there)
 from scorecard.cli_metrics import benchmarks, metrics, reconcile, report  # noqa: E402  (commands defined there)
 from scorecard.cli_packs import briefing, pack  # noqa: E402  (commands defined there)
+from scorecard.cli_users import audit, users  # noqa: E402  (commands defined there)
 
 main.add_command(metrics)
 main.add_command(benchmarks)
@@ -235,6 +236,8 @@ main.add_command(pack)
 main.add_command(briefing)
 main.add_command(mapping)
 main.add_command(reconcile)
+main.add_command(users)
+main.add_command(audit)
 
 if __name__ == "__main__":
     main()

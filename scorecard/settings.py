@@ -57,6 +57,34 @@ NEIGHBOUR_AVERAGE = Setting(
     "shows it) or median (as the DfE's children's social care dashboard).",
 )
 
+ENVIRONMENT = Setting(
+    "SCORECARD_ENVIRONMENT",
+    "development",
+    "development (the default: one analyst's machine) or production (a council server: the app "
+    "refuses to start without a proper SCORECARD_SECRET_KEY, and session cookies are sent only over HTTPS).",
+)
+SECRET_KEY = Setting(
+    "SCORECARD_SECRET_KEY",
+    "",
+    "The key that signs session cookies: at least 32 random characters (e.g. `python -c "
+    "'import secrets; print(secrets.token_hex(32))'`), the same for every worker. Required in "
+    "production; in development one is made and kept in data/.secret_key.",
+)
+TRUSTED_USER_HEADER = Setting(
+    "SCORECARD_TRUSTED_USER_HEADER",
+    "",
+    "Off by default. The request header in which the council's single-sign-on reverse proxy "
+    "puts the signed-in username (e.g. X-Remote-User): set it only when every request comes "
+    "through that proxy, which must remove the header from what clients send. The user must "
+    "still have an account here (`scorecard users add`), which gives the role.",
+)
+PROXIES = Setting(
+    "SCORECARD_PROXIES",
+    "0",
+    "How many reverse proxies stand in front of the app (usually 1 in production): their "
+    "X-Forwarded-For and X-Forwarded-Proto are then trusted for the client's address and HTTPS.",
+)
+
 MAX_UPLOAD_MB = Setting(
     "SCORECARD_MAX_UPLOAD_MB",
     "50",
@@ -64,7 +92,8 @@ MAX_UPLOAD_MB = Setting(
     "(the default, 50, is ten times a large county's monthly extracts).",
 )
 
-ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY, NEIGHBOUR_MODEL, NEIGHBOUR_AVERAGE, MAX_UPLOAD_MB]
+ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY, NEIGHBOUR_MODEL, NEIGHBOUR_AVERAGE, ENVIRONMENT, SECRET_KEY,
+                TRUSTED_USER_HEADER, PROXIES, MAX_UPLOAD_MB]
 
 
 class SettingError(ValueError):
@@ -101,6 +130,59 @@ def max_request_bytes() -> int:
     """Flask's MAX_CONTENT_LENGTH for the upload's limit: the browser sends the files base64
     encoded (4 bytes for every 3) inside a JSON request, with a little more around them."""
     return max_upload_bytes() * 4 // 3 + 1024 * 1024
+
+
+def production() -> bool:
+    return _one_of(ENVIRONMENT, ("development", "production")) == "production"
+
+
+KNOWN_WEAK_KEYS = {"", "secret", "changeme", "change-me", "dev", "development", "default", "password"}
+MIN_SECRET_LENGTH = 32
+
+
+def secret_key() -> str:
+    """The session-signing key. Production: SCORECARD_SECRET_KEY, refused if missing, short
+    or a well-known default. Development: that, or one made once and kept in data/.secret_key
+    (readable by the owner only) so that every worker and restart shares it."""
+    key = SECRET_KEY.value().strip()
+    if production():
+        if key.lower() in KNOWN_WEAK_KEYS or len(key) < MIN_SECRET_LENGTH:
+            raise SettingError(
+                f"{SECRET_KEY.env} must be set to at least {MIN_SECRET_LENGTH} random characters in production "
+                "(python -c 'import secrets; print(secrets.token_hex(32))'); refusing to start without it")
+        return key
+    if key:
+        return key
+    import secrets
+
+    path = DATA_DIR / ".secret_key"
+    if not path.exists():  # written whole, then linked in: workers starting together agree
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".secret_key.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def trusted_user_header() -> str | None:
+    return TRUSTED_USER_HEADER.value().strip() or None
+
+
+def proxies() -> int:
+    try:
+        count = int(PROXIES.value())
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise SettingError(f"{PROXIES.env}={PROXIES.value()!r}: it must be a whole number (0, 1, ...)")
+    return count
 
 
 def database_url() -> str:

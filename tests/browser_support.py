@@ -37,6 +37,38 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "page"
 
 
+# --- signing in -----------------------------------------------------------------------------
+
+def csrf_header(client) -> dict:
+    """The header Dash's renderer sends: the `_csrf_token` cookie as X-CSRFToken."""
+    cookie = client.get_cookie("_csrf_token")
+    return {"X-CSRFToken": cookie.value} if cookie is not None else {}
+
+
+def form_token(html_text: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html_text)
+    assert found, "the page has no CSRF token field"
+    return found.group(1)
+
+
+def sign_in(client, username: str, password: str, expect_status: int = 302):
+    """Sign a Flask test client in through the sign-in form; the response."""
+    token = form_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    assert response.status_code == expect_status, (response.status_code, response.get_data(as_text=True)[:500])
+    if expect_status == 302:
+        client.get("/_dash-layout")  # sets the CSRF cookie the callbacks send back
+    return response
+
+
+def sign_in_browser(context, username: str, password: str) -> None:
+    """Sign a Playwright browser context in (its requests share the context's cookies)."""
+    token = form_token(context.request.get("/login").text())
+    response = context.request.post("/login", form={"username": username, "password": password,
+                                                    "csrf_token": token}, max_redirects=0)
+    assert response.status == 302, (response.status, response.text()[:500])
+
+
 # --- the browser --------------------------------------------------------------------------
 
 def screenshot(page, name: str) -> Path:
@@ -252,7 +284,7 @@ def call_callback(client, output: str | dict, inputs: dict | list | None = None,
         "state": state_items,
         "changedPropIds": list(changed) if changed is not None else given_ids,
     }
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
     if expect_status is not None:
         assert response.status_code == expect_status, (response.status_code, response.data[:2000])
     else:

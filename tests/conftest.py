@@ -113,12 +113,15 @@ def demo_database_url(tmp_path_factory) -> str:
     steps += [["commentary", "load", str(REFERENCE_DIR / "demo_commentary.csv")],
               ["meetings", "load", str(REFERENCE_DIR / "demo_meetings.csv")],
               ["actions", "load", str(REFERENCE_DIR / "demo_actions.csv")]]
+    steps += [["users", "add", DEMO_USERS[role], "--role", role, "--name", f"Test {role}", "--password-stdin"]
+              for role in DEMO_USERS]
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DATABASE_URL", url)
         store.engine.cache_clear()
         try:
             for args in steps:
-                result = CliRunner().invoke(main, args)
+                password = f"{DEMO_PASSWORD}\n" if args[:2] == ["users", "add"] else None
+                result = CliRunner().invoke(main, args, input=password)
                 if result.exit_code != 0:
                     import traceback
 
@@ -152,9 +155,42 @@ def demo_app(demo_database_url):
         store.engine.cache_clear()
 
 
+# One account of each role in the demo store, all with the same password.
+DEMO_USERS = {"viewer": "test-viewer", "manager": "test-manager", "analyst": "test-analyst", "admin": "test-admin"}
+DEMO_PASSWORD = "a long test password"
+
+
+def signed_in_client(app, username: str, password: str = DEMO_PASSWORD):
+    """A Flask test client of `app` signed in through the sign-in form, as a browser would."""
+    from browser_support import sign_in
+
+    client = app.server.test_client()
+    sign_in(client, username, password)
+    return client
+
+
 @pytest.fixture(scope="session")
-def demo_client(demo_app):
-    """A Flask test client of the app over the demo store."""
+def client_as(demo_app):
+    """client_as("manager"): a Flask test client over the demo store, signed in with that
+    role (one per role for the session)."""
+    clients = {}
+
+    def make(role: str):
+        if role not in clients:
+            clients[role] = signed_in_client(demo_app, DEMO_USERS[role])
+        return clients[role]
+    return make
+
+
+@pytest.fixture(scope="session")
+def demo_client(client_as):
+    """A Flask test client of the app over the demo store, signed in as a viewer (a councillor)."""
+    return client_as("viewer")
+
+
+@pytest.fixture
+def anonymous_client(demo_app):
+    """A Flask test client nobody has signed in with."""
     return demo_app.server.test_client()
 
 
@@ -209,25 +245,41 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, request):
-    """A fresh browser context and page (1366x900, en-GB, downloads accepted) whose
-    relative URLs resolve against the live server: `page.goto("/")`. A failed test leaves
+def page_as(browser, live_server, request):
+    """page_as("analyst"): a fresh browser context and page (1366x900, en-GB, downloads
+    accepted) signed in with that role (None: nobody signed in), whose relative URLs
+    resolve against the live server: `page.goto("/")`. A failed test leaves
     test-output/screenshots/<test name>-failed.png."""
-    from browser_support import safe_name, screenshot
+    from browser_support import safe_name, screenshot, sign_in_browser
     from playwright.sync_api import Error as PlaywrightError
 
-    context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900},
-                                  accept_downloads=True, locale="en-GB", timezone_id="Europe/London")
-    new_page = context.new_page()
-    yield new_page
+    contexts = []
+
+    def make(role: str | None = "viewer"):
+        context = browser.new_context(base_url=live_server, viewport={"width": 1366, "height": 900},
+                                      accept_downloads=True, locale="en-GB", timezone_id="Europe/London")
+        if role is not None:
+            sign_in_browser(context, DEMO_USERS[role], DEMO_PASSWORD)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
     reports = request.node.stash.get(_REPORTS, {})
-    if any(report.failed for report in reports.values()):
-        try:
-            path = screenshot(new_page, f"{safe_name(request.node.name)}-failed")
-            print(f"screenshot of the failed test: {path}")
-        except (PlaywrightError, OSError) as exc:  # the page may have crashed; keep the test's own failure
-            print(f"could not save a screenshot of the failed test: {exc}")
-    context.close()
+    failed = any(report.failed for report in reports.values())
+    for number, context in enumerate(contexts):
+        if failed and context.pages:
+            try:
+                path = screenshot(context.pages[-1], f"{safe_name(request.node.name)}-failed{number or ''}")
+                print(f"screenshot of the failed test: {path}")
+            except (PlaywrightError, OSError) as exc:  # the page may have crashed; keep the test's own failure
+                print(f"could not save a screenshot of the failed test: {exc}")
+        context.close()
+
+
+@pytest.fixture
+def page(page_as):
+    """A browser page signed in as a viewer (a councillor), as page_as("viewer")."""
+    return page_as("viewer")
 
 
 @pytest.fixture

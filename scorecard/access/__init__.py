@@ -7,7 +7,13 @@
 The web layer (`scorecard.access.web`) signs users in and sets the identity for each
 request; everything else asks `current_identity()` and checks with `require`.
 """
-from scorecard.access.guards import REFUSED_ID, guarded, page_layout, refused_page, required_permission
+from scorecard.access.guards import (
+    REFUSED_ID,
+    guarded,
+    page_layout,
+    refused_page,
+    required_permission,
+)
 from scorecard.access.roles import (
     PERMISSIONS,
     ROLE_HELP,

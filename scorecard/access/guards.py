@@ -18,7 +18,13 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from scorecard.access.roles import Forbidden, Permission, current_identity, refusal, require
+from scorecard.access.roles import (
+    Forbidden,
+    Permission,
+    current_identity,
+    refusal,
+    require,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 REFUSED_ID = "access-refused"

@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
+from scorecard.access import Permission, guarded, page_layout
 from scorecard.ui.briefing import build_briefing
 from scorecard.ui.briefing_layout import briefing_sections
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
@@ -17,6 +18,7 @@ from scorecard.ui.views import NoData, figures
 dash.register_page(__name__, path="/briefing", title="Briefing note - Corporate Parenting Scorecard", order=2)
 
 
+@page_layout(Permission.VIEW)
 def layout(period: str | None = None, since: str | None = None, **_other):
     try:
         note = build_briefing(figures(settings.default_council()), period, since)
@@ -38,5 +40,6 @@ def layout(period: str | None = None, since: str | None = None, **_other):
 
 @callback(Output("briefing-nav", "search"), Input("briefing-form-show", "n_clicks"),
           State("briefing-period", "value"), State("briefing-since", "value"), prevent_initial_call=True)
+@guarded(Permission.VIEW)
 def show_briefing(_clicks, period, since):
     return "?" + urlencode({"period": period, "since": since})

@@ -4,12 +4,14 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from scorecard.access import Permission, page_layout
 from scorecard.metrics import load_catalogue
 from scorecard.ui.views import glossary
 
 dash.register_page(__name__, path="/glossary", title="Glossary - Corporate Parenting Scorecard", order=3)
 
 
+@page_layout(Permission.VIEW)
 def layout(**_query):
     terms = glossary(load_catalogue())
     return html.Div([

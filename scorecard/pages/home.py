@@ -8,6 +8,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
+from scorecard.access import Permission, guarded, page_layout
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
 from scorecard.ui.pages_common import downloads, no_data
 from scorecard.ui.scorecard_table import headline, key, summary, theme_table
@@ -17,6 +18,7 @@ dash.register_page(__name__, path="/", title="Scorecard - Corporate Parenting Sc
 ALL_THEMES = "all"
 
 
+@page_layout(Permission.VIEW)
 def layout(period: str | None = None, framework: str | None = None, theme: str | None = None,
            since: str | None = None, **_other):
     try:
@@ -46,6 +48,7 @@ def layout(period: str | None = None, framework: str | None = None, theme: str |
 
 
 @callback(Output("scorecard-theme", "options"), Input("scorecard-framework", "value"), prevent_initial_call=True)
+@guarded(Permission.VIEW)
 def themes_of_framework(framework):
     return [{"label": "All themes", "value": ALL_THEMES}] + [{"label": label, "value": theme_id}
                                                      for theme_id, label in theme_options(framework)]
@@ -54,6 +57,7 @@ def themes_of_framework(framework):
 @callback(Output("scorecard-nav", "search"), Input("scorecard-form-show", "n_clicks"),
           State("scorecard-period", "value"), State("scorecard-since", "value"), State("scorecard-framework", "value"),
           State("scorecard-theme", "value"), prevent_initial_call=True)
+@guarded(Permission.VIEW)
 def show_scorecard(_clicks, period, since, framework, theme):
     return scorecard_search(period, since, framework, theme)
 

@@ -9,6 +9,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from scorecard import settings
+from scorecard.access import Permission, guarded, page_layout
 from scorecard.metrics import load_catalogue
 from scorecard.ui.actions_view import actions_section
 from scorecard.ui.components import (
@@ -43,6 +44,7 @@ def title(indicator_id: str | None = None, **_other) -> str:
 dash.register_page(__name__, path_template="/indicator/<indicator_id>", title=title, order=1)
 
 
+@page_layout(Permission.VIEW)
 def layout(indicator_id: str | None = None, period: str | None = None, breakdown: str | None = None,
            by: str | None = None, view: str | None = None, **_other):
     if (indicator_id or "") not in load_catalogue().by_id:
@@ -85,5 +87,6 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
 @callback(Output("indicator-nav", "search"), Input("indicator-form-show", "n_clicks"),
           State("indicator-period", "value"), State("indicator-breakdown", "value"),
           State("indicator-by", "value"), State("indicator-view", "value"), prevent_initial_call=True)
+@guarded(Permission.VIEW)
 def show_indicator(_clicks, period, breakdown, by=None, view=None):
     return "?" + indicator_query(period, breakdown, by, view)

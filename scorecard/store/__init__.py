@@ -23,12 +23,18 @@ from scorecard.store.accounts import (
     user_rows,
 )
 from scorecard.store.bulk import insert_columns
-from scorecard.store.connections import _tune_sqlite, create_all, engine, read_connection, write_transaction
+from scorecard.store.connections import (
+    _tune_sqlite,
+    create_all,
+    engine,
+    read_connection,
+    write_transaction,
+)
 from scorecard.store.queries import (
     EXTRACT_COLUMNS,
+    action_rows,
     add_extract,
     add_published_figures,
-    action_rows,
     add_published_release,
     commentary_rows,
     councils_with_data,
@@ -55,6 +61,7 @@ from scorecard.store.tables import (
     CURRENT,
     RECORD_TABLES,
     SUPERSEDED,
+    audit_events,
     care_leavers,
     children_in_care,
     column_mappings,
@@ -70,7 +77,6 @@ from scorecard.store.tables import (
     return_interviews,
     target_settings,
     users,
-    audit_events,
     visits,
 )
 

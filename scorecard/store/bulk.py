@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, DateTime, Table
 from sqlalchemy.engine import Connection
 
+
 def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequence[Any]]) -> int:
     """Insert many rows fast, given column by column (name -> values, all the same length).
 

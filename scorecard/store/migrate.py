@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Column, MetaData, String, Table, create_engine, inspect, select, text
+from sqlalchemy import (
+    Column,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    inspect,
+    select,
+    text,
+)
 from sqlalchemy.engine import Connection, Engine
 
 from scorecard.store.tables import metadata

@@ -11,17 +11,18 @@ from sqlalchemy.engine import Connection
 
 from scorecard.store.tables import (
     CURRENT,
-    SUPERSEDED,
     RECORD_TABLES,
+    SUPERSEDED,
     column_mappings,
     commentary,
+    extracts,
     improvement_actions,
     meetings,
-    extracts,
     metadata,
     published_figures,
     published_releases,
 )
+
 
 def add_extract(conn: Connection, row: Mapping[str, Any]) -> tuple[int, list[int]]:
     """Add a current extract (every column but id, status and superseded_by), superseding

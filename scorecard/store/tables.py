@@ -7,7 +7,22 @@ rows of current extracts.
 """
 from __future__ import annotations
 
-from sqlalchemy import DDL, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, event
+from sqlalchemy import (
+    DDL,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    event,
+)
 
 metadata = MetaData()
 

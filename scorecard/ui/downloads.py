@@ -1,13 +1,13 @@
 """The meeting packs as downloads: `/download/scorecard-2025-03.pdf` and `.xlsx`.
 
 Plain Flask routes rather than Dash callbacks, so a pack is a link a councillor can
-bookmark or email, and a browser downloads it like any file. When login arrives, the
-same check as the pages' callbacks goes at the top of `download_pack`."""
+bookmark or email, and a browser downloads it like any file."""
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request
 
 from scorecard import settings
+from scorecard.access import Permission, guarded
 from scorecard.metrics.catalogue import period_is_valid
 from scorecard.packs import PackUnavailable
 from scorecard.ui.views import NoData, build_scorecard, figures
@@ -29,6 +29,7 @@ def pack_bytes(kind: str, period: str, framework: str | None = None) -> bytes:
 
 def register_downloads(server: Flask) -> None:
     @server.get("/download/scorecard-<period>.<kind>")
+    @guarded(Permission.VIEW)
     def download_pack(period: str, kind: str):
         if kind not in MEDIA_TYPES or not period_is_valid(period):
             abort(404)
