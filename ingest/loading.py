@@ -81,31 +81,33 @@ def check(files: Iterable[Path], period: str | None, year: CollectionYear | None
     return CheckedUpload(upload, facts, sources)
 
 
-def load(engine: Engine, checked: CheckedUpload, loaded_by: str, context: Mapping[str, Any] | None = None
-         ) -> list[Written]:
+def load(engine: Engine, checked: CheckedUpload, loaded_by: str, context: Mapping[str, Any] | None = None,
+         actor: str | None = None) -> list[Written]:
     """Write a valid upload and its audit events in one transaction (NotLoadable if it has
     errors: nothing is written). `context` adds to the "upload" event's details (e.g. how
-    the month was found)."""
+    the month was found); `actor` is who the audit log names (default: whoever is asking,
+    `scorecard.access.audit.actor`)."""
     with store.write_transaction(engine) as conn:
         written = write_upload(conn, checked.upload, loaded_by)
         audit.record(conn, "upload", subject=_subject(checked.upload), council=checked.upload.council,
-                     details=upload_details(checked, LOADED, written, context))
+                     details=upload_details(checked, LOADED, written, context), who=actor)
         for extract in written:
             if extract.superseded:
                 audit.record(conn, "supersede", subject=f"extract {', '.join(map(str, extract.superseded))}",
-                             council=checked.upload.council, details={
+                             council=checked.upload.council, who=actor, details={
                                  "dataset": extract.table.dataset.name, "superseded": list(extract.superseded),
                                  "by": extract.extract_id, "file": extract.table.file,
                                  "months": _months(extract.table.first_month, extract.table.last_month)})
     return written
 
 
-def record_refused(engine: Engine, checked: CheckedUpload, context: Mapping[str, Any] | None = None) -> int:
+def record_refused(engine: Engine, checked: CheckedUpload, context: Mapping[str, Any] | None = None,
+                   actor: str | None = None) -> int:
     """Record in the audit log that an upload was refused, with its problems; nothing else
     is written. Returns the event's id."""
     with store.write_transaction(engine) as conn:
         return audit.record(conn, "upload", subject=_subject(checked.upload), council=checked.upload.council,
-                            details=upload_details(checked, REFUSED, [], context))
+                            details=upload_details(checked, REFUSED, [], context), who=actor)
 
 
 def _months(first: str | None, last: str | None) -> str | None:

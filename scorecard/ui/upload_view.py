@@ -163,6 +163,8 @@ def _checked(files: list[Received], month: str | None, council: str) -> loading.
 
 
 def _month_how(found: MonthFound, typed: str | None) -> tuple[str | None, str]:
+    if typed and typed == found.month:
+        return typed, f"{month_label(typed)}, found in the files (see below) and kept in the month field."
     if typed:
         named = [c for c in found.clues if c.month != typed]
         warning = (f" The files suggest {', '.join(month_label(m) for m in sorted({c.month for c in named}))}: "
@@ -213,7 +215,7 @@ def check(who: Identity, contents: list[str] | None, names: list[str] | None, mo
         report[:] = [p for p in report if p.code != "missing-period"]
         report.insert(0, Problem("missing-period", how, file=UPLOAD_FILE))
     if record and not checked.ok and (month is not None or len(report.errors) > 1):
-        loading.record_refused(store.engine(), checked, {"source": "browser", "month_found": how})
+        loading.record_refused(store.engine(), checked, {"source": "browser", "month_found": how}, who.username)
     mappings = {}
     if who.can(Permission.MAPPINGS):
         with store.read_connection(store.engine()) as conn:
@@ -255,7 +257,7 @@ def save_mapping(who: Identity, chosen: list[tuple[str, str, str]]) -> str:
         for dataset in sorted({d for d, _, _ in chosen}):
             was = before.get(dataset)
             now = after[dataset]
-            audit.record(conn, "mapping", subject=f"{council} {dataset}", council=council, details={
+            audit.record(conn, "mapping", subject=f"{council} {dataset}", council=council, who=who.username, details={
                 "dataset": dataset, "version": now.version,
                 "before": {"version": was.version, "columns": was.describe()} if was else None,
                 "after": {"version": now.version, "columns": now.describe()}})
@@ -283,13 +285,13 @@ def load(who: Identity, contents: list[str] | None, names: list[str] | None, mon
     stages = [f"Read and checked {len(files)} file{plural} ({time.perf_counter() - started:.1f} s)"]
     context = {"source": "browser", "month_found": f"{month_label(month)}, confirmed by {who.username}"}
     if not checked.ok:
-        loading.record_refused(store.engine(), checked, context)
+        loading.record_refused(store.engine(), checked, context, who.username)
         problems = loading.problem_rows(checked.upload.report, limit=len(checked.upload.report))
         return Loaded(False, f"Nothing loaded: {len(checked.upload.report.errors)} errors; the store is unchanged.",
                       stages, problems)
     upload = checked.upload
     writing = time.perf_counter()
-    written = loading.load(store.engine(), checked, who.username, context)
+    written = loading.load(store.engine(), checked, who.username, context, who.username)
     stages.append(f"Wrote {upload.row_count:,} rows in one transaction ({time.perf_counter() - writing:.1f} s)")
     ids = [w.extract_id for w in written]
     return Loaded(True, f"Loaded {len(upload.tables)} datasets, {upload.row_count:,} rows for {council} "
