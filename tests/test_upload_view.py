@@ -272,3 +272,18 @@ def test_a_dangerous_or_wrong_file_is_refused_and_the_store_is_unchanged(fresh, 
     loaded = upload_view.load(ANALYST, *as_upload(path), "2019-09", preview.fingerprint)
     assert not loaded.ok and records(fresh) == before
     assert events(fresh, "upload")[0]["details"]["status"] == "refused"
+
+
+def test_the_preview_and_outcome_render_as_components(fresh, tmp_path):
+    """The page's components are built from these results without Dash running a callback."""
+    from scorecard.ui import upload_layout
+
+    export = write_csv(tmp_path / "missing_2019-09.csv", [EXPORT_HEADER, *EXPORT_ROWS])
+    preview = upload_view.check(ANALYST, *as_upload(export))
+    rendered = str(upload_layout.preview_section(preview))
+    assert "Cannot be loaded as it is" in rendered and "Field for the column 'Date Went AWOL'" in rendered
+    contents, names = as_upload(*good_month(tmp_path))
+    good = upload_view.check(ANALYST, contents, names)
+    assert "Ready to load: 14 rows" in str(upload_layout.preview_section(good))
+    loaded = upload_view.load(ANALYST, contents, names, "2019-09", good.fingerprint)
+    assert "Wrote 14 rows in one transaction" in str(upload_layout.loaded_section(loaded))

@@ -116,9 +116,11 @@ def _choices(sheet: SheetChoices) -> html.Div:
     for choice in sheet.headers:
         control_id = {"type": MAP_TYPE, "dataset": sheet.dataset, "header": choice.header,
                       "sheet": f"{sheet.file}|{sheet.sheet or ''}"}
-        rows.append(html.Tr([html.Th(choice.header, scope="row"), html.Td(dbc.Select(
-            id=control_id, options=options, value=choice.suggested or "",
-            **{"aria-label": f"Field for the column '{choice.header}'"}))]))
+        # A label around the select names it for screen readers (pattern ids cannot be a label's `for`).
+        control = html.Label([html.Span(f"Field for the column '{choice.header}'", className="visually-hidden"),
+                              dbc.Select(id=control_id, options=options, value=choice.suggested or "")],
+                             className="w-100")
+        rows.append(html.Tr([html.Th(choice.header, scope="row"), html.Td(control)]))
     return html.Div([
         html.P([intro, f"; it lacks {missing}." if missing else "."]),
         dbc.Table([html.Thead(html.Tr([html.Th("Column in the file"), html.Th("Read it as")])), html.Tbody(rows)],
