@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from browser_support import call_callback, dash_dependencies, sign_in_browser, wait_for_dash
+from browser_support import call_callback, dash_dependencies, screenshot, sign_in_browser, wait_for_dash
 from builders import MISSING_HEADER, good_month, missing_rows
 from conftest import DEMO_PASSWORD, signed_in_client, write_csv
 from scorecard import store
@@ -117,9 +117,14 @@ def test_upload_end_to_end_in_a_browser(page_as, other_council_analyst, tmp_path
     chooser = page.locator("#upload-files input[type=file]")
     verdict = page.locator("#upload-verdict")
 
+    def drop(*paths) -> None:
+        """Choose the files, and wait for their check (not the previous files' verdict)."""
+        chooser.set_input_files([str(p) for p in paths])
+        page.locator("#upload-file-table").get_by_text(paths[-1].name, exact=True).wait_for()
+
     good = tmp_path / "good"
     good.mkdir()
-    chooser.set_input_files([str(p) for p in good_month(good)])
+    drop(*good_month(good))
     verdict.get_by_text("Ready to load").wait_for()
     assert page.locator("#upload-month").input_value() == "2019-09"
     assert "found in the files" in page.locator("#upload-month-found").inner_text()
@@ -131,29 +136,32 @@ def test_upload_end_to_end_in_a_browser(page_as, other_council_analyst, tmp_path
     rows = missing_rows()
     rows[1][3] = "not a date"
     bad = write_csv(tmp_path / "missing_bad_2019-09.csv", [MISSING_HEADER, *rows])
-    chooser.set_input_files(str(bad))
+    drop(bad)
     verdict.get_by_text("Cannot be loaded").wait_for()
     problems = page.locator("#upload-problems")
     assert "not a date" in problems.inner_text() and "Date Reported Missing" in problems.inner_text()
     assert page.get_by_role("button", name="Load these files").is_disabled()
+    screenshot(page, "upload-problems")
     assert len(council_extracts()) == loaded_before + 4
 
     export = write_csv(tmp_path / "missing_export_2019-10.csv",
                        [EXPORT_HEADER, ["M10", "C001", "Y", "02/10/2019 21:30", "03/10/2019 08:15"]])
-    chooser.set_input_files(str(export))
+    drop(export)
     verdict.get_by_text("Cannot be loaded").wait_for()
     awol = page.get_by_label("Field for the column 'Date Went AWOL'")
     assert awol.input_value() == "missing_from"  # suggested, not yet saved
     page.get_by_label("Field for the column 'Episode No'").select_option("episode_id")
+    screenshot(page, "upload-mapping")
     page.get_by_role("button", name="Save the mapping and check again").click()
     page.locator("#upload-mapping-outcome").get_by_text("Saved version").wait_for()
     verdict.get_by_text("Ready to load").wait_for()
     page.get_by_role("button", name="Load these files").click()
-    page.locator("#upload-outcome").get_by_text("Loaded 1 datasets").wait_for()
+    page.locator("#upload-outcome").get_by_text("Loaded 1 dataset,").wait_for()
 
     november = write_csv(tmp_path / "missing_export_2019-11.csv",
                          [EXPORT_HEADER, ["M11", "C001", "Y", "05/11/2019 21:30", "06/11/2019 08:15"]])
-    chooser.set_input_files(str(november))
+    drop(november)
     verdict.get_by_text("Ready to load").wait_for()
     assert f"{COUNCIL}'s saved mapping, version" in page.locator("#upload-changes").inner_text()
     assert page.locator("#upload-month").input_value() == "2019-11"
+    screenshot(page, "upload-mapping-reused")

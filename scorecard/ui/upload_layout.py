@@ -21,6 +21,8 @@ SAVE_MAPPING = "upload-save-mapping"
 MAPPING_MESSAGE = "upload-mapping-message"
 MAPPING_SAVED = "upload-mapping-saved"
 MAP_TYPE = "upload-map"
+DROP_STYLE = {"border": "2px dashed #6c757d", "borderRadius": "0.5rem", "padding": "2rem", "textAlign": "center",
+              "cursor": "pointer"}
 PROBLEMS_SHOWN = 2000
 """More than this many rows would make the page itself slow; the rest are counted."""
 
@@ -32,8 +34,9 @@ def page(council_text: str, max_megabytes: float) -> html.Div:
                 f"{max_megabytes:,.0f} MB at most together): each is checked, and nothing is loaded until you "
                 "confirm. The same checks and the same load as "), html.Code("scorecard ingest"), "."]),
         dcc.Upload(id=FILES, multiple=True, accept=".xlsx,.csv", max_size=int(max_megabytes * 2**20),
-                   className="upload-drop", children=html.Div([
-                       "Drag and drop the files here, or ", html.Span("choose them", className="upload-choose")])),
+                   className="upload-drop", style=DROP_STYLE, children=html.Div([
+                       "Drag and drop the files here, or ",
+                       html.Span("choose them", className="text-decoration-underline text-primary")])),
         html.Div([
             dbc.Label("Month the files are as at (YYYY-MM)", html_for=MONTH),
             dbc.Input(id=MONTH, type="text", placeholder="e.g. 2019-09", debounce=True,
@@ -63,6 +66,10 @@ def progress_text() -> list:
 
 def mapping_message(text: str, ok: bool) -> dbc.Alert:
     return dbc.Alert(text, color="success" if ok else "danger", id="upload-mapping-outcome")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' if number != 1 else ''}"
 
 
 def _size(size: int) -> str:
@@ -143,10 +150,11 @@ def mapping_form(choices: list[SheetChoices]) -> html.Section | None:
 
 def preview_section(preview: Preview) -> list:
     if preview.ok:
-        verdict = dbc.Alert(f"Ready to load: {preview.rows:,} rows for {preview.council_name} "
-                            f"({preview.council}), {preview.warnings} warnings.", color="success", id="upload-verdict")
+        verdict = dbc.Alert(f"Ready to load: {_count(preview.rows, 'row')} for {preview.council_name} "
+                            f"({preview.council}), {_count(preview.warnings, 'warning')}.", color="success",
+                            id="upload-verdict")
     else:
-        verdict = dbc.Alert(f"Cannot be loaded as it is: {preview.errors} error{'s' if preview.errors != 1 else ''}. "
+        verdict = dbc.Alert(f"Cannot be loaded as it is: {_count(preview.errors, 'error')}. "
                             "Nothing has been written.", color="danger", id="upload-verdict")
     return [
         html.H2("Check"),

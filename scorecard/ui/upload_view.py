@@ -185,7 +185,8 @@ def _summaries(files: list[Received], checked: loading.CheckedUpload) -> list[Fi
     for table in checked.upload.found:
         if table.file in summaries:
             sheet = f"sheet '{table.sheet}', " if table.sheet else ""
-            summaries[table.file].found.append(f"{table.dataset.title} ({sheet}{len(table):,} rows)")
+            rows = f"{len(table):,} row{'s' if len(table) != 1 else ''}"
+            summaries[table.file].found.append(f"{table.dataset.title} ({sheet}{rows})")
     return list(summaries.values())
 
 
@@ -294,5 +295,6 @@ def load(who: Identity, contents: list[str] | None, names: list[str] | None, mon
     written = loading.load(store.engine(), checked, who.username, context, who.username)
     stages.append(f"Wrote {upload.row_count:,} rows in one transaction ({time.perf_counter() - writing:.1f} s)")
     ids = [w.extract_id for w in written]
-    return Loaded(True, f"Loaded {len(upload.tables)} datasets, {upload.row_count:,} rows for {council} "
+    datasets = f"{len(upload.tables)} dataset{'s' if len(upload.tables) != 1 else ''}"
+    return Loaded(True, f"Loaded {datasets}, {upload.row_count:,} rows for {council} "
                   f"{month_label(month)} as extracts {ids[0]}-{ids[-1]}.", stages, extract_ids=ids)
