@@ -15,14 +15,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Generate and load the demo county (once), the DfE's published figures and the demo's
-# commentary, meeting calendar and action log (loading any again adds nothing), then
-# serve the app on http://127.0.0.1:8050
+# commentary, meeting calendar and action log (loading any again adds nothing), make one
+# demo account of each role (their passwords are printed and kept in data/demo-accounts.txt),
+# then serve the app on http://127.0.0.1:8050
 run: $(STAMP)
 	$(BIN)/scorecard demo --if-empty
 	$(BIN)/scorecard benchmarks import data/reference/dfe
 	$(BIN)/scorecard commentary load data/reference/demo_commentary.csv
 	$(BIN)/scorecard meetings load data/reference/demo_meetings.csv
 	$(BIN)/scorecard actions load data/reference/demo_actions.csv
+	$(BIN)/scorecard users demo
 	$(BIN)/python app.py
 
 # Every test, against SQLite and against a throwaway PostgreSQL server when one can be

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html, page_container
 from flask_compress import Compress
 
-from scorecard.access import current_identity
+from scorecard.access import Permission, current_identity
 from scorecard.access.web import secure
 from scorecard.ui.downloads import register_downloads
 from scorecard.ui.site import site_header
@@ -52,14 +52,18 @@ app.index_string = """<!DOCTYPE html>
 
 def page_frame():
     """Built for each visit, so the header shows who is signed in and the pages their role opens."""
+    who = current_identity()
+    sees_small_numbers = who is not None and who.can(Permission.SMALL_NUMBERS)
     return html.Div([
         html.A("Skip to main content", href="#main", className="skip-link"),
-        site_header(current_identity()),
+        site_header(who),
         html.Main(dbc.Container(page_container, fluid="xxl"), id="main", tabIndex=-1),
         html.Footer(dbc.Container(fluid="xxl", children=html.P(
             [("Figures are computed from the council's own monthly extracts and SSDA903 returns, by the definitions "
               "each indicator page gives; comparisons use the Department for Education's published figures. "
-              "Numbers of 1 to 4 children are hidden, and so is any figure from which one could be worked out. "),
+              + ("Your role shows numbers of 1 to 4 children, which the scorecard hides from councillors and the "
+                "public: do not publish or forward what you see here. " if sees_small_numbers else
+                "Numbers of 1 to 4 children are hidden, and so is any figure from which one could be worked out. ")),
              html.A("Glossary", href="/glossary")])), className="site-footer"),
     ])
 

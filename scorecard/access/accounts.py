@@ -106,10 +106,21 @@ def _existing(conn, username: str) -> dict:
     return row
 
 
+def _keep_an_admin(conn, before: dict) -> None:
+    """Refuse a change that would leave nobody able to manage the users."""
+    if before["role"] == Role.ADMIN.value and before["active"]:
+        others = [row for row in store.user_rows(conn) if row["role"] == Role.ADMIN.value and row["active"]
+                  and row["username"] != before["username"]]
+        if not others:
+            raise AccountError(f"{before['username']} is the only active admin: make another admin first")
+
+
 def set_role(engine: Engine, username: str, role: str, themes: str | Iterable[str] | None = None) -> None:
     chosen_role, chosen_themes = parse_role(role), parse_themes(themes)
     with store.write_transaction(engine) as conn:
         before = _existing(conn, username)
+        if chosen_role != Role.ADMIN:
+            _keep_an_admin(conn, before)
         after = {"role": chosen_role.value, "themes": ",".join(sorted(chosen_themes)) if chosen_themes else None}
         store.update_user(conn, username, after)
         audit.record(conn, "role_change", subject=before["username"],
@@ -119,6 +130,8 @@ def set_role(engine: Engine, username: str, role: str, themes: str | Iterable[st
 def set_active(engine: Engine, username: str, active: bool) -> None:
     with store.write_transaction(engine) as conn:
         before = _existing(conn, username)
+        if not active:
+            _keep_an_admin(conn, before)
         store.update_user(conn, username, {"active": active})
         audit.record(conn, "user_enabled" if active else "user_disabled", subject=before["username"],
                      details={"before": {"active": before["active"]}, "after": {"active": active}})
@@ -174,7 +187,7 @@ def sign_in(engine: Engine, username: str, password: str, address: str | None = 
         failures = store.count_events(conn, "login_failed", since, subject=username)
         from_address = store.count_events(conn, "login_failed", since, address=address) if address else 0
         if failures >= MAX_FAILURES or from_address >= MAX_FAILURES_FROM_ADDRESS:
-            audit.record(conn, "login_throttled", subject=username, who=username or "(blank)",
+            audit.record(conn, "login_throttled", subject=username, who=username or "(blank)", address=address,
                          details={"failures": failures, "from_address": from_address})
             minutes = int(THROTTLE_WINDOW.total_seconds() // 60)
             refused = (f"Too many failed sign-ins. Try again in {minutes} minutes, "
@@ -183,12 +196,12 @@ def sign_in(engine: Engine, username: str, password: str, address: str | None = 
             row = store.user_row(conn, username) if username else None
             matches = _password_matches(row, password)
             if matches and row["active"]:
-                audit.record(conn, "login", subject=username, who=username)
+                audit.record(conn, "login", subject=username, who=username, address=address)
                 if _hasher.check_needs_rehash(row["password_hash"]):
                     store.update_user(conn, username, {"password_hash": _hasher.hash(password)}, sign_out=False)
                 return row
             disabled = matches and not row["active"]
-            audit.record(conn, "login_failed", subject=username, who=username or "(blank)",
+            audit.record(conn, "login_failed", subject=username, who=username or "(blank)", address=address,
                          details={"reason": "disabled" if disabled else "wrong name or password"})
             refused = ("This account is disabled: ask the administrator." if disabled
                        else "The username or password is not right.")

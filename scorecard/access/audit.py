@@ -30,6 +30,6 @@ def client_address() -> str | None:
 
 
 def record(conn: Connection, action: str, subject: str | None = None, details: Mapping[str, Any] | None = None,
-           council: str | None = None, who: str | None = None) -> int:
+           council: str | None = None, who: str | None = None, address: str | None = None) -> int:
     return store.record_event(conn, who or actor(), action, subject=subject, details=details, council=council,
-                              address=client_address())
+                              address=address or client_address())

@@ -34,6 +34,7 @@ TEMPLATE = """<!DOCTYPE html>
                autocomplete="current-password" required></div>
       <button class="btn btn-primary" type="submit">Sign in</button>
     </form>
+    {% if hint %}<p class="muted mt-3" id="sign-in-hint">{{ hint }}</p>{% endif %}
     {% else %}
     <p><a href="/">Back to the scorecard</a></p>
     {% endif %}
@@ -45,4 +46,14 @@ TEMPLATE = """<!DOCTYPE html>
 def login_page(message: str = "", next_page: str = "/", csrf_token: str = "", username: str = "",
                title: str = "Sign in", form: bool = True) -> str:
     return render_template_string(TEMPLATE, message=message, next_page=next_page, csrf_token=csrf_token,
-                                  username=username, title=title, form=form)
+                                  username=username, title=title, form=form, hint=_hint())
+
+
+def _hint() -> str:
+    """On one analyst's machine only: where `make run` put the demo's sign-ins."""
+    from scorecard import settings
+
+    if settings.production() or not (settings.DATA_DIR / "demo-accounts.txt").exists():
+        return ""
+    return ("Trying the demo? `make run` made one account of each role: their usernames and passwords "
+            "are in data/demo-accounts.txt.")

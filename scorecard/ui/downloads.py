@@ -4,6 +4,8 @@ Plain Flask routes rather than Dash callbacks, so a pack is a link a councillor 
 bookmark or email, and a browser downloads it like any file."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask, Response, abort, request
 
 from scorecard import settings
@@ -28,6 +30,19 @@ def pack_bytes(kind: str, period: str, framework: str | None = None) -> bytes:
 
 
 def register_downloads(server: Flask) -> None:
+    @server.get("/admin/audit.csv")
+    @guarded(Permission.AUDIT)
+    def download_audit():
+        from scorecard import store
+        from scorecard.access import current_identity
+        from scorecard.ui.admin_view import AuditFilter, audit_download
+
+        chosen = AuditFilter.from_query(request.args.get("actor"), request.args.get("action"), request.args.get("days"))
+        content, _count = audit_download(store.engine(), current_identity(), chosen)
+        stamp = dt.date.today().isoformat()
+        return Response(content, mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="scorecard-audit-{stamp}.csv"', "Cache-Control": "no-store"})
+
     @server.get("/download/scorecard-<period>.<kind>")
     @guarded(Permission.VIEW)
     def download_pack(period: str, kind: str):

@@ -14,6 +14,8 @@ NAVIGATION = [
     ("/", "Scorecard", Permission.VIEW),
     ("/briefing", "Briefing note", Permission.VIEW),
     ("/glossary", "Glossary", Permission.VIEW),
+    ("/admin/users", "Users", Permission.USERS),
+    ("/admin/audit", "Audit log", Permission.AUDIT),
 ]
 
 
