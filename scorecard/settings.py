@@ -127,9 +127,11 @@ def max_upload_bytes() -> int:
 
 
 def max_request_bytes() -> int:
-    """Flask's MAX_CONTENT_LENGTH for the upload's limit: the browser sends the files base64
-    encoded (4 bytes for every 3) inside a JSON request, with a little more around them."""
-    return max_upload_bytes() * 4 // 3 + 1024 * 1024
+    """Flask's MAX_CONTENT_LENGTH for the upload's limit. The browser sends the files base64
+    encoded (4 bytes for every 3) inside a JSON request; an upload up to twice the limit
+    still reaches the page, which refuses it with the limit named, and anything larger is
+    cut off by Flask (HTTP 413) before it is read."""
+    return 2 * (max_upload_bytes() * 4 // 3) + 1024 * 1024
 
 
 def production() -> bool:

@@ -9,10 +9,10 @@ import struct
 import zipfile
 
 import pytest
-from click.testing import CliRunner
-
 from builders import CIC_HEADER, cic_rows, write_children_in_care
+from click.testing import CliRunner
 from conftest import write_xlsx
+
 from ingest import file_guard
 from ingest.file_guard import FileRefused, Limits, check_named_kind, check_workbook
 from ingest.readers import ReadError, read_bytes, read_file

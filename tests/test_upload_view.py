@@ -9,7 +9,6 @@ import base64
 import json
 
 import pytest
-
 from builders import (
     CIC_HEADER,
     MISSING_HEADER,
@@ -21,6 +20,7 @@ from builders import (
 )
 from conftest import write_csv, write_xlsx
 from export_shapes import plain_shape, write_shape
+
 from ingest.mappings import MappingError
 from scorecard import store
 from scorecard.access import Forbidden, Identity, Role

@@ -12,10 +12,16 @@ import base64
 import json
 
 import pytest
-
-from browser_support import call_callback, dash_dependencies, screenshot, sign_in_browser, wait_for_dash
+from browser_support import (
+    call_callback,
+    dash_dependencies,
+    screenshot,
+    sign_in_browser,
+    wait_for_dash,
+)
 from builders import MISSING_HEADER, good_month, missing_rows
 from conftest import DEMO_PASSWORD, signed_in_client, write_csv
+
 from scorecard import store
 
 COUNCIL = "E10000016"

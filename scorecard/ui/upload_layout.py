@@ -33,7 +33,9 @@ def page(council_text: str, max_megabytes: float) -> html.Div:
         html.P([(f"Files are loaded for {council_text}. Drop the month's extracts (.xlsx or .csv, "
                 f"{max_megabytes:,.0f} MB at most together): each is checked, and nothing is loaded until you "
                 "confirm. The same checks and the same load as "), html.Code("scorecard ingest"), "."]),
-        dcc.Upload(id=FILES, multiple=True, accept=".xlsx,.csv", max_size=int(max_megabytes * 2**20),
+        # No max_size: the browser would drop a larger file without a word; the server
+        # refuses it instead, naming the limit.
+        dcc.Upload(id=FILES, multiple=True, accept=".xlsx,.csv",
                    className="upload-drop", style=DROP_STYLE, children=html.Div([
                        "Drag and drop the files here, or ",
                        html.Span("choose them", className="text-decoration-underline text-primary")])),
