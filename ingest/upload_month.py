@@ -9,7 +9,10 @@ to confirm or correct; it is never guessed:
   date ("Run on 01/10/2019": the day the report ran, not the day it is as at);
 - the rows of a dataset that lists the records dated in its month (visits due, missing
   episodes started, health assessments due or done, care leavers' birthdays): when every
-  row's date falls in one month, that is the month.
+  row's date falls in one month, that is the month;
+- an SSDA903 return's latest date, which falls in its collection year (the command line's
+  "--year 2018-19?" hint): the year's last month stands for it, as any month of a
+  collection year gives the year.
 
 When the clues name one month, it is found; when they name several, or none, it is not,
 and the analyst types it (the upload is refused until they do).
@@ -21,6 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from ingest import ssda903
 from ingest.parse import Table
 from ingest.readers import SourceFile
 from scorecard.periods import month_name, month_of
@@ -133,12 +137,25 @@ def clue_in_rows(table: Table) -> MonthClue | None:
     return MonthClue(months.pop(), table.file, f"every {headers} in its {len(table):,} rows{where} falls in it")
 
 
+def clue_in_return(tables: Iterable[Table]) -> MonthClue | None:
+    """The collection year an SSDA903 return's latest date falls in, as its last month."""
+    returns = {t.dataset.name: t for t in tables if t.dataset.source_format == ssda903.FORMAT}
+    year = ssda903.dates_suggest(returns) if returns else None
+    if year is None:
+        return None
+    files = ", ".join(sorted({t.file for t in returns.values()}))
+    return MonthClue(year.last_month, files, f"the return's latest date is in the collection year {year}, "
+                     f"whose last month is {year.last_month}")
+
+
 def find_month(sources: Sequence[SourceFile], tables: Iterable[Table]) -> MonthFound:
     """Every clue to the upload's month; the month when they agree on one."""
     clues: list[MonthClue] = []
     for source in sources:
         clues += clues_in_name(source.name)
         clues += clues_in_titles(source)
+    tables = list(tables)
     clues += [clue for clue in map(clue_in_rows, tables) if clue is not None]
+    clues += [clue for clue in [clue_in_return(tables)] if clue is not None]
     months = {c.month for c in clues}
     return MonthFound(months.pop() if len(months) == 1 else None, clues)

@@ -214,6 +214,21 @@ def test_a_bad_mapping_is_refused_and_nothing_is_saved(fresh):
     assert records(fresh)["column_mappings"] == [] and events(fresh, "mapping") == []
 
 
+def test_an_ssda903_return_is_given_its_collection_year_from_its_latest_date(fresh, tmp_path):
+    from ssda903_returns import write_return
+
+    contents, names = as_upload(*write_return(tmp_path / "903", "2019-20"))
+    preview = upload_view.check(ANALYST, contents, names)
+    assert preview.ok and preview.month == "2020-03"
+    assert "An SSDA903 return is loaded for the collection year 2019-20" in preview.month_how
+    assert any("latest date is in the collection year 2019-20" in clue for clue in preview.month_clues)
+    loaded = upload_view.load(ANALYST, contents, names, preview.month, preview.fingerprint)
+    assert loaded.ok, loaded.message
+    with fresh.connect() as conn:
+        spans = {(e["first_month"], e["last_month"]) for e in store.list_extracts(conn, COUNCIL)}
+    assert ("2019-04", "2020-03") in spans and spans <= {("2019-04", "2020-03"), ("2020-03", "2020-03")}  # OC2: at 31 March
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_exports_of_several_shapes_are_recognised_for_the_month_typed(fresh, tmp_path, seed):
     written = write_shape(plain_shape("visits", seed), tmp_path)

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest import loading
+from ingest import loading, ssda903
 from ingest.file_guard import FileRefused, check_named_kind
 from ingest.mapping_choices import SheetChoices, sheet_choices
 from ingest.mappings import MappingError, current_mappings, set_column
@@ -29,7 +29,7 @@ from ingest.upload_month import MonthFound, find_month
 from scorecard import settings, store
 from scorecard.access import Identity, Permission, audit
 from scorecard.councils import find as find_council
-from scorecard.periods import normal_month
+from scorecard.periods import CollectionYear, normal_month
 from scorecard.ui.text import month_label
 
 UPLOAD_FILE = "(upload)"
@@ -208,12 +208,15 @@ def check(who: Identity, contents: list[str] | None, names: list[str] | None, mo
     first = _checked(files, typed, council)
     found = find_month(first.sources, first.upload.found)
     month, how = _month_how(found, typed)
+    if any(t.dataset.source_format == ssda903.FORMAT for t in first.upload.found):
+        how += (f" An SSDA903 return is loaded for the collection year {CollectionYear.of_month(month)}, which "
+                "this month is in." if month else " For an SSDA903 return, any month of its collection year will do.")
     if bad_month:
         month, how = None, f"The month {bad_month}."
     checked = first if month == typed and month is not None else (_checked(files, month, council) if month else first)
     report = checked.upload.report
-    if month is None:  # the upload's own words, not the command line's --period
-        report[:] = [p for p in report if p.code != "missing-period"]
+    if month is None:  # the upload's own words, not the command line's --period and --year
+        report[:] = [p for p in report if p.code not in ("missing-period", "missing-year")]
         report.insert(0, Problem("missing-period", how, file=UPLOAD_FILE))
     if record and not checked.ok and (month is not None or len(report.errors) > 1):
         loading.record_refused(store.engine(), checked, {"source": "browser", "month_found": how}, who.username)
