@@ -5,10 +5,7 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
-from ingest.mappings import MappingError
-from scorecard import settings
 from scorecard.access import Permission, current_identity, guarded, page_layout
-from scorecard.councils import find as find_council
 from scorecard.ui import upload_layout as ids
 from scorecard.ui import upload_view
 
@@ -17,9 +14,7 @@ dash.register_page(__name__, path="/upload", title="Load a month - Corporate Par
 
 @page_layout(Permission.UPLOAD)
 def layout(**_query):
-    council = upload_view.council_of(current_identity())
-    known = find_council(council)
-    return ids.page(f"{known.name} ({council})" if known else council, settings.max_upload_bytes() / 2**20)
+    return upload_view.page(current_identity())
 
 
 @callback(Output(ids.PREVIEW, "children"), Output(ids.MONTH, "value"), Output(ids.FINGERPRINT, "data"),
@@ -32,8 +27,7 @@ def check_files(contents, _check, _saved, names, month):
         return no_update, no_update, None, True, None
     # Newly dropped files: find their month afresh; otherwise the month in the field stands.
     typed = None if ctx.triggered_id == ids.FILES else month
-    preview = upload_view.check(current_identity(), contents, names, typed)
-    return ids.preview_section(preview), preview.month or typed or "", preview.fingerprint, not preview.ok, None
+    return *upload_view.check(current_identity(), contents, names, typed), None
 
 
 @callback(Output(ids.MAPPING_SAVED, "data"), Output(ids.MAPPING_MESSAGE, "children"),
@@ -45,12 +39,7 @@ def check_files(contents, _check, _saved, names, month):
 def save_mapping(clicks, values, control_ids):
     if not clicks:
         return no_update, no_update
-    chosen = [(c["dataset"], c["header"], value) for c, value in zip(control_ids, values)]
-    try:
-        saved = upload_view.save_mapping(current_identity(), chosen)
-    except MappingError as error:
-        return no_update, ids.mapping_message(f"Not saved: {error}", ok=False)
-    return saved, ids.mapping_message(saved, ok=True)
+    return upload_view.save_mapping(current_identity(), control_ids or [], values or [])
 
 
 @callback(Output(ids.RESULT, "children", allow_duplicate=True), Output(ids.FINGERPRINT, "data", allow_duplicate=True),
@@ -64,5 +53,4 @@ def save_mapping(clicks, values, control_ids):
 def load_files(clicks, contents, names, month, previewed):
     if not clicks:
         return no_update, no_update
-    loaded = upload_view.load(current_identity(), contents, names, month, previewed)
-    return ids.loaded_section(loaded), None if loaded.ok else previewed
+    return upload_view.load(current_identity(), contents, names, month, previewed)

@@ -1,13 +1,10 @@
-"""The upload page's components, built from the plain results of `upload_view` (never
-from the store): the drop zone and month field, the preview (files, month, problems,
+"""The upload page's components, built from the plain results of ingest.web_upload (a
+Preview, a Loaded, the SheetChoices a preview offers; never from the store): the drop zone and month field, the preview (files, month, problems,
 changes), the column-mapping form and the load's outcome."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
-
-from ingest.mapping_choices import SheetChoices
-from scorecard.ui.upload_view import Loaded, Preview
 
 FILES = "upload-files"
 MONTH = "upload-month"
@@ -78,7 +75,7 @@ def _size(size: int) -> str:
     return f"{size / 2**20:,.1f} MB" if size >= 2**20 else f"{max(size // 1024, 1):,} KB"
 
 
-def _files(preview: Preview) -> html.Table:
+def _files(preview) -> html.Table:
     return dbc.Table([
         html.Thead(html.Tr([html.Th("File"), html.Th("Size"), html.Th("Recognised as")])),
         html.Tbody([html.Tr([html.Td(f.name), html.Td(_size(f.size)),
@@ -86,7 +83,7 @@ def _files(preview: Preview) -> html.Table:
     ], bordered=True, size="sm", id="upload-file-table")
 
 
-def _month(preview: Preview) -> html.Div:
+def _month(preview) -> html.Div:
     clues = [html.Li(clue) for clue in preview.month_clues]
     return html.Div([
         html.H3("Month"),
@@ -115,7 +112,7 @@ def problems_table(problems: list[dict], table_id: str = "upload-problems") -> h
     ])
 
 
-def _choices(sheet: SheetChoices) -> html.Div:
+def _choices(sheet) -> html.Div:
     options = [{"label": "(leave it unread)", "value": ""}] + [{"label": label, "value": name}
                                                               for name, label in sheet.options]
     missing = ", ".join(sheet.missing)
@@ -137,7 +134,7 @@ def _choices(sheet: SheetChoices) -> html.Div:
     ], className="upload-sheet-mapping")
 
 
-def mapping_form(choices: list[SheetChoices]) -> html.Section | None:
+def mapping_form(choices: list) -> html.Section | None:
     if not choices:
         return None
     return html.Section([
@@ -150,7 +147,7 @@ def mapping_form(choices: list[SheetChoices]) -> html.Section | None:
     ], id="upload-mapping")
 
 
-def preview_section(preview: Preview) -> list:
+def preview_section(preview) -> list:
     if preview.ok:
         verdict = dbc.Alert(f"Ready to load: {_count(preview.rows, 'row')} for {preview.council_name} "
                             f"({preview.council}), {_count(preview.warnings, 'warning')}.", color="success",
@@ -173,7 +170,7 @@ def preview_section(preview: Preview) -> list:
     ]
 
 
-def loaded_section(loaded: Loaded) -> list:
+def loaded_section(loaded) -> list:
     return [
         dbc.Alert(loaded.message, color="success" if loaded.ok else "danger", id="upload-outcome"),
         html.Ol([html.Li(stage) for stage in loaded.stages], className="upload-stages"),

@@ -1,4 +1,4 @@
-"""The browser's upload as plain functions (scorecard.ui.upload_view) over a fresh store:
+"""The browser's upload as plain functions (ingest.web_upload) over a fresh store:
 the month found from the files and how, the preview of problems or changes, a column
 mapped and reused, the load through `scorecard ingest`'s code with its audit events, and
 every refusal (bad files, zip bomb, not an xlsx, NULs, too large, the wrong role) leaving
@@ -21,10 +21,10 @@ from builders import (
 from conftest import write_csv, write_xlsx
 from export_shapes import plain_shape, write_shape
 
+from ingest import web_upload
 from ingest.mappings import MappingError
 from scorecard import store
 from scorecard.access import Forbidden, Identity, Role
-from scorecard.ui import upload_view
 
 ANALYST = Identity("ann.analyst", Role.ANALYST)
 COUNCIL = "E10000099"
@@ -58,7 +58,7 @@ def fresh(engine, database_url):
 
 def test_a_good_month_is_found_previewed_and_loaded_with_its_audit_events(fresh, tmp_path):
     contents, names = as_upload(*good_month(tmp_path))
-    preview = upload_view.check(ANALYST, contents, names)
+    preview = web_upload.check(ANALYST, contents, names)
     assert preview.ok and preview.month == "2019-09" and preview.council == COUNCIL
     assert preview.month_how.startswith("September 2019, found in the files")
     assert "visits.xlsx: every 'Visit Due Date' in its 3 rows (sheet 'Visits') falls in it" in preview.month_clues
@@ -68,7 +68,7 @@ def test_a_good_month_is_found_previewed_and_loaded_with_its_audit_events(fresh,
     assert preview.errors == 0 and preview.warnings == 1  # a visit done on 01/10/2019, after the month
     assert records(fresh)["extracts"] == [] and events(fresh, "upload") == []  # a preview writes nothing
 
-    loaded = upload_view.load(ANALYST, contents, names, "2019-09", preview.fingerprint)
+    loaded = web_upload.load(ANALYST, contents, names, "2019-09", preview.fingerprint)
     assert loaded.ok, loaded.message
     assert loaded.message.startswith("Loaded 4 datasets, 14 rows for E10000099 September 2019 as extracts 1-4")
     assert [s.split(" (")[0] for s in loaded.stages] == ["Read and checked 4 files", "Wrote 14 rows in one transaction"]
@@ -85,9 +85,9 @@ def test_a_good_month_is_found_previewed_and_loaded_with_its_audit_events(fresh,
     assert details["problem_count"] == len(preview.problems) and details["warnings"] == 1
     assert events(fresh, "supersede") == []
 
-    again = upload_view.check(ANALYST, contents, names)
+    again = web_upload.check(ANALYST, contents, names)
     assert any("supersedes extract" in line for line in again.changes)
-    assert upload_view.load(ANALYST, contents, names, "2019-09", again.fingerprint).ok
+    assert web_upload.load(ANALYST, contents, names, "2019-09", again.fingerprint).ok
     superseded = events(fresh, "supersede")
     assert sorted(e["details"]["superseded"][0] for e in superseded) == [1, 2, 3, 4]
 
@@ -97,17 +97,17 @@ def test_the_month_is_never_guessed(fresh, tmp_path):
     begun long before): the month is asked for, and nothing loads until it is given."""
     plain = write_xlsx(tmp_path / "cla.xlsx", {"CLA": [CIC_HEADER, *cic_rows()]})
     contents, names = as_upload(plain)
-    preview = upload_view.check(ANALYST, contents, names)
+    preview = web_upload.check(ANALYST, contents, names)
     assert not preview.ok and preview.month is None and preview.month_clues == []
     assert preview.problems[0]["code"] == "missing-period"
     assert "could not be found in the files' names, titles or dates" in preview.month_how
-    assert upload_view.load(ANALYST, contents, names, "", preview.fingerprint).ok is False
+    assert web_upload.load(ANALYST, contents, names, "", preview.fingerprint).ok is False
 
-    typed = upload_view.check(ANALYST, contents, names, "2019-9")
+    typed = web_upload.check(ANALYST, contents, names, "2019-9")
     assert typed.ok and typed.month == "2019-09" and typed.month_how == "September 2019, as you gave it."
     assert events(fresh, "upload") == []  # asking for the month is not a refusal of the files
 
-    wrong = upload_view.check(ANALYST, contents, names, "Sept")
+    wrong = web_upload.check(ANALYST, contents, names, "Sept")
     assert not wrong.ok and "'Sept' is not a month written YYYY-MM" in wrong.month_how
 
 
@@ -116,10 +116,10 @@ def test_files_that_name_different_months_are_not_given_one(fresh, tmp_path):
     folder.mkdir()
     cla = write_xlsx(folder / "cla_2019-10.xlsx", {"CLA": [CIC_HEADER, *cic_rows()]})
     visits = write_xlsx(folder / "visits.xlsx", {"Visits": [VISITS_HEADER, *visit_rows()[:2]]})
-    preview = upload_view.check(ANALYST, *as_upload(cla, visits))
+    preview = web_upload.check(ANALYST, *as_upload(cla, visits))
     assert preview.month is None and not preview.ok
     assert "name different months (September 2019, October 2019)" in preview.month_how
-    typed = upload_view.check(ANALYST, *as_upload(cla, visits), "2019-10")
+    typed = web_upload.check(ANALYST, *as_upload(cla, visits), "2019-10")
     assert "The files suggest September 2019: check that the month is right." in typed.month_how
 
 
@@ -130,14 +130,14 @@ def test_a_bad_file_shows_every_problem_and_leaves_the_store_unchanged(fresh, tm
     bad = write_csv(tmp_path / "missing_2019-09.csv", [MISSING_HEADER, *rows])
     contents, names = as_upload(bad)
     before = records(fresh)
-    preview = upload_view.check(ANALYST, contents, names)
+    preview = web_upload.check(ANALYST, contents, names)
     assert not preview.ok and preview.month == "2019-09"
     errors = [p for p in preview.problems if p["severity"] == "error"]
     assert {(p["file"], p["row"], p["column"]) for p in errors} >= {
         ("missing_2019-09.csv", 3, "Date Reported Missing"), ("missing_2019-09.csv", 4, "Child ID")}
     assert any(p["value"] == "not a date" for p in errors)
 
-    loaded = upload_view.load(ANALYST, contents, names, "2019-09", preview.fingerprint)
+    loaded = web_upload.load(ANALYST, contents, names, "2019-09", preview.fingerprint)
     assert not loaded.ok and "Nothing loaded" in loaded.message and loaded.problems
     assert records(fresh) == before
     refused = events(fresh, "upload")
@@ -149,7 +149,7 @@ def test_the_audit_keeps_200_problems_and_counts_them_all(fresh, tmp_path):
     rows = [[f"C{i:03d}", "2010-01-01", "X", "WBRI", "N", "C2", "2018-01-05", "2018-01-05", None, "S", None, "U4",
              "PR1", "Y", 3, "North"] for i in range(260)]
     bad = write_xlsx(tmp_path / "cla_2019-09.xlsx", {"CLA": [CIC_HEADER[:16], *rows]})
-    preview = upload_view.check(ANALYST, *as_upload(bad))
+    preview = web_upload.check(ANALYST, *as_upload(bad))
     assert preview.errors >= 260
     (event,) = events(fresh, "upload")
     assert len(event["details"]["problems"]) == 200 and event["details"]["problem_count"] == len(preview.problems)
@@ -157,10 +157,10 @@ def test_the_audit_keeps_200_problems_and_counts_them_all(fresh, tmp_path):
 
 def test_the_load_is_refused_when_the_files_or_month_changed_since_the_check(fresh, tmp_path):
     contents, names = as_upload(*good_month(tmp_path))
-    preview = upload_view.check(ANALYST, contents, names)
-    changed = upload_view.load(ANALYST, contents[:2], names[:2], "2019-09", preview.fingerprint)
+    preview = web_upload.check(ANALYST, contents, names)
+    changed = web_upload.load(ANALYST, contents[:2], names[:2], "2019-09", preview.fingerprint)
     assert not changed.ok and "changed since they were checked" in changed.message
-    other_month = upload_view.load(ANALYST, contents, names, "2019-10", preview.fingerprint)
+    other_month = web_upload.load(ANALYST, contents, names, "2019-10", preview.fingerprint)
     assert not other_month.ok and records(fresh)["extracts"] == []
 
 
@@ -171,7 +171,7 @@ EXPORT_ROWS = [["M1", "C1", "Y", "02/09/2019 21:30", "03/09/2019 08:15"],
 
 def test_an_unknown_column_is_mapped_saved_in_versions_and_used_by_the_next_upload(fresh, tmp_path):
     export = write_csv(tmp_path / "missing_2019-09.csv", [EXPORT_HEADER, *EXPORT_ROWS])
-    preview = upload_view.check(ANALYST, *as_upload(export))
+    preview = web_upload.check(ANALYST, *as_upload(export))
     assert not preview.ok
     (sheet,) = preview.choices
     assert sheet.dataset == "missing_episodes" and "missing_from" in sheet.missing
@@ -179,38 +179,38 @@ def test_an_unknown_column_is_mapped_saved_in_versions_and_used_by_the_next_uplo
     assert suggested["Date Went AWOL"] == "missing_from"
     assert ("missing_from", "Missing From (missing_from): required, missing") in sheet.options
 
-    saved = upload_view.save_mapping(ANALYST, [("missing_episodes", "Date Went AWOL", "missing_from"),
+    saved = web_upload.save_mapping(ANALYST, [("missing_episodes", "Date Went AWOL", "missing_from"),
                                                ("missing_episodes", "Episode No", "episode_id")])
     assert saved.startswith("Saved version 2 of the mapping for missing_episodes")
     (event,) = events(fresh, "mapping")
     assert event["details"]["before"] is None
     assert "'Date Went AWOL' -> missing_from" in event["details"]["after"]["columns"]
 
-    again = upload_view.check(ANALYST, *as_upload(export))
+    again = web_upload.check(ANALYST, *as_upload(export))
     assert again.ok, again.problems[:3]
     assert again.mappings_used[0].startswith("missing_episodes: E10000099's saved mapping, version 2")
-    assert upload_view.load(ANALYST, *as_upload(export), "2019-09", again.fingerprint).ok
+    assert web_upload.load(ANALYST, *as_upload(export), "2019-09", again.fingerprint).ok
 
     october = write_csv(tmp_path / "missing_2019-10.csv", [EXPORT_HEADER, ["M3", "C1", "Y", "05/10/2019 10:00", None]])
-    next_month = upload_view.check(ANALYST, *as_upload(october))
+    next_month = web_upload.check(ANALYST, *as_upload(october))
     assert next_month.ok and next_month.month == "2019-10" and next_month.mappings_used
     (loaded,) = [e for e in events(fresh, "upload") if e["details"]["status"] == "loaded"]
     assert loaded["details"]["datasets"]["missing_episodes"]["mapping_version"] == 2
 
-    upload_view.save_mapping(ANALYST, [("missing_episodes", "Date Found", "found_at")])
+    web_upload.save_mapping(ANALYST, [("missing_episodes", "Date Found", "found_at")])
     changed = events(fresh, "mapping")[0]["details"]
     assert changed["before"]["version"] == 2 and changed["after"]["version"] == 3
 
 
 def test_a_bad_mapping_is_refused_and_nothing_is_saved(fresh):
     with pytest.raises(MappingError, match="both chosen for missing_from"):
-        upload_view.save_mapping(ANALYST, [("missing_episodes", "A", "missing_from"),
+        web_upload.save_mapping(ANALYST, [("missing_episodes", "A", "missing_from"),
                                            ("missing_episodes", "B", "missing_from")])
     with pytest.raises(MappingError, match="has no field 'nonsense'"):
-        upload_view.save_mapping(ANALYST, [("missing_episodes", "Date Went AWOL", "missing_from"),
+        web_upload.save_mapping(ANALYST, [("missing_episodes", "Date Went AWOL", "missing_from"),
                                            ("missing_episodes", "X", "nonsense")])
     with pytest.raises(MappingError, match="choose a field"):
-        upload_view.save_mapping(ANALYST, [("missing_episodes", "X", "")])
+        web_upload.save_mapping(ANALYST, [("missing_episodes", "X", "")])
     assert records(fresh)["column_mappings"] == [] and events(fresh, "mapping") == []
 
 
@@ -218,11 +218,11 @@ def test_an_ssda903_return_is_given_its_collection_year_from_its_latest_date(fre
     from ssda903_returns import write_return
 
     contents, names = as_upload(*write_return(tmp_path / "903", "2019-20"))
-    preview = upload_view.check(ANALYST, contents, names)
+    preview = web_upload.check(ANALYST, contents, names)
     assert preview.ok and preview.month == "2020-03"
     assert "An SSDA903 return is loaded for the collection year 2019-20" in preview.month_how
     assert any("latest date is in the collection year 2019-20" in clue for clue in preview.month_clues)
-    loaded = upload_view.load(ANALYST, contents, names, preview.month, preview.fingerprint)
+    loaded = web_upload.load(ANALYST, contents, names, preview.month, preview.fingerprint)
     assert loaded.ok, loaded.message
     with fresh.connect() as conn:
         spans = {(e["first_month"], e["last_month"]) for e in store.list_extracts(conn, COUNCIL)}
@@ -232,7 +232,7 @@ def test_an_ssda903_return_is_given_its_collection_year_from_its_latest_date(fre
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_exports_of_several_shapes_are_recognised_for_the_month_typed(fresh, tmp_path, seed):
     written = write_shape(plain_shape("visits", seed), tmp_path)
-    preview = upload_view.check(ANALYST, *as_upload(written.path), "2019-09")
+    preview = web_upload.check(ANALYST, *as_upload(written.path), "2019-09")
     assert {f.name: f.found for f in preview.files}[written.path.name][0].startswith("Statutory visits")
 
 
@@ -241,11 +241,11 @@ def test_only_analysts_may_check_load_or_map(fresh, tmp_path, role):
     who = Identity(f"someone.{role.value}", role)
     contents, names = as_upload(*good_month(tmp_path))
     with pytest.raises(Forbidden, match="this needs the upload permission"):
-        upload_view.check(who, contents, names)
+        web_upload.check(who, contents, names)
     with pytest.raises(Forbidden, match="this needs the upload permission"):
-        upload_view.load(who, contents, names, "2019-09", "x")
+        web_upload.load(who, contents, names, "2019-09", "x")
     with pytest.raises(Forbidden, match="this needs the mappings permission"):
-        upload_view.save_mapping(who, [("missing_episodes", "Date Went AWOL", "missing_from")])
+        web_upload.save_mapping(who, [("missing_episodes", "Date Went AWOL", "missing_from")])
     assert records(fresh)["extracts"] == [] and events(fresh, "upload") == []
 
 
@@ -277,14 +277,14 @@ def _oversized(tmp_path, monkeypatch):
 @pytest.mark.parametrize("make", [_bomb, _not_xlsx, _nul_csv, _oversized])
 def test_a_dangerous_or_wrong_file_is_refused_and_the_store_is_unchanged(fresh, tmp_path, monkeypatch, make):
     contents, names = as_upload(*good_month(tmp_path / "loaded"))
-    assert upload_view.load(ANALYST, contents, names, "2019-09", upload_view.check(ANALYST, contents, names).fingerprint).ok
+    assert web_upload.load(ANALYST, contents, names, "2019-09", web_upload.check(ANALYST, contents, names).fingerprint).ok
     before = records(fresh)
     path, message = make(tmp_path, monkeypatch) if make is _oversized else make(tmp_path)
-    preview = upload_view.check(ANALYST, *as_upload(path), "2019-09")
+    preview = web_upload.check(ANALYST, *as_upload(path), "2019-09")
     assert not preview.ok
-    assert any(message in p["message"] and p["file"] in (path.name, upload_view.UPLOAD_FILE)
+    assert any(message in p["message"] and p["file"] in (path.name, web_upload.UPLOAD_FILE)
                for p in preview.problems), preview.problems[:3]
-    loaded = upload_view.load(ANALYST, *as_upload(path), "2019-09", preview.fingerprint)
+    loaded = web_upload.load(ANALYST, *as_upload(path), "2019-09", preview.fingerprint)
     assert not loaded.ok and records(fresh) == before
     assert events(fresh, "upload")[0]["details"]["status"] == "refused"
 
@@ -294,11 +294,11 @@ def test_the_preview_and_outcome_render_as_components(fresh, tmp_path):
     from scorecard.ui import upload_layout
 
     export = write_csv(tmp_path / "missing_2019-09.csv", [EXPORT_HEADER, *EXPORT_ROWS])
-    preview = upload_view.check(ANALYST, *as_upload(export))
+    preview = web_upload.check(ANALYST, *as_upload(export))
     rendered = str(upload_layout.preview_section(preview))
     assert "Cannot be loaded as it is" in rendered and "Field for the column 'Date Went AWOL'" in rendered
     contents, names = as_upload(*good_month(tmp_path))
-    good = upload_view.check(ANALYST, contents, names)
+    good = web_upload.check(ANALYST, contents, names)
     assert "Ready to load: 14 rows" in str(upload_layout.preview_section(good))
-    loaded = upload_view.load(ANALYST, contents, names, "2019-09", good.fingerprint)
+    loaded = web_upload.load(ANALYST, contents, names, "2019-09", good.fingerprint)
     assert "Wrote 14 rows in one transaction" in str(upload_layout.loaded_section(loaded))
