@@ -145,3 +145,14 @@ def test_a_csv_with_too_many_lines_is_refused(tmp_path):
 def test_a_file_over_the_upload_limit_is_refused():
     with pytest.raises(FileRefused, match=r"is 2.0 MB; the upload limit is 1 MB \(SCORECARD_MAX_UPLOAD_MB\)"):
         file_guard.check_size(b"x" * (2 * 1024 * 1024), 1024 * 1024)
+
+
+def test_the_upload_limit_is_a_setting_in_megabytes(monkeypatch):
+    from scorecard import settings
+
+    monkeypatch.setenv("SCORECARD_MAX_UPLOAD_MB", "2")
+    assert settings.max_upload_bytes() == 2 * 1024 * 1024
+    assert settings.max_request_bytes() > 2 * settings.max_upload_bytes()  # base64 in JSON, twice over
+    monkeypatch.setenv("SCORECARD_MAX_UPLOAD_MB", "lots")
+    with pytest.raises(settings.SettingError, match="SCORECARD_MAX_UPLOAD_MB='lots': it must be a positive number"):
+        settings.max_upload_bytes()

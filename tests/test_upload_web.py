@@ -13,6 +13,7 @@ import json
 
 import pytest
 from browser_support import (
+    assert_accessible,
     call_callback,
     dash_dependencies,
     screenshot,
@@ -121,6 +122,11 @@ def test_upload_end_to_end_in_a_browser(page_as, other_council_analyst, tmp_path
     page.goto("/upload")
     wait_for_dash(page)
     chooser = page.locator("#upload-files input[type=file]")
+    opened = []
+    page.on("filechooser", lambda dialog: opened.append(dialog))
+    page.get_by_text("choose them").click()  # the drop zone opens the file chooser, once
+    page.wait_for_timeout(500)
+    assert len(opened) == 1 and opened[0].is_multiple()
     verdict = page.locator("#upload-verdict")
 
     def drop(*paths) -> None:
@@ -158,6 +164,7 @@ def test_upload_end_to_end_in_a_browser(page_as, other_council_analyst, tmp_path
     assert awol.input_value() == "missing_from"  # suggested, not yet saved
     page.get_by_label("Field for the column 'Episode No'").select_option("episode_id")
     screenshot(page, "upload-mapping")
+    assert_accessible(page, "the upload page with its problems and mapping form")
     page.get_by_role("button", name="Save the mapping and check again").click()
     page.locator("#upload-mapping-outcome").get_by_text("Saved version").wait_for()
     verdict.get_by_text("Ready to load").wait_for()

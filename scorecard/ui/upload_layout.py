@@ -31,11 +31,15 @@ def page(council_text: str, max_megabytes: float) -> html.Div:
                 f"{max_megabytes:,.0f} MB at most together): each is checked, and nothing is loaded until you "
                 "confirm. The same checks and the same load as "), html.Code("scorecard ingest"), "."]),
         # No max_size: the browser would drop a larger file without a word; the server
-        # refuses it instead, naming the limit.
-        dcc.Upload(id=FILES, multiple=True, accept=".xlsx,.csv",
-                   className="upload-drop", style=DROP_STYLE, children=html.Div([
-                       "Drag and drop the files here, or ",
-                       html.Span("choose them", className="text-decoration-underline text-primary")])),
+        # refuses it instead, naming the limit. The label around the drop zone names its file
+        # input for screen readers and opens the file chooser on a click (so the zone's own
+        # click is off: it would open a second one).
+        html.Label(dcc.Upload(
+            id=FILES, multiple=True, accept=".xlsx,.csv", disable_click=True, className="upload-drop",
+            style=DROP_STYLE, children=html.Div([
+                "Drag and drop the month's files here, or ",
+                html.Span("choose them", className="text-decoration-underline text-primary")])),
+            className="d-block"),
         html.Div([
             dbc.Label("Month the files are as at (YYYY-MM)", html_for=MONTH),
             dbc.Input(id=MONTH, type="text", placeholder="e.g. 2019-09", debounce=True,
@@ -101,7 +105,7 @@ def problems_table(problems: list[dict], table_id: str = "upload-problems") -> h
     more = len(problems) - len(shown)
     return html.Div([
         dbc.Table([
-            html.Thead(html.Tr([html.Th(h) for h in ("", "File", "Sheet", "Row", "Column", "Value", "Problem")])),
+            html.Thead(html.Tr([html.Th(h) for h in ("Severity", "File", "Sheet", "Row", "Column", "Value", "Problem")])),
             html.Tbody([html.Tr([html.Td(p["severity"]), html.Td(p["file"]), html.Td(p["sheet"] or ""),
                                  html.Td(p["row"] if p["row"] is not None else ""), html.Td(p["column"] or ""),
                                  html.Td(p["value"] or ""), html.Td(p["message"])],
