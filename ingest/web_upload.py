@@ -159,10 +159,8 @@ def _checked(files: list[Received], month: str | None, council: str) -> loading.
         upload = Upload(period=month, council=council)
         upload.report.extend(refused)
         return loading.CheckedUpload(upload, [loading.FileFacts(f.name, None, len(f.data)) for f in files])
-    checked = loading.check([Path(f.name) for f in files], month, None, council, engine=store.engine(),
-                            read=_reader(files, max_bytes), keep_sources=True,
-                            sizes={f.name: len(f.data) for f in files})
-    return checked
+    return loading.check([Path(f.name) for f in files], month, None, council, engine=store.engine(),
+                         read=_reader(files, max_bytes), keep_sources=True, sizes={f.name: len(f.data) for f in files})
 
 
 def _month_how(found: MonthFound, typed: str | None) -> tuple[str | None, str]:
@@ -193,11 +191,12 @@ def _summaries(files: list[Received], checked: loading.CheckedUpload) -> list[Fi
     return list(summaries.values())
 
 
-def check(who: Identity, contents: list[str] | None, names: list[str] | None, month_text: str | None = None,
-          record: bool = True) -> Preview:
+def check(who: Identity, contents: list[str] | None, names: list[str] | None,
+          month_text: str | None = None) -> Preview:
     """Check the dropped files: the dataset of each file and sheet, the month (found or as
     typed) and the council; every problem, or what loading them would change. A refused
-    upload is recorded in the audit log (`record`), unless all it lacks is its month."""
+    upload is recorded in the audit log (the analyst dropped the files to load them),
+    unless all it lacks is its month: that is a question to the analyst, not a refusal."""
     who.require(Permission.UPLOAD)
     council = council_of(who)
     files = decode(contents, names)
@@ -222,7 +221,7 @@ def check(who: Identity, contents: list[str] | None, names: list[str] | None, mo
     if month is None:  # the upload's own words, not the command line's --period and --year
         report[:] = [p for p in report if p.code not in ("missing-period", "missing-year")]
         report.insert(0, Problem("missing-period", how, file=UPLOAD_FILE))
-    if record and not checked.ok and (month is not None or len(report.errors) > 1):
+    if not checked.ok and (month is not None or len(report.errors) > 1):
         loading.record_refused(store.engine(), checked, {"source": "browser", "month_found": how}, who.username)
     mappings = {}
     if who.can(Permission.MAPPINGS):
