@@ -119,7 +119,7 @@ def _indicator_month(context: Context, indicator: Indicator, month: Month, break
         missing = records.missing_months(dataset, [month.shift(-back).period for back in range(months - 1, -1, -1)])
         if missing:
             return [_no_value(indicator, month, f"needs {months} months of {dataset} extracts up to "
-                              f"{month.period}; none covers {_spans(missing)}")]
+                              f"{month.period}; none covers {month_spans(missing)}")]
     specs = _specs(indicator, breakdowns) if breakdowns else []
     frame = context.cohort(indicator.cohort, month, joined=_needs_joined(cohort, indicator, specs))
     month_extracts = np.array([i for d in cohort.datasets
@@ -318,7 +318,7 @@ def _nothing_recorded(indicator: Indicator, formats: set[str]) -> str:
     return "no children or events in the denominator this month"
 
 
-def _spans(months: list[str]) -> str:
+def month_spans(months: list[str]) -> str:
     """'2018-04 to 2019-03' for consecutive months; several runs joined with commas."""
     runs: list[list[str]] = []
     for month in months:
@@ -367,7 +367,7 @@ def _history(records: Records, indicator: Indicator, month: Month, frame: pd.Dat
     covered = records.all_covered("children_in_care")
     gaps = [m for m in window if m not in covered and covered and m > min(covered)]
     if gaps:
-        notes.append(f"no children in care extract covers {_spans(gaps)}, inside the {lookback} months this "
+        notes.append(f"no children in care extract covers {month_spans(gaps)}, inside the {lookback} months this "
                      "figure looks back over")
     return count, "; ".join(notes)
 

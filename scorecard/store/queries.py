@@ -73,12 +73,7 @@ def current_records(conn: Connection, council: str, dataset: str, columns: Seque
     rows is about ten times quicker than building a date object per value.
     """
     table = RECORD_TABLES[dataset]
-    wanted = None if columns is None else {"extract_id", "source_row", *columns}
-    selected = [
-        cast(column, String).label(column.name) if isinstance(column.type, (Date, DateTime)) else column
-        for column in table.c
-        if column.name != "id" and (wanted is None or column.name in wanted)
-    ]
+    selected = _record_columns(table, columns)
     query = (
         select(*selected, cast(extracts.c.as_at, String).label("extract_as_at"))
         .join(extracts, extracts.c.id == table.c.extract_id)
@@ -87,6 +82,29 @@ def current_records(conn: Connection, council: str, dataset: str, columns: Seque
     if source_formats is not None:
         query = query.where(extracts.c.source_format.in_(list(source_formats)))
     result = conn.execute(query)
+    return list(result.keys()), result.all()
+
+
+def _record_columns(table, columns: Sequence[str] | None) -> list:
+    """A record table's columns to read (extract_id and source_row always), dates and
+    date-times cast to ISO text."""
+    wanted = None if columns is None else {"extract_id", "source_row", *columns}
+    return [
+        cast(column, String).label(column.name) if isinstance(column.type, (Date, DateTime)) else column
+        for column in table.c
+        if column.name != "id" and (wanted is None or column.name in wanted)
+    ]
+
+
+def extract_records(conn: Connection, dataset: str, extract_ids: Sequence[int],
+                    columns: Sequence[str] | None = None) -> tuple[list[str], list[tuple]]:
+    """The records of these extracts of a dataset, whatever their status (a superseded
+    load's records stay in the store): for comparing a load with the one it replaced.
+    Dates come back as ISO text, as `current_records` gives them."""
+    table = RECORD_TABLES[dataset]
+    selected = _record_columns(table, columns)
+    result = conn.execute(select(*selected).where(table.c.extract_id.in_(list(extract_ids)))
+                          .order_by(table.c.extract_id, table.c.source_row))
     return list(result.keys()), result.all()
 
 
