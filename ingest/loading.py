@@ -4,7 +4,7 @@ its refusal, with the audit log written in the same transaction as the load.
 
 The audit event "upload" holds what the data-quality page lists for every load, loaded or
 refused: {"files": [...], "status": "loaded"|"refused", "council", "months",
-"problems": [the first 200, errors first], "problem_count", "errors", "warnings",
+"problems": [the first 200, errors first], "problems_total", "errors", "warnings",
 "datasets": {dataset: {file, sheet, rows, months, extract_id, changes}}}; a load that
 supersedes an extract also records "supersede" for it.
 """
@@ -163,7 +163,7 @@ def upload_details(checked: CheckedUpload, status: str, written: list[Written] =
         "year": str(upload.year) if upload.year else None,
         "rows": upload.row_count if status == LOADED else sum(len(t) for t in upload.found),
         "datasets": datasets,
-        "problem_count": len(report),
+        "problems_total": len(report),
         "errors": len(report.errors),
         "warnings": len(report.warnings),
         "problems": problem_rows(report),

@@ -82,7 +82,7 @@ def test_a_good_month_is_found_previewed_and_loaded_with_its_audit_events(fresh,
     assert event["actor"] == "ann.analyst" and details["status"] == "loaded" and details["months"] == ["2019-09"]
     assert {f["name"]: f["sha256"] for f in details["files"]} == {e["source_file"]: e["sha256"] for e in extracts}
     assert details["datasets"]["visits"]["rows"] == 3 and details["datasets"]["visits"]["changes"]["new"] == 3
-    assert details["problem_count"] == len(preview.problems) and details["warnings"] == 1
+    assert details["problems_total"] == len(preview.problems) and details["warnings"] == 1
     assert events(fresh, "supersede") == []
 
     again = web_upload.check(ANALYST, contents, names)
@@ -152,7 +152,24 @@ def test_the_audit_keeps_200_problems_and_counts_them_all(fresh, tmp_path):
     preview = web_upload.check(ANALYST, *as_upload(bad))
     assert preview.errors >= 260
     (event,) = events(fresh, "upload")
-    assert len(event["details"]["problems"]) == 200 and event["details"]["problem_count"] == len(preview.problems)
+    assert len(event["details"]["problems"]) == 200 and event["details"]["problems_total"] == len(preview.problems)
+
+
+def test_the_data_quality_page_reads_the_uploads_as_recorded(fresh, tmp_path):
+    """The audit events' details are the data-quality page's list of loads and refusals."""
+    from scorecard.metrics.data_quality import refused_uploads
+
+    rows = [[f"C{i:03d}", "2010-01-01", "X", "WBRI", "N", "C2", "2018-01-05", "2018-01-05", None, "S", None, "U4",
+             "PR1", "Y", 3, "North"] for i in range(260)]
+    web_upload.check(ANALYST, *as_upload(write_xlsx(tmp_path / "cla_2019-09.xlsx", {"CLA": [CIC_HEADER[:16], *rows]})))
+    contents, names = as_upload(*good_month(tmp_path))
+    web_upload.load(ANALYST, contents, names, "2019-09", web_upload.check(ANALYST, contents, names).fingerprint)
+    with fresh.connect() as conn:
+        section = refused_uploads(store.audit_rows(conn, action="upload"), COUNCIL)
+    summary = section.summary.set_index("status")
+    assert section.found == 1 and summary.loc["refused", "files"] == "cla_2019-09.xlsx"
+    assert summary.loc["refused", "problems"] > summary.loc["refused", "problems_listed"] == 200
+    assert summary.loc["loaded", "files"] == "cla.xlsx; missing.csv; rhi.csv; visits.xlsx"
 
 
 def test_the_load_is_refused_when_the_files_or_month_changed_since_the_check(fresh, tmp_path):
