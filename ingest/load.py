@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ingest.parse import Table
 from ingest.upload import Upload
@@ -23,8 +24,16 @@ class NotLoadable(Exception):
     """The upload has errors; nothing may be written."""
 
 
-def _write_table(conn, upload: Upload, upload_id: str, table: Table, loaded_by: str, now: dt.datetime) -> int:
-    extract_id, _ = store.add_extract(conn, dict(
+@dataclass(frozen=True)
+class Written:
+    """One extract a load wrote, and the ones it superseded (the store's versioning rule)."""
+    extract_id: int
+    table: Table
+    superseded: tuple[int, ...]
+
+
+def _write_table(conn, upload: Upload, upload_id: str, table: Table, loaded_by: str, now: dt.datetime) -> Written:
+    extract_id, earlier = store.add_extract(conn, dict(
         upload_id=upload_id, council=upload.council, dataset=table.dataset.name,
         first_month=table.first_month, last_month=table.last_month, as_at=table.as_at,
         complete_for=table.complete_for.code(), source_format=table.source_format,
@@ -40,14 +49,20 @@ def _write_table(conn, upload: Upload, upload_id: str, table: Table, loaded_by: 
     columns = {"extract_id": [extract_id] * len(table), "source_row": table.source_rows,
                **{name: values for name, values in table.columns.items() if name in stored}}
     store.insert_columns(conn, store.RECORD_TABLES[table.dataset.name], columns)
-    return extract_id
+    return Written(extract_id, table, tuple(earlier))
 
 
 def load_upload(engine: Engine, upload: Upload, loaded_by: str) -> list[int]:
     """Write every table of a valid upload in one transaction; returns the new extract ids."""
+    with store.write_transaction(engine) as conn:
+        return [written.extract_id for written in write_upload(conn, upload, loaded_by)]
+
+
+def write_upload(conn: Connection, upload: Upload, loaded_by: str) -> list[Written]:
+    """Write every table of a valid upload inside the caller's transaction (which records
+    the load in the audit log too: `ingest.loading`); the extracts written."""
     if not upload.ok:
         raise NotLoadable(f"{len(upload.report.errors)} errors; nothing was loaded")
     upload_id = str(uuid.uuid4())
     now = dt.datetime.now(dt.timezone.utc)
-    with store.write_transaction(engine) as conn:
-        return [_write_table(conn, upload, upload_id, table, loaded_by, now) for table in upload.tables]
+    return [_write_table(conn, upload, upload_id, table, loaded_by, now) for table in upload.tables]

@@ -17,6 +17,8 @@ from typing import Any
 
 import python_calamine
 
+from ingest import file_guard
+
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 
@@ -60,19 +62,37 @@ def read_file(path: Path) -> SourceFile:
         data = path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot be read: {exc.strerror or exc}") from exc
+    return read_bytes(path, data)
+
+
+def read_bytes(path: Path, data: bytes, limits: file_guard.Limits = file_guard.LIMITS) -> SourceFile:
+    """A file's sheets from its bytes (a browser upload is never written to disk); `path`
+    names it (its suffix says how to read it). The checks in `ingest.file_guard` come first."""
+    path = Path(path)
     if not data.strip():
         raise ReadError("is empty")
     suffix = path.suffix.lower()
-    if suffix in SPREADSHEET_SUFFIXES:
-        sheets = _spreadsheet_sheets(data)
-    elif suffix in CSV_SUFFIXES:
-        sheets = [_csv_sheet(data)]
-    else:
-        raise ReadError(f"is a '{suffix or 'no extension'}' file: save it as .xlsx or .csv")
+    try:
+        if suffix in SPREADSHEET_SUFFIXES:
+            sheets = _spreadsheet_sheets(data, suffix, limits)
+        elif suffix in CSV_SUFFIXES:
+            sheets = [_csv_sheet(data, limits)]
+        else:
+            raise ReadError(f"is a '{suffix or 'no extension'}' file: save it as .xlsx or .csv")
+    except file_guard.FileRefused as exc:
+        raise ReadError(str(exc)) from exc
     return SourceFile(path=path, sha256=sha256_of(data), sheets=sheets)
 
 
-def _spreadsheet_sheets(data: bytes) -> list[Sheet]:
+def _spreadsheet_sheets(data: bytes, suffix: str, limits: file_guard.Limits) -> list[Sheet]:
+    kind = file_guard.kind_of(data)
+    if kind == "damaged":
+        raise ReadError("is not a readable spreadsheet: it is damaged (its zip directory cannot be read)")
+    if suffix in (".xlsx", ".xlsm") and kind != "xlsx":
+        raise ReadError(f"is named {suffix} but is not an Excel workbook (it lacks the parts every .xlsx "
+                        "holds): save it from Excel as .xlsx, or as CSV")
+    if file_guard.is_zip(data):  # .xlsx, .xlsm, .xlsb and .ods are zips: the bomb checks first
+        file_guard.check_workbook(data, limits)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         # skip_empty_area=False keeps leading blank rows, so row numbers match Excel's.
@@ -122,8 +142,9 @@ def _decode(data: bytes, encoding: str) -> str:
     return text
 
 
-def _csv_sheet(data: bytes) -> Sheet:
+def _csv_sheet(data: bytes, limits: file_guard.Limits = file_guard.LIMITS) -> Sheet:
     text = decode_text(data)
+    file_guard.check_text(text, limits)
     sample = "\n".join(text.splitlines()[:30])  # title rows above the header may have no delimiter
     delimiter = max([",", ";", "\t", "|"], key=sample.count)
     rows = [

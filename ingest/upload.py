@@ -47,6 +47,9 @@ class Upload:
     year: CollectionYear | None = None
     changes: dict[str, DatasetChanges] = field(default_factory=dict)
     """dataset -> what loading it would change in the store (when checked against one)."""
+    found: list[Table] = field(default_factory=list)
+    """Every table recognised in the files, months set or not (the browser finds the month
+    an upload is as at from them when none was given)."""
 
     @property
     def ok(self) -> bool:
@@ -218,6 +221,7 @@ def validate_upload(
         found.extend(_tables_in_file(source, candidates, sheet, context))
         progress(path)
 
+    upload.found = found
     by_name = _one_per_dataset(found, report)
     templates = {name: t for name, t in by_name.items() if t.dataset.source_format == "template"}
     _set_months(templates, period, report)

@@ -103,19 +103,17 @@ def _covered(upload) -> str:
 
 
 def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet, read, show_changes) -> int:
-    from ingest.load import load_upload
+    from ingest import loading
     from ingest.readers import read_file
-    from ingest.upload import validate_upload
     from scorecard import store
 
     started = time.perf_counter()
     engine = store.engine()
-    with store.read_connection(engine) as conn, click.progressbar(
-        length=len(files), label="Checking", hidden=quiet, show_pos=True,
-        item_show_func=lambda p: p.name if p else "",
-    ) as bar:
-        upload = validate_upload(files, period, council, conn=conn, dataset=dataset, sheet=sheet,
-                                 progress=lambda path: bar.update(1, path), read=read or read_file, year=year)
+    with click.progressbar(length=len(files), label="Checking", hidden=quiet, show_pos=True,
+                           item_show_func=lambda p: p.name if p else "") as bar:
+        checked = loading.check(files, period, year, council, engine=engine, dataset=dataset, sheet=sheet,
+                                progress=lambda path: bar.update(1, path), read=read or read_file)
+    upload = checked.upload
     report = upload.report
     _print_report(report)
     if report_path:
@@ -140,7 +138,7 @@ def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, 
         return 0
     if not quiet:
         click.echo(f"Writing {upload.row_count:,} rows in one transaction...", err=True)
-    ids = load_upload(engine, upload, settings.current_user())
+    ids = [w.extract_id for w in loading.load(engine, checked, settings.current_user(), {"source": "command line"})]
     click.echo(f"Loaded {counts} for {council} {_covered(upload)} as extracts {ids[0]}-{ids[-1]}{warnings} "
                f"({time.perf_counter() - started:.1f} s).")
     return 0

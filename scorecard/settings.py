@@ -85,8 +85,15 @@ PROXIES = Setting(
     "X-Forwarded-For and X-Forwarded-Proto are then trusted for the client's address and HTTPS.",
 )
 
+MAX_UPLOAD_MB = Setting(
+    "SCORECARD_MAX_UPLOAD_MB",
+    "50",
+    "The most, in megabytes, that the files of one upload in the browser may hold together "
+    "(the default, 50, is ten times a large county's monthly extracts).",
+)
+
 ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY, NEIGHBOUR_MODEL, NEIGHBOUR_AVERAGE, ENVIRONMENT, SECRET_KEY,
-                TRUSTED_USER_HEADER, PROXIES]
+                TRUSTED_USER_HEADER, PROXIES, MAX_UPLOAD_MB]
 
 
 class SettingError(ValueError):
@@ -106,6 +113,25 @@ def _one_of(setting: Setting, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise SettingError(f"{setting.env}={setting.value()!r}: it must be one of {', '.join(choices)}")
     return value
+
+
+def max_upload_bytes() -> int:
+    """SCORECARD_MAX_UPLOAD_MB in bytes; a value that is not a positive number is refused."""
+    try:
+        megabytes = float(MAX_UPLOAD_MB.value())
+    except ValueError:
+        megabytes = 0
+    if megabytes <= 0:
+        raise SettingError(f"{MAX_UPLOAD_MB.env}={MAX_UPLOAD_MB.value()!r}: it must be a positive number of megabytes")
+    return int(megabytes * 1024 * 1024)
+
+
+def max_request_bytes() -> int:
+    """Flask's MAX_CONTENT_LENGTH for the upload's limit. The browser sends the files base64
+    encoded (4 bytes for every 3) inside a JSON request; an upload up to twice the limit
+    still reaches the page, which refuses it with the limit named, and anything larger is
+    cut off by Flask (HTTP 413) before it is read."""
+    return 2 * (max_upload_bytes() * 4 // 3) + 1024 * 1024
 
 
 def production() -> bool:
