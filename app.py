@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html, page_container
 from flask_compress import Compress
 
+from scorecard import settings
 from scorecard.access import Permission, current_identity
 from scorecard.access.web import secure
 from scorecard.ui.downloads import register_downloads
@@ -70,6 +71,9 @@ def page_frame():
 
 app.layout = page_frame
 server = app.server
+# Twice an upload's base64 size: an upload up to twice the limit still reaches the page
+# and is refused there in words; anything bigger gets Flask's 413 before it is read.
+server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes()
 secure(app)  # sign-in, CSRF and the permission gate, before any route that shows data
 Compress(server)
 register_downloads(server)

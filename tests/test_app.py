@@ -157,12 +157,20 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+# The upload page is the ingest's door in the browser, as the command line is in a terminal:
+# its one view module may call the ingest's web entry points, and nothing else in ui may.
+INGEST_DOORS = {"upload_view.py": "ingest.web_upload"}
+
+
 @pytest.mark.parametrize("folder", ["scorecard/pages", "scorecard/ui", "scorecard/packs"])
 def test_pages_never_read_the_store(folder):
     """Imports flow one way: pages -> ui -> metrics -> store."""
     for path in sorted((PROJECT_ROOT / folder).glob("*.py")):
-        reaching = {n for n in _imports(path) if n.startswith(("scorecard.store", "sqlalchemy", "ingest"))
-                    or n == "scorecard.store"}
+        door = INGEST_DOORS.get(path.name)
+        reaching = {n for n in _imports(path) if (n.startswith(("scorecard.store", "sqlalchemy", "ingest"))
+                                                  or n == "scorecard.store")
+                    # `from ingest import web_upload` names the package too; any other name from it is caught
+                    and not (door and (n in (door, door.rpartition(".")[0]) or n.startswith(f"{door}.")))}
         assert not reaching, f"{path.name} imports {reaching}"
 
 

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("/", "Scorecard", Permission.VIEW),
     ("/briefing", "Briefing note", Permission.VIEW),
     ("/glossary", "Glossary", Permission.VIEW),
+    ("/upload", "Load a month", Permission.UPLOAD),
     ("/data-quality", "Data quality", Permission.DATA_QUALITY),
     ("/admin/users", "Users", Permission.USERS),
     ("/admin/audit", "Audit log", Permission.AUDIT),
