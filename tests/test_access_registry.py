@@ -25,9 +25,10 @@ SAMPLE_VALUES = {"period": "2025-03", "kind": "pdf", "path": "indicator/iha_in_t
 MATRIX: dict[str, dict[str, int]] = {}
 
 
-def _count(role: str | None, kind: str) -> None:
-    MATRIX.setdefault(role or "nobody", {}).setdefault(kind, 0)
-    MATRIX[role or "nobody"][kind] += 1
+def _count(role: str | None, kind: str, allowed: bool = False) -> None:
+    key = f"{kind} {'answered' if allowed else 'refused'}"
+    MATRIX.setdefault(role or "nobody", {}).setdefault(key, 0)
+    MATRIX[role or "nobody"][key] += 1
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +100,7 @@ def test_every_route_answers_each_role_by_its_permission(app, client_as, role):
         if path.endswith(".pdf"):  # the PDF takes seconds to build; its permission is the workbook's
             path = path[:-4] + ".xlsx"
         response = client.open(path, method=method, headers=csrf_header(client))
-        _count(role, "routes")
+        _count(role, "routes", needed in PERMISSIONS[Role(role)])
         if needed in PERMISSIONS[Role(role)]:
             assert response.status_code not in (401, 403), (role, endpoint, response.status_code, response.data[:300])
         else:
@@ -127,7 +128,7 @@ def test_every_callback_answers_each_role_by_its_permission(app, client_as, role
             continue  # the pages' own check is tested below, page by page
         needed = required_permission(spec["callback"])
         response = client.post(CALLBACK_ENDPOINT, json=_body(output, spec), headers=csrf_header(client))
-        _count(role, "callbacks")
+        _count(role, "callbacks", needed in PERMISSIONS[Role(role)])
         if needed in PERMISSIONS[Role(role)]:
             assert response.status_code not in (401, 403), (role, output, response.status_code, response.data[:300])
         else:
@@ -152,9 +153,9 @@ def test_every_page_opens_only_for_roles_it_allows(app, client_as, role):
     for page in dash.page_registry.values():
         shown = call_callback(client, DASH_PAGES_CALLBACK, inputs={
             "_pages_location.pathname": _page_path(page), "_pages_location.search": ""})
-        _count(role, "pages")
         refused = REFUSED_ID in json.dumps(shown)
         allowed = required_permission(page["layout"]) in PERMISSIONS[Role(role)]
+        _count(role, "pages", allowed)
         assert refused != allowed, (role, page["module"], "refused" if refused else "shown")
 
 
