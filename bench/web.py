@@ -5,7 +5,8 @@ benchmarks and the demo's commentary; built once into bench/.cache/web-demo-120.
 reused, --rebuild to make it again), drives app.py's Dash callbacks through the Flask
 test client (`/_dash-update-component`: the whole of Flask's request handling, no network,
 no browser) and times, interleaved in the same rounds so the machine's noise hits all alike:
-  trivial    a callback registered here that returns a short string: Flask + Dash overhead;
+  trivial    a callback registered here that returns a short string: Flask + Dash overhead,
+             and the sign-in gate (the bench signs in as a viewer it adds to the store);
   scorecard  the pages router for `/?period=2025-03`;
   indicator  the router for `/indicator/iha_in_timescale?period=2025-03&breakdown=host_la`;
   scorecard, month varies   the router for `/` for a month of 2024 (a different one each round),
@@ -99,12 +100,39 @@ def load_app(url: str):
     from dash import Input, Output
 
     from app import app
+    from scorecard.access import Permission, guarded
 
     @app.callback(Output("bench-trivial", "children"), Input("bench-trivial-in", "value"))
+    @guarded(Permission.VIEW)
     def bench_trivial(value):
         return "bench-ok"
 
     return app
+
+
+BENCH_USER = "bench-viewer"
+
+
+def signed_in_client(app):
+    """A test client signed in as a viewer made (or given a new password) for this run."""
+    import re
+    import secrets
+
+    from scorecard import store
+    from scorecard.access import accounts
+
+    password = secrets.token_urlsafe(16)
+    try:
+        accounts.add_user(store.engine(), BENCH_USER, "viewer", "Bench viewer", password)
+    except accounts.AccountError:
+        accounts.set_password(store.engine(), BENCH_USER, password)
+    client = app.server.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"username": BENCH_USER, "password": password, "csrf_token": token})
+    if response.status_code != 302:
+        raise SystemExit(f"could not sign in to the app: HTTP {response.status_code}")
+    client.get("/_dash-layout")  # sets the CSRF cookie the callbacks send back
+    return client
 
 
 class Caller:
@@ -114,6 +142,8 @@ class Caller:
     def __init__(self, client):
         self.client = client
         self.deps = client.get("/_dash-dependencies").get_json()
+        cookie = client.get_cookie("_csrf_token")
+        self.csrf = {"X-CSRFToken": cookie.value} if cookie is not None else {}
 
     def dependency(self, output: str) -> dict:
         found = [d for d in self.deps if d["output"] == output or f"..{output}.." in f".{d['output']}."]
@@ -137,7 +167,7 @@ class Caller:
         """(seconds, response) for one callback request."""
         started = time.perf_counter()
         response = self.client.post("/_dash-update-component", data=body, content_type="application/json",
-                                    headers={"Accept-Encoding": "gzip"})
+                                    headers={"Accept-Encoding": "gzip", **self.csrf})
         return time.perf_counter() - started, response
 
     def get(self, path: str):
@@ -211,6 +241,39 @@ def run_packs(caller: Caller, rounds: int) -> tuple[dict[str, list[float]], dict
     return times, size
 
 
+def gate_cost(caller: Caller, gated_body: bytes, rounds: int) -> None:
+    """The sign-in gate's cost: the trivial callback as a signed-in viewer through app.py
+    (session, account read from the store, CSRF, permission) against the same callback on a
+    bare Dash app with none of it, interleaved."""
+    from dash import Dash, Input, Output, dcc, html
+
+    bare = Dash("bench_bare")
+    bare.layout = html.Div([html.Div(id="bare-out"), dcc.Input(id="bare-in")])
+
+    @bare.callback(Output("bare-out", "children"), Input("bare-in", "value"))
+    def bare_trivial(value):
+        return "bench-ok"
+
+    client = bare.server.test_client()
+    body = json.dumps({"output": "bare-out.children", "outputs": {"id": "bare-out", "property": "children"},
+                       "inputs": [{"id": "bare-in", "property": "value", "value": "x"}], "state": [],
+                       "changedPropIds": ["bare-in.value"]}).encode()
+    client.get("/_dash-dependencies")
+    gated, ungated = [], []
+    for _ in range(rounds):
+        seconds, response = caller.post(gated_body)
+        checked("trivial", response)
+        gated.append(seconds)
+        started = time.perf_counter()
+        response = client.post("/_dash-update-component", data=body, content_type="application/json")
+        ungated.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    print(f"\nsign-in gate: the trivial callback signed in through app.py / on a bare Dash app, {rounds} "
+          f"interleaved rounds: median {statistics.median(gated) / statistics.median(ungated):.2f}x, "
+          f"p95 {percentile(gated, 95) / percentile(ungated, 95):.2f}x "
+          f"({statistics.median(gated) * 1e3:.2f} ms against {statistics.median(ungated) * 1e3:.2f} ms)")
+
+
 def report(times: dict[str, list[float]], size: dict[str, dict], trivial: list[float], title: str) -> None:
     base_median, base_p95 = statistics.median(trivial), percentile(trivial, 95)
     print(f"\n{title}")
@@ -275,7 +338,7 @@ def main() -> None:
         print(f"reusing the store {path} (--rebuild to build it again)", flush=True)
     url = f"sqlite:///{path}"
     app = load_app(url)
-    caller = Caller(app.server.test_client())
+    caller = Caller(signed_in_client(app))
 
     from scorecard.metrics import metrics_for
     from scorecard.metrics import report as metrics_report
@@ -305,6 +368,7 @@ def main() -> None:
 
     times, size = run_rounds(caller, args.rounds)
     trivial = times["trivial"]
+    gate_cost(caller, bodies["trivial"], args.rounds * 5)
     report(times, size, trivial, f"callbacks through the Flask test client, {args.rounds} interleaved rounds "
                                  f"(ratios to the trivial callback's median and p95, same run)")
     base = statistics.median(trivial)
