@@ -219,5 +219,5 @@ def section_download(who: Identity, metrics: CouncilMetrics, key: str, part: str
     month = f"-{report.period}" if key == "completeness" and report.period else ""
     content = frame_csv(frame)
     record_export(metrics.engine, f"data quality: {section.title.lower()} ({part})", "csv", report.period or "",
-                  public=False, council=metrics.council, rows=len(frame))
+                  public=False, council=metrics.council, actor=who.username, rows=len(frame))
     return dcc.send_bytes(content, f"data-quality-{metrics.council}-{key}-{part}{month}.csv", type="text/csv")
