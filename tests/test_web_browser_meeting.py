@@ -7,7 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import assert_accessible, screenshot, wait_for_dash
+from browser_support import (
+    assert_accessible,
+    screenshot,
+    sign_in_browser,
+    wait_for_dash,
+)
+from conftest import DEMO_PASSWORD, DEMO_USERS
 
 from scorecard import store
 from scorecard.metrics import council_metrics
@@ -88,6 +94,7 @@ def test_a_month_that_cannot_be_shown_says_so(page, page_errors):
 def test_the_scorecard_on_a_phone(browser, live_server):
     context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, locale="en-GB",
                                   device_scale_factor=1, is_mobile=True, has_touch=True)
+    sign_in_browser(context, DEMO_USERS["viewer"], DEMO_PASSWORD)
     page = context.new_page()
     try:
         page.goto("/?period=2025-03")
