@@ -14,12 +14,13 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from scorecard import councils, store
 from scorecard.measures import Measure, Rows, measures
@@ -266,8 +267,10 @@ def _not_mapped(frame: pd.DataFrame, layout: str, used: pd.Series, readable: pd.
     return lines
 
 
-def import_published(engine: Engine, path: Path, loaded_by: str) -> ImportResult:
-    """Import one file as a release, in one transaction; nothing when its content is already in."""
+def import_published(engine: Engine, path: Path, loaded_by: str,
+                     recorded: Callable[[Connection, ImportResult], None] | None = None) -> ImportResult:
+    """Import one file as a release, in one transaction; nothing when its content is already in.
+    `recorded(conn, result)` runs inside that transaction (the browser's audit event)."""
     result = ImportResult(path)
     content = path.read_bytes()
     sha = hashlib.sha256(content).hexdigest()
@@ -287,15 +290,19 @@ def import_published(engine: Engine, path: Path, loaded_by: str) -> ImportResult
                             "state")}
     columns["year"] = [int(y) for y in figures["year"]]
     if result.already:
+        result.added_to = result.already["id"]
         with store.write_transaction(engine) as conn:
             store.add_published_figures(conn, result.already["id"], columns)
-        result.added_to = result.already["id"]
+            if recorded is not None:
+                recorded(conn, result)
         return result
     with store.write_transaction(engine) as conn:
         result.release_id = store.add_published_release(conn, {
             "source_file": path.name, "sha256": sha, "layout": layout, "latest_year": result.latest_year,
             "figure_count": len(figures), "not_mapped": json.dumps(result.not_mapped),
             "loaded_at": dt.datetime.now(dt.UTC), "loaded_by": loaded_by}, columns)
+        if recorded is not None:
+            recorded(conn, result)
     return result
 
 

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("/glossary", "Glossary", Permission.VIEW),
     ("/upload", "Load a month", Permission.UPLOAD),
     ("/data-quality", "Data quality", Permission.DATA_QUALITY),
+    ("/benchmarks", "Published figures", Permission.BENCHMARKS),
     ("/admin/users", "Users", Permission.USERS),
     ("/admin/audit", "Audit log", Permission.AUDIT),
 ]

@@ -24,22 +24,25 @@ PROBLEMS_SHOWN = 2000
 """More than this many rows would make the page itself slow; the rest are counted."""
 
 
+
+def drop_zone(zone_id: str, words: str, link_words: str, accept: str, multiple: bool) -> html.Label:
+    """A file drop zone. No max_size: the browser would drop a larger file without a word;
+    the server refuses it instead, naming the limit. The label around the zone names its
+    file input for screen readers and opens the file chooser on a click (so the zone's own
+    click is off: it would open a second one)."""
+    return html.Label(dcc.Upload(
+        id=zone_id, multiple=multiple, accept=accept, disable_click=True, className="upload-drop",
+        style=DROP_STYLE, children=html.Div([
+            words, html.Span(link_words, className="text-decoration-underline text-primary")])),
+        className="d-block")
+
 def page(council_text: str, max_megabytes: float) -> html.Div:
     return html.Div([
         html.H1("Load a month"),
         html.P([(f"Files are loaded for {council_text}. Drop the month's extracts (.xlsx or .csv, "
                 f"{max_megabytes:,.0f} MB at most together): each is checked, and nothing is loaded until you "
                 "confirm. The same checks and the same load as "), html.Code("scorecard ingest"), "."]),
-        # No max_size: the browser would drop a larger file without a word; the server
-        # refuses it instead, naming the limit. The label around the drop zone names its file
-        # input for screen readers and opens the file chooser on a click (so the zone's own
-        # click is off: it would open a second one).
-        html.Label(dcc.Upload(
-            id=FILES, multiple=True, accept=".xlsx,.csv", disable_click=True, className="upload-drop",
-            style=DROP_STYLE, children=html.Div([
-                "Drag and drop the month's files here, or ",
-                html.Span("choose them", className="text-decoration-underline text-primary")])),
-            className="d-block"),
+        drop_zone(FILES, "Drag and drop the month's files here, or ", "choose them", ".xlsx,.csv", multiple=True),
         html.Div([
             dbc.Label("Month the files are as at (YYYY-MM)", html_for=MONTH),
             dbc.Input(id=MONTH, type="text", placeholder="e.g. 2019-09", debounce=True,
