@@ -50,7 +50,6 @@ app.index_string = """<!DOCTYPE html>
 </html>"""
 
 
-
 def page_frame():
     """Built for each visit, so the header shows who is signed in and the pages their role opens."""
     who = current_identity()
