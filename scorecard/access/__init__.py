@@ -28,7 +28,16 @@ from scorecard.access.roles import (
     require,
 )
 
+
+def store_engine():
+    """The store the web app serves (DATABASE_URL): how the pages above the metrics layer
+    name it to the access and ingest functions they call, without importing the store."""
+    from scorecard import store
+
+    return store.engine()
+
+
 __all__ = [
     "PERMISSIONS", "REFUSED_ID", "ROLE_HELP", "THEMED", "Forbidden", "Identity", "Permission", "Role", "acting_as",
-    "current_identity", "guarded", "page_layout", "refusal", "refused_page", "require", "required_permission",
+    "current_identity", "guarded", "page_layout", "refusal", "refused_page", "require", "required_permission", "store_engine",
 ]

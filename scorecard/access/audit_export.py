@@ -35,11 +35,6 @@ def export_audit_csv(engine: Engine, since: dt.datetime | None = None, actor: st
     return content, count
 
 
-def store_engine() -> Engine:
-    """The store the web app serves (DATABASE_URL), for the pages above the metrics layer."""
-    return store.engine()
-
-
 def _cell(value):
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")

@@ -6,8 +6,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from scorecard.access import Permission, current_identity, guarded, page_layout
-from scorecard.access.audit_export import store_engine
+from scorecard.access import (
+    Permission,
+    current_identity,
+    guarded,
+    page_layout,
+    store_engine,
+)
 from scorecard.ui.admin_view import (
     AUDIT_COLUMNS,
     AUDIT_ROWS_SHOWN,

@@ -11,8 +11,8 @@ from scorecard.access import (
     current_identity,
     guarded,
     page_layout,
+    store_engine,
 )
-from scorecard.access.audit_export import store_engine
 from scorecard.ui.admin_view import (
     KEEP,
     USER_COLUMNS,

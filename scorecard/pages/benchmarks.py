@@ -5,8 +5,13 @@ from __future__ import annotations
 import dash
 from dash import Input, Output, State, callback, html
 
-from scorecard.access import Permission, current_identity, guarded, page_layout
-from scorecard.access.audit_export import store_engine
+from scorecard.access import (
+    Permission,
+    current_identity,
+    guarded,
+    page_layout,
+    store_engine,
+)
 from scorecard.ui.benchmarks_view import import_file, release_table
 from scorecard.ui.upload_layout import drop_zone
 

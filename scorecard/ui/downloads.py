@@ -65,8 +65,7 @@ def register_downloads(server: Flask) -> None:
     @server.get("/admin/audit.csv")
     @guarded(Permission.AUDIT)
     def download_audit():
-        from scorecard.access import current_identity
-        from scorecard.access.audit_export import store_engine
+        from scorecard.access import current_identity, store_engine
         from scorecard.ui.admin_view import AuditFilter, audit_download
 
         chosen = AuditFilter.from_query(request.args.get("actor"), request.args.get("action"), request.args.get("days"))
