@@ -23,7 +23,7 @@ Times are for one machine at one moment; the ratios, taken in the same run, are 
                                   [--rebuild] [--profile] [--profile-calls 12]
 
 Building the store runs `scorecard demo --months 120` (about a minute, printed); the cold
-re-runs empty `scorecard.metrics.report._cache`, the metrics cache, by its private name.
+re-runs empty this process's councils in memory (`scorecard.metrics.cache.forget_all`).
 """
 from __future__ import annotations
 
@@ -340,8 +340,8 @@ def main() -> None:
     app = load_app(url)
     caller = Caller(signed_in_client(app))
 
+    from scorecard.metrics import cache as metrics_cache
     from scorecard.metrics import metrics_for
-    from scorecard.metrics import report as metrics_report
 
     # The first requests: the trivial callback (Dash set itself up on /_dash-dependencies), then
     # the scorecard, which computes every indicator for every month (and is then cached until
@@ -353,7 +353,7 @@ def main() -> None:
         checked(name, response)
     cold = [first["scorecard"]]
     for _ in range(args.cold_rounds):  # as after a new load: the metrics cache is empty again
-        metrics_report._cache.clear()
+        metrics_cache.forget_all()
         seconds, response = caller.post(bodies["scorecard"])
         checked("scorecard", response)
         cold.append(seconds)

@@ -68,8 +68,10 @@ def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, q
 
 def ingest_files(files, period: str | None, year: str | None, council: str, *, dataset: str | None = None,
                  sheet: str | None = None, dry_run: bool = False, report_path: Path | None = None,
-                 quiet: bool = False, read=None, show_changes: bool = True) -> int:
-    """`scorecard ingest` as a function (the demo loads through it): 0 when loaded, 1 when not."""
+                 quiet: bool = False, read=None, show_changes: bool = True, compute_figures: bool = True) -> int:
+    """`scorecard ingest` as a function (the demo loads through it): 0 when loaded, 1 when not.
+    `compute_figures` False leaves the council's figures to be computed later (the demo
+    computes them once, after its last load)."""
     from scorecard.periods import CollectionYear, normal_month
 
     try:
@@ -81,8 +83,25 @@ def ingest_files(files, period: str | None, year: str | None, council: str, *, d
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--year") from exc
     with _collector_paused():
-        return _ingest(files, period, collection_year, council, dataset, sheet, dry_run, report_path, quiet, read,
-                       show_changes)
+        status = _ingest(files, period, collection_year, council, dataset, sheet, dry_run, report_path, quiet, read,
+                         show_changes)
+    if status == 0 and not dry_run and compute_figures:
+        compute_council_figures(council, quiet)
+    return status
+
+
+def compute_council_figures(council: str, quiet: bool = False) -> None:
+    """After a load: the council's figures and disclosure decisions computed once and kept
+    in the store, so that no web worker computes them on its first request."""
+    from scorecard import store
+    from scorecard.metrics import load_catalogue
+    from scorecard.metrics.figure_sets import refresh
+
+    done = refresh(store.engine(), council, load_catalogue())
+    if not quiet:
+        click.echo(f"Computed {council}'s figures for {done['months']} months ({done['decisions_made']} months' "
+                   f"disclosure decided, {done['decisions_reused'] + done['decisions_kept']} unchanged) "
+                   f"in {done['seconds']:.1f} s.")
 
 
 @contextmanager
@@ -216,8 +235,9 @@ def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool,
     with click.progressbar(loads, label="Loading the demo county",
                            item_show_func=lambda load: (load[0] or load[2]) if load else "") as bar:
         for period, files, year in bar:
-            if ingest_files(files, period, year, COUNCIL, quiet=True, show_changes=False):
+            if ingest_files(files, period, year, COUNCIL, quiet=True, show_changes=False, compute_figures=False):
                 sys.exit(1)
+    compute_council_figures(COUNCIL)
 
 from scorecard.cli_actions import actions, meetings  # noqa: E402  (commands defined there)
 from scorecard.cli_commentary import commentary  # noqa: E402  (commands defined there)

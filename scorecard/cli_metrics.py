@@ -58,8 +58,8 @@ def check_disclosure_command(council: str, periods: tuple[str, ...]) -> None:
     months and as two-way tables) and work out every hidden count that can be worked out.
     Exits 1 if any can."""
     from scorecard import store
+    from scorecard.metrics.cache import council_metrics
     from scorecard.metrics.disclosure_check import check_disclosure
-    from scorecard.metrics.report import council_metrics
 
     figures = council_metrics(store.engine(), council, _catalogue())
     chosen = sorted(periods) or figures.periods()
@@ -150,7 +150,8 @@ def list_releases() -> None:
 def report(period, output, council, framework, breakdowns, public) -> None:
     """Print every indicator's value, RAG, direction and comparators for a month."""
     from scorecard import store
-    from scorecard.metrics.report import council_metrics, report_table
+    from scorecard.metrics.cache import council_metrics
+    from scorecard.metrics.report import report_table
 
     council = council or settings.default_council()
     figures = council_metrics(store.engine(), council, _catalogue())

@@ -92,8 +92,16 @@ MAX_UPLOAD_MB = Setting(
     "(the default, 50, is ten times a large county's monthly extracts).",
 )
 
+COUNCILS_IN_MEMORY = Setting(
+    "SCORECARD_COUNCILS_IN_MEMORY",
+    "4",
+    "How many councils' figures each web worker keeps in memory at once (the least recently "
+    "viewed goes first); a regional deployment with many councils may want more, at about "
+    "the memory of one council's records each.",
+)
+
 ALL_SETTINGS = [DATABASE_URL, COUNCIL, LOADED_BY, NEIGHBOUR_MODEL, NEIGHBOUR_AVERAGE, ENVIRONMENT, SECRET_KEY,
-                TRUSTED_USER_HEADER, PROXIES, MAX_UPLOAD_MB]
+                TRUSTED_USER_HEADER, PROXIES, MAX_UPLOAD_MB, COUNCILS_IN_MEMORY]
 
 
 class SettingError(ValueError):
@@ -124,6 +132,14 @@ def max_upload_bytes() -> int:
     if megabytes <= 0:
         raise SettingError(f"{MAX_UPLOAD_MB.env}={MAX_UPLOAD_MB.value()!r}: it must be a positive number of megabytes")
     return int(megabytes * 1024 * 1024)
+
+
+def councils_in_memory() -> int:
+    """SCORECARD_COUNCILS_IN_MEMORY; a value that is not a whole number of at least 1 is refused."""
+    text = COUNCILS_IN_MEMORY.value().strip()
+    if not text.isdigit() or int(text) < 1:
+        raise SettingError(f"SCORECARD_COUNCILS_IN_MEMORY must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def max_request_bytes() -> int:

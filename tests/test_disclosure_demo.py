@@ -8,10 +8,12 @@ from click.testing import CliRunner
 from ingest import demo
 from scorecard import store
 from scorecard.cli import main
+from scorecard.metrics import cache as metrics_cache
 from scorecard.metrics import report as report_module
 from scorecard.metrics.disclosure import PRIMARY, SECONDARY
 from scorecard.metrics.disclosure_check import check_disclosure
-from scorecard.metrics.report import CouncilMetrics, council_metrics, report_table
+from scorecard.metrics.cache import council_metrics
+from scorecard.metrics.report import CouncilMetrics, report_table
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +85,7 @@ def test_the_commands(demo_database_url, monkeypatch):
     assert "suppressed so that a small number elsewhere cannot be worked out" in report.output
     # Under the old rule the command finds the leaks, lists them and fails.
     monkeypatch.setattr(report_module.CouncilMetrics, "complementary_suppression", False)
-    monkeypatch.setattr(report_module, "_cache", {})
+    metrics_cache.forget_all()
     failed = CliRunner().invoke(main, ["metrics", "check-disclosure", "--council", demo.COUNCIL, "--period", "2025-03"])
     assert failed.exit_code == 1
     assert "hidden counts can be worked out from what is shown" in failed.output

@@ -17,7 +17,8 @@ from scorecard.metrics.disclosure_check import (
     public_rows,
 )
 from scorecard.metrics.drilldown import Drilldown
-from scorecard.metrics.report import CouncilMetrics, council_metrics
+from scorecard.metrics.cache import council_metrics
+from scorecard.metrics.report import CouncilMetrics
 from scorecard.metrics.suppression import suppression_notes
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ import pytest
 
 from scorecard import store
 from scorecard.access import Identity, Role, acting_as
-from scorecard.metrics import report as report_module
+from scorecard.metrics import cache as metrics_cache
 from scorecard.ui.briefing import briefing_text, build_briefing
 from scorecard.ui.indicator_view import build_indicator
 from scorecard.ui.views import build_scorecard, public_for
@@ -93,11 +93,11 @@ def demo_copy(demo_app, demo_database_url, tmp_path_factory):
         patch.setenv("DATABASE_URL", url)
         patch.setenv("SCORECARD_COUNCIL", demo.COUNCIL)
         store.engine.cache_clear()
-        report_module._cache.clear()
+        metrics_cache.forget_all()
         yield url
         store.engine().dispose()
         store.engine.cache_clear()
-        report_module._cache.clear()
+        metrics_cache.forget_all()
 
 
 def _ids(component) -> set[str]:

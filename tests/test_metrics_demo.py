@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, event
 from ingest import demo
 from scorecard import store
 from scorecard.cli import main
-from scorecard.metrics.report import council_metrics
+from scorecard.metrics.cache import council_metrics
 from scorecard.settings import REFERENCE_DIR
 
 

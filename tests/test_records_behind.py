@@ -14,8 +14,8 @@ from ingest.datasets import DATASETS
 from scorecard import store
 from scorecard.access import Forbidden, Identity, Role
 from scorecard.cli import main
+from scorecard.metrics import cache as metrics_cache
 from scorecard.metrics import council_metrics
-from scorecard.metrics import report as report_module
 from scorecard.metrics.compute import TOTAL, compute
 from scorecard.metrics.records_behind import (
     COUNTED,
@@ -57,9 +57,9 @@ def hand_built(database_url, tmp_path):
     result = CliRunner().invoke(main, ["ingest", "--quiet", "--period", "2024-03", "--council", COUNCIL,
                                        *map(str, files)])
     assert result.exit_code == 0, result.output
-    report_module._cache.clear()
+    metrics_cache.forget_all()
     yield council_metrics(store.engine(), COUNCIL)
-    report_module._cache.clear()
+    metrics_cache.forget_all()
 
 
 def test_the_list_is_the_figure_counted_and_in_the_denominator_only(hand_built):

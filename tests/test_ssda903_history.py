@@ -18,11 +18,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from ssda903_returns import STORY, YEARS, write_return, write_returns
 
 from scorecard import store
 from scorecard.cli import main
-from scorecard.metrics import report as report_module
-from ssda903_returns import STORY, YEARS, write_return, write_returns
+from scorecard.metrics import cache as metrics_cache
 
 COUNCIL = "E10000099"
 RATED = ("green", "amber", "red")
@@ -138,9 +138,9 @@ def _no_cached_figures():
     row counts). On PostgreSQL every test uses the same URL and starts from an empty
     store, so two tests loading the same number of extracts would share a version:
     drop the cache, as tests/test_metrics_store.py does."""
-    report_module._cache.clear()
+    metrics_cache.forget_all()
     yield
-    report_module._cache.clear()
+    metrics_cache.forget_all()
 
 
 @pytest.fixture
@@ -275,7 +275,7 @@ def test_newest_first_gives_exactly_the_same_figures_as_oldest_first(engine, dat
     load(returns, OLDEST_FIRST)
     oldest_first = everything()
     rebuild_the_store(engine)
-    report_module._cache.clear()  # as in a new process (see the last test below)
+    metrics_cache.forget_all()  # as in a new process (see the last test below)
     load(returns, NEWEST_FIRST)
     assert everything() == oldest_first
 

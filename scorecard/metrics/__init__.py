@@ -2,7 +2,7 @@
 
 The web app and the command line use only what is exported here:
 
-    figures = council_metrics(engine, council)       # computed once per store version
+    figures = council_metrics(engine, council)       # computed once per load, kept in the store
     figures.scorecard("2025-03")                      # one row per indicator: value, RAG,
                                                       # direction, target, comparators, extracts
     figures.trend("rhi_completed", "2025-03", 24)     # the last 24 months
@@ -13,9 +13,15 @@ Layers: cohorts (named measure functions) -> compute (sums and ratios) -> report
 (targets, RAG, benchmarks, direction). Nothing here imports Dash.
 """
 from scorecard import store
-from scorecard.metrics.catalogue import Catalogue, CatalogueError, Indicator, load_catalogue
+from scorecard.metrics.cache import council_metrics
+from scorecard.metrics.catalogue import (
+    Catalogue,
+    CatalogueError,
+    Indicator,
+    load_catalogue,
+)
 from scorecard.metrics.formatting import describe, format_value
-from scorecard.metrics.report import CouncilMetrics, council_metrics, report_table
+from scorecard.metrics.report import CouncilMetrics, report_table
 
 __all__ = ["Catalogue", "CatalogueError", "CouncilMetrics", "Indicator", "council_metrics", "describe",
            "format_value", "load_catalogue", "metrics_for", "report_table"]

@@ -7,13 +7,13 @@ asked for, one indicator at a time.
 """
 from __future__ import annotations
 
-import threading
 from functools import cached_property
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from scorecard import councils, measures, settings, store
+from scorecard.metrics import figure_sets
 from scorecard.metrics.calendar import Month, to_date
 from scorecard.metrics.catalogue import (
     Catalogue,
@@ -21,7 +21,6 @@ from scorecard.metrics.catalogue import (
     Indicator,
     Polarity,
     Target,
-    load_catalogue,
 )
 from scorecard.metrics.cohorts import COHORTS
 from scorecard.metrics.comparators import (
@@ -38,6 +37,7 @@ from scorecard.metrics.compute import TOTAL, compute, ratio
 from scorecard.metrics.disclosure import PRIMARY, Decision, is_small
 from scorecard.metrics.drilldown import Drilldown
 from scorecard.metrics.drilldown_disclosure import PublicRule
+from scorecard.metrics.figure_sets import FigureSet
 from scorecard.metrics.formatting import format_value
 from scorecard.metrics.rating import (
     AMBER,
@@ -48,7 +48,7 @@ from scorecard.metrics.rating import (
     direction,
     rate,
 )
-from scorecard.metrics.records import load_records
+from scorecard.metrics.records import Records, load_records
 from scorecard.metrics.suppression import decide, figure_key, suppression_notes
 from scorecard.metrics.targets import council_targets
 
@@ -65,15 +65,21 @@ class CouncilMetrics:
     complementary_suppression = True
 
     def __init__(self, engine: Engine, council_code: str, catalogue: Catalogue,
-                 neighbour_values: dict[str, pd.DataFrame] | None = None):
+                 neighbour_values: dict[str, pd.DataFrame] | None = None, figures: FigureSet | None = None):
         self.engine, self.council, self.catalogue = engine, council_code, catalogue
-        self.records = load_records(engine, council_code)
-        self.values = compute(self.records, catalogue)
-        with store.read_connection(engine) as conn:
+        # The figures, the extracts they came from, the benchmarks and the targets read in
+        # one snapshot, so a load committing meanwhile cannot mix two states on one page.
+        with store.snapshot_connection(engine) as conn:
+            figures = figures or figure_sets.read(conn, council_code, catalogue)
             rows = store.published_rows(conn, [i.id for i in catalogue.indicators])
+            self.targets = council_targets(conn, council_code)
+        # None: no kept set matches the current extracts (the load's refresh did not run).
+        self.figure_set = figures or figure_sets.computed(engine, council_code, catalogue)
+        if self.figure_set.records is not None:
+            self.__dict__["records"] = self.figure_set.records
+        self.values = self.figure_set.values
+        self.extract_table = self.figure_set.extracts
         self.published = PublishedFigures(pd.DataFrame(rows))
-        # The store's version counts target settings, so a target set makes a new object.
-        self.targets = council_targets(engine, council_code)
         self.neighbour_model, self.neighbour_average = settings.neighbour_model(), settings.neighbour_average()
         self.details = councils.council(council_code)
         self.neighbour_values = neighbour_values or {}
@@ -85,6 +91,12 @@ class CouncilMetrics:
         self._breakdowns: dict[tuple, pd.DataFrame] = {}
         self._suppressions: dict[str, Decision] = {}
 
+    @cached_property
+    def records(self) -> Records:
+        """The council's records: read only for what the kept figures do not answer
+        (breakdowns, the drill-down, records behind a figure, data quality)."""
+        return load_records(self.engine, self.council)
+
     def periods(self) -> list[str]:
         """Months with at least one figure, oldest first."""
         return list(self._periods)
@@ -92,6 +104,10 @@ class CouncilMetrics:
     @cached_property
     def _periods(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.values.loc[self.values["value"].notna(), "period"])))
+
+    @cached_property
+    def _computed_months(self) -> frozenset[str]:
+        return frozenset(self.values["period"])
 
     def latest_period(self) -> str | None:
         periods = self.periods()
@@ -101,8 +117,9 @@ class CouncilMetrics:
         """What a page says the data is "as at": the month's last day, the days the extracts
         covering it are as at (a return covering the year is as at 31 March), and when they
         were loaded (the latest of them)."""
-        ids = {i for dataset in store.RECORD_TABLES for i in self.records.extract_ids(dataset, period)}
-        covering = self.records.extracts[self.records.extracts["id"].isin(ids)]
+        table = self.extract_table
+        covering = table[(table["first_month"] <= period) & (table["last_month"] >= period)
+                         & table["dataset"].isin(list(store.RECORD_TABLES))]
         return {"month_end": to_date(Month.parse(period).last),
                 "extracts_as_at": sorted(set(covering["as_at"])),
                 "loaded_at": covering["loaded_at"].max() if len(covering) else None}
@@ -274,7 +291,7 @@ class CouncilMetrics:
     def extracts(self, extract_ids) -> pd.DataFrame:
         """The extracts a figure came from: id, dataset, months covered, as-at day, source file, when loaded."""
         wanted = {int(i) for i in extract_ids}
-        table = self.records.extracts
+        table = self.extract_table
         return table[table["id"].isin(wanted)].sort_values(["dataset", "first_month", "id"]).reset_index(drop=True)
 
     def commentary(self, indicator: str | None = None, up_to: str | None = None) -> list[dict]:
@@ -387,7 +404,15 @@ class CouncilMetrics:
         Months not yet decided are computed in one go."""
         wanted = list(dict.fromkeys(periods))
         missing = [p for p in wanted if p not in self._suppressions]
-        if missing:
+        if missing and self.complementary_suppression:
+            # A month outside the records' months has no counts, so nothing to hide.
+            self._suppressions.update({p: Decision() for p in missing if p not in self._computed_months})
+            missing = [p for p in missing if p in self._computed_months]
+            # Kept with the figures after each load (`figure_sets`); made here only when not.
+            decided, _ = figure_sets.decisions(self.engine, self.figure_set.set_id, self.council, self.catalogue,
+                                               missing, lambda: self.records)
+            self._suppressions.update(decided)
+        elif missing:
             # Counts only: a decision reads no lineage, and the counts-only path gives the
             # same counts several times faster (tests/test_suppression_counts.py holds it to that).
             values = compute(self.records, self.catalogue, breakdowns=True, periods=missing, lineage=False)
@@ -453,33 +478,6 @@ def _numerator_denominator(values: pd.DataFrame, indicator_id: str, period: str)
 
 def _none_if_nan(value):
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
-
-
-_cache: dict[tuple, tuple[tuple, CouncilMetrics]] = {}
-_cache_lock = threading.Lock()
-
-
-def council_metrics(engine: Engine, council_code: str, catalogue: Catalogue | None = None) -> CouncilMetrics:
-    """The council's metrics, recomputed only when the store or the catalogue has changed.
-
-    Each web worker process keeps its own copy; the key is read from the store, so a
-    load made by another process is seen on the next request.
-    """
-    catalogue = catalogue or load_catalogue()
-    with store.read_connection(engine) as conn:
-        version = (store.store_version(conn), id(catalogue))
-        with_data = set(store.councils_with_data(conn))
-    key = (str(engine.url), council_code)
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == version:
-            return cached[1]
-        neighbours = {n.code: compute(load_records(engine, n.code), catalogue)
-                      for n in councils.neighbours(council_code, settings.neighbour_model()) if n.code in with_data}
-        metrics = CouncilMetrics(engine, council_code, catalogue, neighbours)
-        _cache[key] = (version, metrics)
-        return metrics
-
 
 
 def report_table(metrics: CouncilMetrics, period: str, framework: str | None = None, breakdowns: bool = False,

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from scorecard import store
 from scorecard.access import audit
@@ -112,7 +112,11 @@ class CouncilTargets:
         return list(self._by_indicator.get(indicator_id, ()))
 
 
-def council_targets(engine: Engine, council: str) -> CouncilTargets:
+def council_targets(engine: Engine | Connection, council: str) -> CouncilTargets:
+    """The council's target versions; read on `engine`'s own connection, or on a given one
+    (the metrics' snapshot)."""
+    if isinstance(engine, Connection):
+        return CouncilTargets(_version(row) for row in store.target_rows(engine, council))
     with store.read_connection(engine) as conn:
         return CouncilTargets(_version(row) for row in store.target_rows(conn, council))
 

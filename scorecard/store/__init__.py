@@ -28,7 +28,19 @@ from scorecard.store.connections import (
     create_all,
     engine,
     read_connection,
+    snapshot_connection,
     write_transaction,
+)
+from scorecard.store.figures import (
+    FIGURE_COLUMNS,
+    current_extract_ids,
+    decisions,
+    decisions_by_digest,
+    figure_columns,
+    figure_set,
+    figures_state,
+    store_decisions,
+    store_figure_set,
 )
 from scorecard.store.queries import (
     EXTRACT_COLUMNS,
@@ -67,7 +79,9 @@ from scorecard.store.tables import (
     children_in_care,
     column_mappings,
     commentary,
+    computed_figures,
     extracts,
+    figure_sets,
     health_assessments,
     improvement_actions,
     meetings,
@@ -76,12 +90,16 @@ from scorecard.store.tables import (
     published_figures,
     published_releases,
     return_interviews,
+    suppression_decisions,
     target_settings,
     users,
     visits,
 )
 
 __all__ = [
+    "FIGURE_COLUMNS", "computed_figures", "current_extract_ids", "decisions", "decisions_by_digest",
+    "figure_columns", "figure_set", "figure_sets", "figures_state", "snapshot_connection", "store_decisions", "store_figure_set",
+    "suppression_decisions",
     "audit_events", "audit_rows", "count_events", "insert_target", "insert_user", "record_event", "target_rows",
     "target_settings", "update_user", "user_row", "user_rows", "users",
     "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "action_rows", "add_extract", "add_published_figures", "add_published_release",

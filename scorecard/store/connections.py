@@ -65,3 +65,23 @@ def read_connection(eng: Engine) -> Iterator[Connection]:
     _ensure_schema(eng)
     with eng.connect() as conn:
         yield conn
+
+
+@contextmanager
+def snapshot_connection(eng: Engine) -> Iterator[Connection]:
+    """Reads that all see one state of the store, whatever commits meanwhile: a page's
+    figures, the extracts they came from and the benchmarks beside them agree.
+
+    PostgreSQL: one REPEATABLE READ transaction. SQLite: one read transaction, begun
+    explicitly because the driver begins one only before a write; in WAL mode it reads
+    the database as of its first statement."""
+    _ensure_schema(eng)
+    with eng.connect() as conn:
+        if eng.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        elif eng.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.rollback()   # nothing was written: end the snapshot

@@ -324,6 +324,52 @@ audit_events = Table(
     Index("audit_by_actor", "actor", "action", "at"),
 )
 
+# Figures computed once per load (`scorecard.metrics.figure_sets`), not by every web worker on
+# its first request. A set is named by what it was computed from: the council's current
+# extracts and a fingerprint of the catalogue and of the code that computes (`basis`), so
+# a set is never read for data or code it was not made from. Only the newest few sets of
+# each council are kept: they are a cache of what the records say, and can be made again.
+figure_sets = Table(
+    "figure_sets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("council", String(16), nullable=False),
+    Column("basis", String(64), nullable=False, doc="sha256 of the current extract ids, the catalogue and the code"),
+    Column("extract_ids", Text, nullable=False, doc="the current extracts it was computed from, ';'-separated"),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+    Column("seconds", Float, doc="how long computing it took"),
+    Column("figure_count", Integer, nullable=False),
+    Index("one_set_per_basis", "council", "basis", unique=True),
+)
+
+computed_figures = Table(
+    "computed_figures",
+    metadata,
+    Column("figure_set_id", Integer, ForeignKey("figure_sets.id", ondelete="CASCADE"), nullable=False),
+    Column("indicator", String(80), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("numerator", Float),
+    Column("denominator", Float),
+    Column("value", Float),
+    Column("extract_ids", Text, doc="the extracts the figure came from, ';'-separated"),
+    Column("note", Text),
+    Column("incomplete", Float),
+    Column("history_note", Text),
+    Index("figures_of_set", "figure_set_id"),
+)
+
+suppression_decisions = Table(
+    "suppression_decisions",
+    metadata,
+    Column("figure_set_id", Integer, ForeignKey("figure_sets.id", ondelete="CASCADE"), nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("counts_digest", String(64), nullable=False,
+           doc="sha256 of the month's counts it was decided on: a later set whose month has the same "
+               "counts takes this decision rather than making it again"),
+    Column("hidden", Text, nullable=False, doc="JSON: [indicator, breakdown, group, reason] of each hidden figure"),
+    Index("decision_of_month", "figure_set_id", "period", unique=True),
+)
+
 # The database itself refuses to change or remove an audit event, whatever code connects.
 APPEND_ONLY_SQLITE = [
     f"CREATE TRIGGER IF NOT EXISTS audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "

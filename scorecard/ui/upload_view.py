@@ -7,8 +7,10 @@ from dash import html, no_update
 
 from ingest import web_upload
 from scorecard import settings
-from scorecard.access import Identity
+from scorecard.access import Identity, store_engine
 from scorecard.councils import find as find_council
+from scorecard.metrics import load_catalogue
+from scorecard.metrics.figure_sets import refresh
 from scorecard.ui import upload_layout
 
 
@@ -38,4 +40,9 @@ def load(who: Identity, contents: list[str] | None, names: list[str] | None, mon
          previewed: str | None) -> tuple:
     """(the outcome, the fingerprint: cleared once loaded, so a second click cannot load it twice)."""
     loaded = web_upload.load(who, contents, names, month, previewed)
+    if loaded.ok:
+        # Computed once here, for every worker and viewer, rather than on the next page view.
+        done = refresh(store_engine(), web_upload.council_of(who), load_catalogue())
+        loaded.stages.append(f"Computed the council's figures for {done['months']} months "
+                             f"({done['seconds']:.1f} s)")
     return upload_layout.loaded_section(loaded), None if loaded.ok else previewed
