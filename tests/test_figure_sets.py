@@ -177,3 +177,25 @@ def test_each_worker_keeps_a_bounded_number_of_councils(database_url, tmp_path, 
     monkeypatch.setenv("SCORECARD_COUNCILS_IN_MEMORY", "none")
     with pytest.raises(ValueError, match="SCORECARD_COUNCILS_IN_MEMORY must be a whole number"):
         metrics_cache.council_metrics(engine, NEIGHBOUR)
+
+
+def test_a_store_this_process_may_only_read_still_serves_the_figures(tmp_path, monkeypatch):
+    from sqlalchemy import create_engine, event
+
+    path = tmp_path / "store.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    store.engine.cache_clear()
+    try:
+        ingest(worked_example(tmp_path, 30, 20, 9))
+        with store.write_transaction(store.engine()) as conn:   # as a store loaded by the last release
+            for table in (store.suppression_decisions, store.computed_figures, store.figure_sets):
+                conn.execute(table.delete())
+        read_only = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+        event.listen(read_only, "connect", store._tune_sqlite)
+        metrics = metrics_cache.council_metrics(read_only, COUNCIL)
+        assert metrics.figure_set.set_id is None
+        row = metrics.scorecard("2024-03", public=True).set_index("indicator").loc["rhi_completed"]
+        assert (row["numerator"], row["denominator"]) == (20, 30)
+        assert kept_sets(COUNCIL) == []
+    finally:
+        store.engine.cache_clear()

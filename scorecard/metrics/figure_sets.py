@@ -79,7 +79,8 @@ def basis(extract_ids: Sequence[int], catalogue: Catalogue) -> str:
 class FigureSet:
     """One council's figures for every indicator and month, as `compute` gives them, with
     the current extracts they came from (EXTRACT_COLUMNS) and the id of the kept set."""
-    set_id: int
+    set_id: int | None
+    """None: computed here and not kept (the store may only be read by this process)."""
     values: pd.DataFrame
     extracts: pd.DataFrame
     records: Records | None = None
@@ -126,13 +127,13 @@ def refresh(engine: Engine, council: str, catalogue: Catalogue) -> dict:
             "seconds": time.perf_counter() - started}
 
 
-def decisions(engine: Engine, set_id: int, council: str, catalogue: Catalogue, periods: Sequence[str],
+def decisions(engine: Engine, set_id: int | None, council: str, catalogue: Catalogue, periods: Sequence[str],
               records: Records | Callable[[], Records]) -> tuple[dict[str, Decision], dict]:
     """Each month's decision of which figures public outputs hide: the set's kept ones, the
     council's earlier ones made on the same counts, and the rest decided now and kept."""
     wanted = list(dict.fromkeys(periods))
     with store.read_connection(engine) as conn:
-        kept = store.decisions(conn, set_id, wanted)
+        kept = store.decisions(conn, set_id, wanted) if set_id is not None else {}
     found = {period: _decision(hidden, period) for period, (_, hidden) in kept.items()}
     missing = [p for p in wanted if p not in found]
     stats = {"decisions_kept": len(found), "decisions_reused": 0, "decisions_made": 0}

@@ -12,12 +12,13 @@ unique index on (council, basis) lets one win, and the other reads the winner's.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from scorecard.store.bulk import insert_columns
 from scorecard.store.connections import write_transaction
@@ -31,6 +32,7 @@ from scorecard.store.tables import (
     target_settings,
 )
 
+_log = logging.getLogger(__name__)
 FIGURE_COLUMNS = ("indicator", "period", "numerator", "denominator", "value", "extract_ids", "note", "incomplete",
                   "history_note")
 SETS_KEPT = 3
@@ -94,10 +96,18 @@ def decisions_by_digest(conn: Connection, council: str, digests: Sequence[str]) 
     return dict(conn.execute(query).all())
 
 
+def refuses_writes(error: DBAPIError) -> bool:
+    """Whether the database refused a write because this connection may only read (a
+    read-only file or replica, a role granted SELECT only)."""
+    text = str(error.orig).lower()
+    return any(words in text for words in ("readonly", "read-only", "read only", "permission denied"))
+
+
 def store_figure_set(eng: Engine, council: str, basis: str, extract_ids: Sequence[int],
-                     figures: Mapping[str, Sequence[Any]], seconds: float) -> int:
+                     figures: Mapping[str, Sequence[Any]], seconds: float) -> int | None:
     """Keep a computed set (figures column by column, FIGURE_COLUMNS) and return its id;
-    when another process kept the same set first, the id of theirs. Older sets of the
+    when another process kept the same set first, the id of theirs; None when the store
+    may only be read here (the figures then serve this process only). Older sets of the
     council beyond SETS_KEPT go."""
     row = {"council": council, "basis": basis, "extract_ids": ";".join(map(str, extract_ids)),
            "computed_at": dt.datetime.now(dt.UTC), "seconds": seconds, "figure_count": len(figures["indicator"])}
@@ -113,13 +123,18 @@ def store_figure_set(eng: Engine, council: str, basis: str, extract_ids: Sequenc
         if found is None:
             raise
         return found["id"]
+    except DBAPIError as error:
+        if not refuses_writes(error):
+            raise
+        _log.warning("the store may only be read here: %s's figures are kept in this process only", council)
+        return None
 
 
 def store_decisions(eng: Engine, set_id: int, decided: Mapping[str, tuple[str, str]]) -> None:
     """Keep months' decisions (period -> (counts digest, hidden JSON)) with their set;
     a month another process decided meanwhile keeps theirs (they were made on the same
     counts, so they are the same). A set pruned meanwhile keeps nothing."""
-    if not decided:
+    if not decided or set_id is None:
         return
     with write_transaction(eng) as conn:
         if conn.execute(select(figure_sets.c.id).where(figure_sets.c.id == set_id)).first() is None:
@@ -135,6 +150,9 @@ def store_decisions(eng: Engine, set_id: int, decided: Mapping[str, tuple[str, s
                 "counts_digest": [d for d, _ in new.values()], "hidden": [h for _, h in new.values()]})
     except IntegrityError:
         pass  # another worker kept the same months first: made on the same counts, so the same
+    except DBAPIError as error:
+        if not refuses_writes(error):
+            raise
 
 
 def _prune(conn: Connection, council: str) -> None:
