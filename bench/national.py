@@ -330,7 +330,10 @@ def _python(values: np.ndarray) -> list:
     return values.tolist()  # datetime64[D] -> date, [s] -> datetime, NaT -> None
 
 
-def write_store(engine, tables: dict[str, dict], window: Window, seed: int) -> None:
+def write_store(engine, tables: dict[str, dict], window: Window, seed: int, council: str = COUNCIL,
+                periods: slice = slice(None)) -> None:
+    """Each month's extracts of the six datasets, one transaction a month; only the months in
+    `periods` (bench/regional.py holds a council's last month back, to load it later)."""
     rng = np.random.default_rng(seed + 1)
     by_month = {}
     for dataset, table in tables.items():
@@ -338,8 +341,11 @@ def write_store(engine, tables: dict[str, dict], window: Window, seed: int) -> N
         bounds = np.searchsorted(table["_month"][order], np.arange(window.months + 1))
         by_month[dataset] = (order, bounds)
     loaded_at = dt.datetime.now(dt.UTC)
+    wanted = set(range(window.months)[periods])
     for k, period in enumerate(window.periods):
         upload_id = str(uuid.UUID(bytes=rng.bytes(16), version=4))
+        if k not in wanted:
+            continue
         with store.write_transaction(engine) as conn:
             for dataset, table in tables.items():
                 order, bounds = by_month[dataset]
@@ -347,7 +353,7 @@ def write_store(engine, tables: dict[str, dict], window: Window, seed: int) -> N
                 # Each record is written once, in the month it belongs to: these files list
                 # what is new, not every record open in their month ("none" complete).
                 result = conn.execute(store.extracts.insert().values(
-                    upload_id=upload_id, council=COUNCIL, dataset=dataset, first_month=period, last_month=period,
+                    upload_id=upload_id, council=council, dataset=dataset, first_month=period, last_month=period,
                     as_at=last_day_of(period), complete_for="none", source_format="template",
                     source_file=f"national/{period}/{dataset}.xlsx",
                     sha256=hashlib.sha256(f"{seed}/{period}/{dataset}".encode()).hexdigest(),

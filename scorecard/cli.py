@@ -95,13 +95,11 @@ def compute_council_figures(council: str, quiet: bool = False) -> None:
     in the store, so that no web worker computes them on its first request."""
     from scorecard import store
     from scorecard.metrics import load_catalogue
-    from scorecard.metrics.figure_sets import refresh
+    from scorecard.metrics.figure_sets import describe, refresh
 
     done = refresh(store.engine(), council, load_catalogue())
     if not quiet:
-        click.echo(f"Computed {council}'s figures for {done['months']} months ({done['decisions_made']} months' "
-                   f"disclosure decided, {done['decisions_reused'] + done['decisions_kept']} unchanged) "
-                   f"in {done['seconds']:.1f} s.")
+        click.echo(f"Computed {council}'s figures: {describe(done)}.")
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""`scorecard metrics check|docs|check-disclosure`, `scorecard benchmarks import|releases` and `scorecard report`."""
+"""`scorecard metrics check|docs|refresh|check-disclosure`, `scorecard benchmarks import|releases` and `scorecard report`."""
 from __future__ import annotations
 
 import json
@@ -45,6 +45,31 @@ def docs(out: Path | None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(catalogue_markdown(_catalogue()), encoding="utf-8")
     click.echo(f"Wrote {out}")
+
+
+@metrics.command("refresh")
+@click.option("--council", "councils", multiple=True, help="Only this council (repeatable); default: every council "
+              "with data in the store.")
+def refresh_command(councils: tuple[str, ...]) -> None:
+    """Compute and keep the councils' figures and disclosure decisions now (`scorecard
+    ingest` and the browser's upload do it for the council they load): after upgrading
+    to a release whose figures are computed differently, so that no viewer waits."""
+    from scorecard import store
+    from scorecard.councils import UnknownCouncil, code_for
+    from scorecard.metrics.figure_sets import describe, refresh
+
+    engine, catalogue = store.engine(), _catalogue()
+    try:
+        codes = [code_for(c) for c in councils]
+    except UnknownCouncil as error:
+        raise click.BadParameter(str(error), param_hint="--council") from None
+    if not codes:
+        with store.read_connection(engine) as conn:
+            codes = store.councils_with_data(conn)
+    if not codes:
+        click.echo("No council has data in the store: nothing to compute.")
+    for code in codes:
+        click.echo(f"{code}: {describe(refresh(engine, code, catalogue))}")
 
 
 @metrics.command("check-disclosure")

@@ -120,7 +120,7 @@ def test_months_whose_counts_did_not_change_keep_their_decision(database_url, tm
     april = worked_example(tmp_path / "april", 8, 6, 2, prefix="a", month=4)
     result = CliRunner().invoke(main, ["ingest", "--period", "2024-04", "--council", COUNCIL, *map(str, april)])
     assert result.exit_code == 0, result.output
-    assert "(1 months' disclosure decided, 1 unchanged)" in result.output   # March's counts are as they were
+    assert "2 months; disclosure decided for 1 month, 1 unchanged" in result.output   # March's counts are as they were
     latest = kept_sets(COUNCIL)[-1]
     records = load_records(engine, COUNCIL)
     counts = compute(records, catalogue, breakdowns=True, lineage=False)
@@ -199,3 +199,23 @@ def test_a_store_this_process_may_only_read_still_serves_the_figures(tmp_path, m
         assert kept_sets(COUNCIL) == []
     finally:
         store.engine.cache_clear()
+
+
+def test_metrics_refresh_computes_every_council_with_data(database_url, tmp_path):
+    (tmp_path / "us").mkdir()
+    (tmp_path / "them").mkdir()
+    ingest(worked_example(tmp_path / "us", 30, 20, 9))
+    ingest(worked_example(tmp_path / "them", 12, 6, 1, prefix="o"), council=OTHER)
+    with store.write_transaction(store.engine()) as conn:   # as a store upgraded from the last release
+        for table in (store.suppression_decisions, store.computed_figures, store.figure_sets):
+            conn.execute(table.delete())
+    result = CliRunner().invoke(main, ["metrics", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert f"{COUNCIL}: 1 month; disclosure decided for 1 month, 0 unchanged" in result.output
+    assert f"{OTHER}: 1 month;" in result.output
+    assert len(kept_sets(COUNCIL)) == len(kept_sets(OTHER)) == 1
+    again = CliRunner().invoke(main, ["metrics", "refresh", "--council", COUNCIL])
+    assert f"{COUNCIL}: 1 month; disclosure decided for 0 months, 1 unchanged" in again.output
+    unknown = CliRunner().invoke(main, ["metrics", "refresh", "--council", "nowhere"])
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+

@@ -10,7 +10,7 @@ from scorecard import settings
 from scorecard.access import Identity, store_engine
 from scorecard.councils import find as find_council
 from scorecard.metrics import load_catalogue
-from scorecard.metrics.figure_sets import refresh
+from scorecard.metrics.figure_sets import describe, refresh
 from scorecard.ui import upload_layout
 
 
@@ -43,6 +43,5 @@ def load(who: Identity, contents: list[str] | None, names: list[str] | None, mon
     if loaded.ok:
         # Computed once here, for every worker and viewer, rather than on the next page view.
         done = refresh(store_engine(), web_upload.council_of(who), load_catalogue())
-        loaded.stages.append(f"Computed the council's figures for {done['months']} months "
-                             f"({done['seconds']:.1f} s)")
+        loaded.stages.append(f"Computed the council's figures: {describe(done)}")
     return upload_layout.loaded_section(loaded), None if loaded.ok else previewed

@@ -10,6 +10,8 @@ and everything built so carries `marking`, which every page and pack showing it 
 """
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -38,6 +40,11 @@ from scorecard.ui.text import (
 PUBLIC = True
 NOT_FOR_PUBLICATION = "Not for publication"
 
+
+# Cards built, per metrics object (gone with it when the figures change), a few hundred at most.
+_cards: weakref.WeakKeyDictionary[CouncilMetrics, dict[tuple, Scorecard]] = weakref.WeakKeyDictionary()
+MAX_CARDS_KEPT = 256
+_cards_lock = threading.Lock()
 
 def public_for(who: Identity | None) -> bool:
     """Whether what `who` is shown must be public (small numbers hidden): yes, unless they
@@ -205,8 +212,32 @@ def as_at_text(metrics: CouncilMetrics, period: str) -> str:
 
 def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framework: str | None = None,
                     theme: str | None = None, since: str | None = None, public: bool = PUBLIC) -> Scorecard:
-    """The scorecard for a month; `public` False shows the small numbers (see `public_for`)."""
+    """The scorecard for a month; `public` False shows the small numbers (see `public_for`).
+
+    Commentary and actions are read fresh each time (another worker may just have saved
+    one); the rest depends only on the figures, so a card already built from the same
+    figures, choices, commentary and actions is given again: a councillor's second view
+    of a month costs two small reads, not the 28 indicators' rows rebuilt."""
     asked, period = period, choose_period(metrics, period)
+    comments = metrics.latest_commentary(period)
+    actions: dict[str, list[Action]] = {}
+    for action in actions_for(metrics.engine, metrics.council):
+        actions.setdefault(action.indicator, []).append(action)
+    key = (asked, period, framework, theme, since, public, repr(comments), repr(actions))
+    with _cards_lock:
+        card = _cards.get(metrics, {}).get(key)
+    if card is None:
+        card = _scorecard(metrics, asked, period, framework, theme, since, public, comments, actions)
+        with _cards_lock:
+            built = _cards.setdefault(metrics, {})
+            if len(built) >= MAX_CARDS_KEPT:
+                built.pop(next(iter(built)))
+            built[key] = card
+    return card
+
+
+def _scorecard(metrics: CouncilMetrics, asked: str | None, period: str, framework: str | None, theme: str | None,
+               since: str | None, public: bool, comments: dict, actions: dict[str, list[Action]]) -> Scorecard:
     catalogue = metrics.catalogue
     chosen = _framework(catalogue, framework)
     theme_ids = {t.id for t in chosen.themes}
@@ -215,13 +246,9 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
     history = metrics.history(period, SPARKLINE_MONTHS, public=public)
     sparklines = {key: tuple(zip(group["period"], map(_none, group["value"]), strict=True))
                   for key, group in history.groupby("indicator", sort=False)}
-    comments = metrics.latest_commentary(period)
     records = _records(table)
     basis = basis_for(metrics, period, since)
     before = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, chosen.id, theme, public=public))}
-    actions: dict[str, list[Action]] = {}
-    for action in actions_for(metrics.engine, metrics.council):
-        actions.setdefault(action.indicator, []).append(action)
     rows = {record["indicator"]: _with_change(
         metrics, make_row(record, sparklines.get(record["indicator"], ()), comments.get(record["indicator"]),
                           actions.get(record["indicator"], ())), record, before.get(record["indicator"]))
