@@ -186,12 +186,11 @@ def _values_frame(columns: dict[str, list], catalogue: Catalogue) -> pd.DataFram
                (tuple(int(i) for i in text.split(";")) if text else () for text in columns["extract_ids"]),
                (note or "" for note in columns["note"]), columns["incomplete"],
                (note or "" for note in columns["history_note"]))
-    # Built as compute() builds its table, so the columns' types are the ones it gives.
-    frame = pd.DataFrame.from_records(list(rows), columns=COLUMNS)
-    # In compute()'s order: month by month, the indicators in catalogue order.
+    # In compute()'s order (month by month, the indicators in catalogue order), and built as
+    # it builds its table, so the columns' types are the ones it gives.
     position = {indicator.id: i for i, indicator in enumerate(catalogue.indicators)}
-    order = sorted(range(len(frame)), key=lambda i: (frame["period"].iat[i], position.get(frame["indicator"].iat[i])))
-    return frame.iloc[order].reset_index(drop=True)
+    ordered = sorted(rows, key=lambda row: (row[1], position.get(row[0], len(position))))
+    return pd.DataFrame.from_records(ordered, columns=COLUMNS)
 
 
 def _counts_digest(month: pd.DataFrame | None, catalogue: Catalogue) -> str:

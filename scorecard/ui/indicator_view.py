@@ -37,6 +37,7 @@ from scorecard.ui.views import (
     _none,
     _records,
     as_at_text,
+    built_once,
     choose_period,
     comments_for,
     make_row,
@@ -133,14 +134,26 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
                     public: bool = PUBLIC) -> IndicatorPage:
     """KeyError if the catalogue has no such indicator. A breakdown, second breakdown or
     view the indicator does not offer is named in `drilldown.problems`. `public` False
-    shows the small numbers (`views.public_for`)."""
+    shows the small numbers (`views.public_for`). Commentary and actions are read fresh;
+    the rest is built once for the figures (`views.built_once`)."""
     indicator = metrics.catalogue.by_id[indicator_id]
     asked, period = period, choose_period(metrics, period)
+    comment = metrics.latest_commentary(period).get(indicator_id)
+    actions = actions_for(metrics.engine, metrics.council, indicator_id)
+    comments = tuple(comments_for(metrics, indicator_id, period))
+    key = ("indicator", indicator_id, asked, period, breakdown, by, view, public, repr(comment), repr(actions),
+           repr(comments))
+    return built_once(metrics, key, lambda: _indicator_page(metrics, indicator, asked, period, breakdown, by, view,
+                                                            public, comment, actions, comments))
+
+
+def _indicator_page(metrics: CouncilMetrics, indicator, asked: str | None, period: str, breakdown: str | None,
+                    by: str | None, view: str | None, public: bool, comment, actions, comments) -> IndicatorPage:
+    indicator_id = indicator.id
     trend = metrics.trend(indicator_id, period, TREND_MONTHS, public=public)
     records = _records(trend)
     # The month's own commentary beside its figure, as on the scorecard.
-    row = make_row(records[-1], comment=metrics.latest_commentary(period).get(indicator_id),
-                   actions=actions_for(metrics.engine, metrics.council, indicator_id))
+    row = make_row(records[-1], comment=comment, actions=actions)
     offered = tuple((name, BREAKDOWNS[name].label) for name in indicator.breakdowns)
     drilldown = choose_drilldown(metrics, indicator_id, period, breakdown, by, view)
     chosen = drilldown.breakdown
@@ -155,7 +168,7 @@ def build_indicator(metrics: CouncilMetrics, indicator_id: str, period: str | No
         breakdown=_breakdown(metrics, indicator_id, period, chosen, public) if chosen else None,
         sources=tuple(DATASET_TITLES.get(d, d) for d in metrics.source_datasets(indicator_id)),
         extracts=extracts_of(metrics, row.extract_ids),
-        comments=tuple(comments_for(metrics, indicator_id, period)),
+        comments=comments,
         periods=tuple(reversed(metrics.periods())),
         compared=build_compared(metrics, indicator_id, period, row, records[-1], public), drilldown=drilldown,
         group_trend=build_group_trend(metrics, indicator_id, chosen, period, rolling, public)

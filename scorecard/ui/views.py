@@ -41,10 +41,10 @@ PUBLIC = True
 NOT_FOR_PUBLICATION = "Not for publication"
 
 
-# Cards built, per metrics object (gone with it when the figures change), a few hundred at most.
-_cards: weakref.WeakKeyDictionary[CouncilMetrics, dict[tuple, Scorecard]] = weakref.WeakKeyDictionary()
-MAX_CARDS_KEPT = 256
-_cards_lock = threading.Lock()
+# Pages' plain data built, per metrics object (gone with it when the figures change).
+_built: weakref.WeakKeyDictionary[CouncilMetrics, dict[tuple, object]] = weakref.WeakKeyDictionary()
+MAX_BUILT_KEPT = 256
+_built_lock = threading.Lock()
 
 def public_for(who: Identity | None) -> bool:
     """Whether what `who` is shown must be public (small numbers hidden): yes, unless they
@@ -223,17 +223,25 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
     actions: dict[str, list[Action]] = {}
     for action in actions_for(metrics.engine, metrics.council):
         actions.setdefault(action.indicator, []).append(action)
-    key = (asked, period, framework, theme, since, public, repr(comments), repr(actions))
-    with _cards_lock:
-        card = _cards.get(metrics, {}).get(key)
-    if card is None:
-        card = _scorecard(metrics, asked, period, framework, theme, since, public, comments, actions)
-        with _cards_lock:
-            built = _cards.setdefault(metrics, {})
-            if len(built) >= MAX_CARDS_KEPT:
-                built.pop(next(iter(built)))
-            built[key] = card
-    return card
+    key = ("scorecard", asked, period, framework, theme, since, public, repr(comments), repr(actions))
+    return built_once(metrics, key, lambda: _scorecard(metrics, asked, period, framework, theme, since, public,
+                                                       comments, actions))
+
+
+def built_once(metrics: CouncilMetrics, key: tuple, build):
+    """What `build()` makes from these figures, made once per `key`: a page's plain data
+    depends only on the figures and on what the key holds (the choices, and the commentary
+    and actions read fresh for it), so it is kept with the figures and gone with them."""
+    with _built_lock:
+        made = _built.get(metrics, {}).get(key)
+    if made is None:
+        made = build()
+        with _built_lock:
+            kept = _built.setdefault(metrics, {})
+            if len(kept) >= MAX_BUILT_KEPT:
+                kept.pop(next(iter(kept)))
+            kept[key] = made
+    return made
 
 
 def _scorecard(metrics: CouncilMetrics, asked: str | None, period: str, framework: str | None, theme: str | None,
