@@ -50,8 +50,9 @@ def _names() -> tuple[re.Pattern, dict[str, str]]:
 def councils_in_text(text: str) -> list[str]:
     """The ONS codes of the councils `text` names, by ONS code or by name."""
     pattern, by_name = _names()
-    found = [code.upper() for code in _ONS_CODE.findall(text)]
-    found += [by_name[match] for match in pattern.findall(_plain(text))]
+    plain = _plain(text)  # "E10000013_cla" and "gloucestershire-cla" as words
+    found = [code.upper() for code in _ONS_CODE.findall(plain)]
+    found += [by_name[match] for match in pattern.findall(plain)]
     return list(dict.fromkeys(found))
 
 

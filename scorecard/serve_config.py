@@ -1,0 +1,88 @@
+"""gunicorn's settings for the web app (`make serve`):
+
+    gunicorn --config python:scorecard.serve_config app:server [--workers 5] [--bind 127.0.0.1:8050]
+
+Command-line flags (and GUNICORN_CMD_ARGS) override what is set here; the app's own
+settings (DATABASE_URL, SCORECARD_ENVIRONMENT, SCORECARD_SECRET_KEY, SCORECARD_PROXIES ...)
+are read by the app, as under `python app.py`.
+
+Why these values:
+- workers: 2 x cores + 1 (gunicorn's rule of thumb). Figures are computed in Python with the
+  GIL held, so a worker answers one CPU-bound callback at a time; each worker keeps its own
+  copy of the computed figures (see the README on memory). Two threads per worker let a
+  worker answer a cheap request (a sign-in, a script) while its other thread waits on the
+  store, without doubling the memory as another process would.
+- timeout 120 s: the first request after a load computes the council's figures (seconds on
+  a large council) and a 50 MB upload is read and checked in the request; gunicorn's default
+  30 s would kill the worker in the middle and the user would see a 502.
+- graceful_timeout 30 s: on SIGTERM (systemctl stop, a deploy) or SIGHUP (reload) each worker
+  stops accepting, finishes the requests it has (an upload's one transaction commits or
+  never starts), closes its store connections and exits; after 30 s it is killed, and a
+  load it was writing rolls back whole (the store keeps the old state).
+- preload_app: app.py is imported once in the master before the workers fork, so a bad
+  setting (a weak secret key in production) stops the server once, with its message, rather
+  than in every worker in a restart loop, and the workers share the imported libraries'
+  memory copy-on-write. The price: anything the import opened is inherited by every worker.
+  A SQLAlchemy engine's pooled connections must never be shared across fork (two processes
+  talking on one PostgreSQL socket corrupt each other's results), so the master closes its
+  pool once the app is loaded, and each worker, after the fork, drops the pool it inherited
+  without closing the parent's sockets (`dispose(close=False)`) and opens its own.
+- the access log leaves out query strings (%(U)s, the path only): pages are addressed with
+  the month and indicator, but the sign-in's ?next= and any future query may carry more than
+  a path, and callbacks' bodies (the data) are never logged. The client's address is the one
+  the proxy forwarded when SCORECARD_PROXIES says there is one.
+"""
+from __future__ import annotations
+
+import os
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+wsgi_app = "app:server"
+bind = ["127.0.0.1:8050"]
+workers = 2 * _cores() + 1
+worker_class = "gthread"
+threads = 2
+timeout = 120
+graceful_timeout = 30
+keepalive = 5  # behind a reverse proxy that reuses its connections to the app
+preload_app = True
+proc_name = "scorecard"
+# The heartbeat file in memory: a worker on a slow or full disk is not taken for hung.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+# Who, when, method, path without the query string, status, bytes, seconds.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(L)ss'
+
+
+def _store_engine():
+    from scorecard import store
+
+    return store.engine()
+
+
+def when_ready(server) -> None:
+    """In the master, after the app is loaded and before any worker forks: close what the
+    import opened, so no worker inherits a live connection."""
+    _store_engine().dispose()
+
+
+def post_fork(server, worker) -> None:
+    """In each new worker: forget the pool inherited from the master without closing the
+    master's sockets; the worker's first request opens its own connections."""
+    _store_engine().dispose(close=False)
+
+
+def worker_exit(server, worker) -> None:
+    """A worker leaving (graceful shutdown, reload, max requests): close its connections, so
+    PostgreSQL sees a clean goodbye rather than a dropped socket."""
+    _store_engine().dispose()
