@@ -8,8 +8,11 @@ council (SCORECARD_COUNCIL) is B, so that a user bound to A proves the binding w
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from ingest.demo import generate_demo
 from scorecard.access.accounts import add_user
@@ -33,10 +36,32 @@ class Generated:
     """council -> [(period, its six workbooks)], oldest first."""
 
 
-def generate(folder: Path) -> Generated:
-    return Generated(folder, {council: generate_demo(folder / council, months=MONTHS, last_period=PERIOD, seed=seed,
-                                                     workers=1, return_history_years=0).months
-                              for council, seed in SEEDS.items()})
+def generate(folder: Path, councils: tuple[str, ...] = tuple(SEEDS)) -> Generated:
+    return Generated(folder, {council: generate_demo(folder / council, months=MONTHS, last_period=PERIOD,
+                                                     seed=SEEDS[council], workers=1, return_history_years=0).months
+                              for council in councils})
+
+
+def empty_store_url(backend: str, folder: Path) -> str:
+    """A new SQLite file in `folder`, or TEST_POSTGRES_URL emptied (skipped without one,
+    failed in CI), as conftest's `engine` fixture does for one test."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'scorecard.db'}"
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_POSTGRES_URL is not set: CI must run every test against PostgreSQL")
+        pytest.skip("no PostgreSQL server: run `make test` (starts one) or set TEST_POSTGRES_URL")
+    from sqlalchemy import create_engine
+
+    from scorecard import store
+
+    fresh = create_engine(url)
+    store.metadata.drop_all(fresh)
+    with fresh.begin() as conn:  # Alembic's version table too: the store starts new
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    fresh.dispose()
+    return url
 
 
 def load(url: str, generated: Generated) -> None:
@@ -48,4 +73,6 @@ def load(url: str, generated: Generated) -> None:
         for period, files in months:
             assert ingest_files(files, period, None, council, quiet=True, show_changes=False) == 0, (council, period)
     for username, (role, council) in ACCOUNTS.items():
+        if council is not None and council not in generated.months:
+            continue
         add_user(store.engine(url), username, role, f"Test {username}", PASSWORD, council=council)
