@@ -52,6 +52,9 @@ from collections import Counter
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scorecard import serve_config
+
 COUNCIL = "E10000099"
 LAST = "2025-03"
 ROUTER = "_pages_content.children"
@@ -94,7 +97,6 @@ def environment(url: str) -> dict:
 def add_viewer(url: str) -> str:
     """A viewer account for this run (a new password each time); its password."""
     os.environ.update(DATABASE_URL=url, SCORECARD_COUNCIL=COUNCIL)
-    sys.path.insert(0, str(ROOT))
     from scorecard import store
     from scorecard.access import accounts
 
@@ -144,7 +146,8 @@ def start_gunicorn(url: str, workers: int | None, log: Path) -> tuple[subprocess
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if requests.get(f"{base}/login", timeout=5).status_code == 200:
+            if requests.get(f"{base}/login", timeout=5).status_code == 200 and \
+                    len(workers_of(process.pid)) == (workers or serve_config.workers):
                 return process, base
         except requests.ConnectionError:
             pass

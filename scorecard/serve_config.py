@@ -27,6 +27,9 @@ Why these values:
   talking on one PostgreSQL socket corrupt each other's results), so the master closes its
   pool once the app is loaded, and each worker, after the fork, drops the pool it inherited
   without closing the parent's sockets (`dispose(close=False)`) and opens its own.
+- with preload the master also computes the deployment council's figures before forking
+  (`when_ready`), so no worker's first request pays for them; a load made later is still
+  computed again by each worker, on its next request (see the README on memory).
 - the access log leaves out query strings (%(U)s, the path only): pages are addressed with
   the month and indicator, but the sign-in's ?next= and any future query may carry more than
   a path, and callbacks' bodies (the data) are never logged. The client's address is the one
@@ -71,9 +74,35 @@ def _store_engine():
 
 
 def when_ready(server) -> None:
-    """In the master, after the app is loaded and before any worker forks: close what the
-    import opened, so no worker inherits a live connection."""
+    """In the master, after the app is loaded and before any worker forks: compute the
+    deployment council's figures once, so that every worker starts with them (inherited
+    with the process) rather than each paying for them on its first request; then close
+    what that and the import opened, so no worker inherits a live connection."""
+    if server.cfg.preload_app:
+        _compute_figures(server)
     _store_engine().dispose()
+
+
+def _compute_figures(server) -> None:
+    import time
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from scorecard import settings
+    from scorecard.metrics import metrics_for
+
+    started = time.perf_counter()
+    try:
+        figures = metrics_for(settings.default_council())
+        latest = figures.latest_period()
+        if latest:
+            figures.scorecard(latest, public=True)
+    except (SQLAlchemyError, OSError, ValueError, LookupError) as error:  # the workers will say it again
+        server.log.warning("The figures were not computed before the workers started (%s: %s); each worker "
+                           "computes them on its first request.", type(error).__name__, error)
+        return
+    server.log.info("Computed the figures of %s (%s months) in %.1f s, before starting the workers.",
+                    figures.council, len(figures.periods()), time.perf_counter() - started)
 
 
 def post_fork(server, worker) -> None:

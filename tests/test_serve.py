@@ -1,7 +1,8 @@
 """`make serve`: the app under gunicorn (scorecard/serve_config.py) with two worker processes,
 over a small generated store on SQLite and on PostgreSQL. A user signs in over HTTP, gets the
 scorecard page and its callbacks from the workers, the access log leaves out query strings,
-and SIGTERM stops the server cleanly (exit status 0, every worker gone)."""
+the master computes the figures before the workers fork, and SIGTERM stops the server
+cleanly (exit status 0, every worker gone)."""
 from __future__ import annotations
 
 import importlib.util
@@ -160,6 +161,8 @@ def test_gunicorn_serves_signed_in_users_and_stops_cleanly(served):
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "a worker outlived the master"
     log = served.log_text()
     assert "Shutting down: Master" in log
+    # The master computed the council's figures once, before forking: no worker's first request did.
+    assert re.search(rf"Computed the figures of {COUNCIL_A} \(2 months\)", log), log[-2000:]
     assert re.search(r'"GET / HTTP/1\.1" 200', log), log[-2000:]
     assert "not-for-the-log" not in log and "period=" not in log
     assert "Traceback" not in log, log
