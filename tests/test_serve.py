@@ -98,7 +98,7 @@ def _wait_until_answering(server: Served, seconds: float = 90) -> None:
             if requests.get(f"{server.base}/login", timeout=5).status_code == 200 and \
                     len(workers_of(server.process.pid)) == 2:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or the master still computing
             pass
         time.sleep(0.3)
     pytest.fail(f"gunicorn did not answer within {seconds} s:\n{server.log_text()[-3000:]}")

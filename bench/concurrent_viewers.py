@@ -20,20 +20,17 @@ requests per second, the CPU seconds each gunicorn worker and this client used i
 counted window (CPU-bound: workers' CPU ~ cores x seconds), and each worker's peak
 memory (VmHWM in /proc/<pid>/status) and the master's.
 
-    .venv/bin/python bench/concurrent.py [--viewers 50] [--seconds 45] [--warmup 15] [--workers N]
-                                         [--months 36] [--rebuild] [--baseline 40]
+    .venv/bin/python bench/concurrent_viewers.py [--viewers 50] [--seconds 45] [--warmup 15] [--workers N]
+                                         [--months 36] [--rebuild] [--baseline 40] [--alone 3]
+
+(Not bench/concurrent.py: a script's folder comes first on the import path, and a file
+named concurrent.py there hides the standard library's concurrent package from every bench
+script, which asyncio, and so SQLAlchemy, imports.)
 
 The client runs on the same machine as the server, so its threads take CPU from it too
 (printed). Times are for one machine at one moment; ratios taken in the same run compare.
 """
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# This file's name is the standard library's `concurrent` package's: take bench/ off the
-# path before anything imports concurrent.futures (asyncio does), so that it finds the real one.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import json
@@ -44,10 +41,12 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import requests
 
@@ -149,7 +148,7 @@ def start_gunicorn(url: str, workers: int | None, log: Path) -> tuple[subprocess
             if requests.get(f"{base}/login", timeout=5).status_code == 200 and \
                     len(workers_of(process.pid)) == (workers or serve_config.workers):
                 return process, base
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or the master still computing
             pass
         time.sleep(0.3)
     process.kill()
@@ -239,6 +238,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=None, help="default: serve_config's 2 x cores + 1")
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--baseline", type=int, default=40, help="unloaded trivial requests timed first")
+    parser.add_argument("--alone", type=int, default=3, help="each page's requests timed alone, before the load")
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
@@ -261,13 +261,17 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 process.kill()
                 print("gunicorn did not stop within 60 s of SIGTERM: killed")
-            tracebacks = log.read_text(errors="replace").count("Traceback")
+            said = log.read_text(errors="replace")
+            print("".join(line + "\n" for line in said.splitlines() if "Computed the figures" in line
+                          or "were not computed" in line), end="")
+            tracebacks = said.count("Traceback")
             if tracebacks:
-                print(f"the server's log holds {tracebacks} tracebacks:\n{log.read_text()[-3000:]}")
+                print(f"the server's log holds {tracebacks} tracebacks:\n{said[-3000:]}")
 
 
 def report(process: subprocess.Popen, base: str, password: str, args, log: Path) -> None:
     workers = workers_of(process.pid)
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[0]} (other processes on the machine)")
     print(f"gunicorn on {base}: {len(workers)} workers (pids {', '.join(map(str, workers))}), "
           f"{len(os.sched_getaffinity(0))} cores; {args.viewers} viewers signing in ...", flush=True)
     first = Viewer(base, password)
@@ -279,6 +283,15 @@ def report(process: subprocess.Popen, base: str, password: str, args, log: Path)
             raise SystemExit(f"the trivial callback answered {status}: {content[:500]!r}")
         baseline.append(seconds)
     trivial_alone = statistics.median(baseline)
+    alone = {}
+    for kind in PAGES:  # one viewer, one request at a time: each page's own cost, without the crowd
+        times = []
+        for _ in range(args.alone):
+            seconds, status, content = first.call(made[kind])
+            if status != 200 or EXPECT[kind] not in content:
+                raise SystemExit(f"the {kind} callback answered {status}: {content[:500]!r}")
+            times.append(seconds)
+        alone[kind] = times
     viewers = [first] + [Viewer(base, password) for _ in range(args.viewers - 1)]
 
     run = Run(args.warmup, args.seconds)
@@ -293,6 +306,7 @@ def report(process: subprocess.Popen, base: str, password: str, args, log: Path)
     client_cpu = time.process_time() - client_before
     for thread in threads:
         thread.join(timeout=180)
+    print(f"load average after: {Path('/proc/loadavg').read_text().split()[0]}")
     memory = {pid: (status_kb(pid, "VmHWM"), status_kb(pid, "VmRSS")) for pid in workers_of(process.pid)}
     master = status_kb(process.pid, "VmHWM")
 
@@ -300,6 +314,9 @@ def report(process: subprocess.Popen, base: str, password: str, args, log: Path)
     warm = [r for r in run.results if r[0] == "warmup"]
     errors = Counter(str(status) for _, _, _, status in run.results if status != 200)
     print(f"\nunloaded trivial callback: median {trivial_alone * 1000:.1f} ms over {len(baseline)} requests")
+    for kind, times in alone.items():
+        print(f"{kind} alone, one request at a time: {', '.join(f'{t:.2f}' for t in times)} s "
+              f"(the first may be a worker's first of that page)")
     print(f"warm-up ({args.warmup:.0f} s, not counted): {len(warm)} requests, slowest "
           f"{max((r[2] for r in warm), default=0):.2f} s (a worker's first request computes the figures)")
     print(f"counted ({args.seconds:.0f} s): {len(counted)} requests, {len(counted) / args.seconds:.1f} per second")
