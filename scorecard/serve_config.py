@@ -27,9 +27,11 @@ Why these values:
   talking on one PostgreSQL socket corrupt each other's results), so the master closes its
   pool once the app is loaded, and each worker, after the fork, drops the pool it inherited
   without closing the parent's sockets (`dispose(close=False)`) and opens its own.
-- with preload the master also computes the deployment council's figures before forking
-  (`when_ready`), so no worker's first request pays for them; a load made later is still
-  computed again by each worker, on its next request (see the README on memory).
+- with preload the master also computes the deployment council's figures, and builds its
+  latest scorecard and an indicator page, before forking (`when_ready`), so no worker's
+  first request pays for them (5 to 8 s of CPU each on the demo county, five workers at
+  once on two cores); a load made later is still computed again by each worker, on its
+  next request.
 - the access log leaves out query strings (%(U)s, the path only): pages are addressed with
   the month and indicator, but the sign-in's ?next= and any future query may carry more than
   a path, and callbacks' bodies (the data) are never logged. The client's address is the one
@@ -96,22 +98,24 @@ def _compute_figures(server) -> None:
         figures = metrics_for(settings.default_council())
         latest = figures.latest_period()
         if latest:
-            figures.scorecard(latest, public=True)
+            _build_pages(latest, figures.catalogue.indicators[0].id)
     except (SQLAlchemyError, OSError, ValueError, LookupError) as error:  # the workers will say it again
         server.log.warning("The figures were not computed before the workers started (%s: %s); each worker "
                            "computes them on its first request.", type(error).__name__, error)
         return
-    server.log.info("Computed the figures of %s (%s months) in %.1f s, before starting the workers.",
-                    figures.council, len(figures.periods()), time.perf_counter() - started)
+    server.log.info("Computed the figures of %s (%s months) and built its latest scorecard in %.1f s, before "
+                    "starting the workers.", figures.council, len(figures.periods()), time.perf_counter() - started)
 
 
-def post_fork(server, worker) -> None:
-    """In each new worker: forget the pool inherited from the master without closing the
-    master's sockets; the worker's first request opens its own connections."""
-    _store_engine().dispose(close=False)
+def _build_pages(period: str, indicator_id: str) -> None:
+    """The scorecard and an indicator page for the latest month, built as a viewer would be
+    shown them: what a process pays once besides the figures (the month's suppression, the
+    charts' first build, about 3 s of CPU on the demo county) is then paid in the master."""
+    import dash
 
+    from scorecard.access import Identity, Role, acting_as
 
-def worker_exit(server, worker) -> None:
-    """A worker leaving (graceful shutdown, reload, max requests): close its connections, so
-    PostgreSQL sees a clean goodbye rather than a dropped socket."""
-    _store_engine().dispose()
+    layouts = {page.get("path_template") or page["path"]: page["layout"] for page in dash.page_registry.values()}
+    with acting_as(Identity("gunicorn-start-up", Role.VIEWER)):
+        layouts["/"](period=period)
+        layouts["/indicator/<indicator_id>"](indicator_id=indicator_id, period=period)

@@ -161,8 +161,9 @@ def test_gunicorn_serves_signed_in_users_and_stops_cleanly(served):
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "a worker outlived the master"
     log = served.log_text()
     assert "Shutting down: Master" in log
-    # The master computed the council's figures once, before forking: no worker's first request did.
-    assert re.search(rf"Computed the figures of {COUNCIL_A} \(2 months\)", log), log[-2000:]
+    # The master computed the council's figures and built its pages once, before forking.
+    assert re.search(rf"Computed the figures of {COUNCIL_A} \(2 months\) and built its latest scorecard",
+                     log), log[-2000:]
     assert re.search(r'"GET / HTTP/1\.1" 200', log), log[-2000:]
     assert "not-for-the-log" not in log and "period=" not in log
     assert "Traceback" not in log, log
