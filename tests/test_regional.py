@@ -213,3 +213,17 @@ def test_users_are_bound_and_unbound_on_the_command_line(regional):
         set_council(store.engine(), "someone", "E99999999")
     listed = runner.invoke(main, ["users", "list"])
     assert "council E10000018" in listed.output  # viewer-a and the others
+
+
+def test_a_change_of_council_signs_the_user_out(regional):
+    from scorecard.access.accounts import add_user
+
+    add_user(store.engine(), "mover", "viewer", "Moving viewer", PASSWORD, council=COUNCIL_A)
+    browser = regional.server.test_client()
+    sign_in(browser, "mover", PASSWORD)
+    assert NAME_A in page_text(browser, "/", f"?period={PERIOD}")
+    set_council(store.engine(), "mover", COUNCIL_B)
+    refused = browser.post("/_dash-update-component", json={"output": ROUTER})
+    assert refused.status_code == 401  # the session made for Leicestershire has ended
+    sign_in(browser, "mover", PASSWORD)
+    assert NAME_B in page_text(browser, "/", f"?period={PERIOD}")
