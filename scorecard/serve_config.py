@@ -103,8 +103,9 @@ def _compute_figures(server) -> None:
         server.log.warning("The figures were not computed before the workers started (%s: %s); each worker "
                            "computes them on its first request.", type(error).__name__, error)
         return
-    server.log.info("Computed the figures of %s (%s months) and built its latest scorecard in %.1f s, before "
-                    "starting the workers.", figures.council, len(figures.periods()), time.perf_counter() - started)
+    built = " and built its latest scorecard" if latest else " (the store holds none of its data yet)"
+    server.log.info("Computed the figures of %s (%s months)%s in %.1f s, before starting the workers.",
+                    figures.council, len(figures.periods()), built, time.perf_counter() - started)
 
 
 def _build_pages(period: str, indicator_id: str) -> None:
