@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install demo bench clean
+.PHONY: run serve test install demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,16 @@ run: $(STAMP)
 	$(BIN)/scorecard actions load data/reference/demo_actions.csv
 	$(BIN)/scorecard users demo
 	$(BIN)/python app.py
+
+# The app under gunicorn, for more than one person: several worker processes (2 x cores + 1)
+# serving the store in DATABASE_URL (the embedded SQLite file unless it is set), on
+# 127.0.0.1:8050 for a reverse proxy in front (README: running it for a council).
+# `make serve WORKERS=3 BIND=0.0.0.0:8000`; the rest is in scorecard/serve_config.py.
+WORKERS ?=
+BIND    ?=
+serve: $(STAMP)
+	$(BIN)/gunicorn --config python:scorecard.serve_config $(if $(WORKERS),--workers $(WORKERS)) \
+		$(if $(BIND),--bind $(BIND)) app:server
 
 # Every test, against SQLite and against a throwaway PostgreSQL server when one can be
 # started here (.ci/run installs PostgreSQL; in CI a missing server fails the run).

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ingest import ssda903
@@ -99,20 +99,27 @@ def clues_in_name(name: str) -> list[MonthClue]:
     return [MonthClue(month, name, f"its name '{name}'") for month in months_in_text(stem, compact=True)]
 
 
-def clues_in_titles(source: SourceFile) -> list[MonthClue]:
-    """Months named by the title rows above a sheet's header (rows of one or two cells)."""
-    clues = []
+def title_rows(source: SourceFile) -> Iterator[tuple[str, str]]:
+    """(text, where) of each title row above a sheet's header (rows of one or two cells),
+    where is "row 1 of sheet 'Report'"; what the upload reads the month and council from."""
     for sheet in source.sheets:
         for number, row in enumerate(sheet.head(TITLE_ROWS), start=1):
             filled = [cell for cell in row if cell not in (None, "")]
             if len(filled) > 2:
                 break  # the header: titles are above it
             text = " ".join(cell.strftime("%d/%m/%Y") if isinstance(cell, dt.date) else str(cell) for cell in filled)
-            if not text or _RUN_DATE.search(text):
-                continue
-            where = f"row {number}" + (f" of sheet '{sheet.name}'" if sheet.name else "")
-            shown = text if len(text) <= 80 else text[:77] + "..."
-            clues += [MonthClue(month, source.name, f"the title '{shown}' ({where})") for month in months_in_text(text)]
+            if text:
+                yield text, f"row {number}" + (f" of sheet '{sheet.name}'" if sheet.name else "")
+
+
+def clues_in_titles(source: SourceFile) -> list[MonthClue]:
+    """Months named by the title rows above a sheet's header, but not by a run date."""
+    clues = []
+    for text, where in title_rows(source):
+        if _RUN_DATE.search(text):
+            continue
+        shown = text if len(text) <= 80 else text[:77] + "..."
+        clues += [MonthClue(month, source.name, f"the title '{shown}' ({where})") for month in months_in_text(text)]
     return clues
 
 

@@ -26,9 +26,10 @@ from ingest.mappings import MappingError, current_mappings, set_column
 from ingest.problems import Problem, Severity
 from ingest.readers import ReadError, SourceFile, read_bytes
 from ingest.upload import Upload
+from ingest.upload_council import other_council_problems
 from ingest.upload_month import MonthFound, find_month
 from scorecard import settings, store
-from scorecard.access import Identity, Permission, audit
+from scorecard.access import Identity, Permission, audit, council_for
 from scorecard.councils import find as find_council
 from scorecard.periods import CollectionYear, month_first, normal_month
 
@@ -93,7 +94,8 @@ class Loaded:
 
 
 def council_of(who: Identity) -> str:
-    return who.council or settings.default_council()
+    """The only council `who` may load into: their account's, else the deployment's."""
+    return council_for(who)
 
 
 def decode(contents: list[str] | None, names: list[str] | None) -> list[Received]:
@@ -159,8 +161,12 @@ def _checked(files: list[Received], month: str | None, council: str) -> loading.
         upload = Upload(period=month, council=council)
         upload.report.extend(refused)
         return loading.CheckedUpload(upload, [loading.FileFacts(f.name, None, len(f.data)) for f in files])
-    return loading.check([Path(f.name) for f in files], month, None, council, engine=store.engine(),
-                         read=_reader(files, max_bytes), keep_sources=True, sizes={f.name: len(f.data) for f in files})
+    checked = loading.check([Path(f.name) for f in files], month, None, council, engine=store.engine(),
+                            read=_reader(files, max_bytes), keep_sources=True,
+                            sizes={f.name: len(f.data) for f in files})
+    # The uploader loads into their own council only: a file that names another is refused.
+    checked.upload.report.extend(other_council_problems(checked.sources, council))
+    return checked
 
 
 def _month_how(found: MonthFound, typed: str | None) -> tuple[str | None, str]:

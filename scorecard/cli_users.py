@@ -1,4 +1,4 @@
-"""`scorecard users add|list|set-role|set-password|disable|enable|demo` and `scorecard audit export`:
+"""`scorecard users add|list|set-role|set-council|set-password|disable|enable|demo` and `scorecard audit export`:
 the accounts that may sign in to the web app, and the record of what they did."""
 from __future__ import annotations
 
@@ -43,19 +43,24 @@ def users() -> None:
 @click.option("--name", "display_name", default="", help="The name shown, e.g. 'Cllr Jo Bloggs'.")
 @click.option("--themes", default=None, help="Comma-separated theme ids the user's commentary and actions are "
               "limited to (e.g. health,placements); default every theme.")
+@click.option("--council", default=None, help="Bind the user to this council (ONS code, LA number or name): "
+              "in a store holding several councils they see, and load, that council's data only. Default: the "
+              f"deployment's council ({settings.COUNCIL.env}).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 @click.option("--sso-only", is_flag=True, help="No password: the user signs in only through single sign-on.")
-def add_command(username, role, display_name, themes, password_stdin, sso_only) -> None:
+def add_command(username, role, display_name, themes, council, password_stdin, sso_only) -> None:
     """Add an account (asks for its password unless --sso-only)."""
-    from scorecard.access.accounts import AccountError, add_user
+    from scorecard.access.accounts import AccountError, add_user, parse_council
 
     try:
+        parse_council(council)  # a wrong council is said before the password is asked for
         who = add_user(_engine(), username, role, display_name, None if sso_only else _password(password_stdin),
-                       themes)
+                       themes, council)
     except AccountError as error:
         _fail(error)
     limited = f", limited to {', '.join(sorted(who.themes))}" if who.themes else ""
-    click.echo(f"Added {who.username} ({who.role.value}{limited}).")
+    bound = f", council {who.council}" if who.council else ""
+    click.echo(f"Added {who.username} ({who.role.value}{limited}{bound}).")
 
 
 @users.command("list")
@@ -71,7 +76,9 @@ def list_command() -> None:
         status = "active" if row["active"] else "disabled"
         how = "password" if row["password"] else "single sign-on only"
         themes = f", themes {row['themes']}" if row["themes"] else ""
-        click.echo(f"{row['username']:<24} {row['role']:<8} {status:<9} {how}{themes}  ({row['display_name']})")
+        council = f", council {row['council']}" if row.get("council") else ""
+        click.echo(f"{row['username']:<24} {row['role']:<8} {status:<9} {how}{themes}{council}  "
+                   f"({row['display_name']})")
 
 
 @users.command("set-role")
@@ -88,6 +95,25 @@ def set_role_command(username, role, themes) -> None:
     except AccountError as error:
         _fail(error)
     click.echo(f"{username.lower()} is now {role.lower()}; their sessions are signed out.")
+
+
+@users.command("set-council")
+@click.argument("username")
+@click.argument("council", required=False)
+@click.option("--default", "to_default", is_flag=True, help="Unbind: the user sees the deployment's council.")
+def set_council_command(username, council, to_default) -> None:
+    """Bind an account to a council (ONS code, LA number or name), or --default to unbind it;
+    its sessions are signed out."""
+    from scorecard.access.accounts import AccountError, set_council
+
+    if bool(council) == to_default:
+        _fail(ValueError("give either a council (its ONS code, LA number or name) or --default"))
+    try:
+        chosen = set_council(_engine(), username, None if to_default else council)
+    except AccountError as error:
+        _fail(error)
+    shown = chosen or f"the deployment's council ({settings.default_council()})"
+    click.echo(f"{username.lower()} now sees {shown}; their sessions are signed out.")
 
 
 @users.command("set-password")

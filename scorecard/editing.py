@@ -23,8 +23,8 @@ from sqlalchemy.engine import Engine
 from ingest.actions import STORED as ACTION_FIELDS
 from ingest.actions import add_action
 from ingest.commentary import MAX_LENGTH, Added, CommentaryError, add_commentary
-from scorecard import settings, store
-from scorecard.access import Identity, Permission
+from scorecard import store
+from scorecard.access import Identity, Permission, council_for
 from scorecard.metrics import Indicator, load_catalogue
 from scorecard.metrics.targets import (
     CouncilTargets,
@@ -71,7 +71,7 @@ def indicator_themes(chosen: Indicator) -> set[str]:
 
 
 def council_of(who: Identity) -> str:
-    return who.council or settings.default_council()
+    return council_for(who)
 
 
 def may(who: Identity | None, permission: Permission, indicator_id: str) -> bool:

@@ -23,6 +23,7 @@ from scorecard.access.roles import (
     Permission,
     Role,
     acting_as,
+    council_for,
     current_identity,
     refusal,
     require,
@@ -39,5 +40,6 @@ def store_engine():
 
 __all__ = [
     "PERMISSIONS", "REFUSED_ID", "ROLE_HELP", "THEMED", "Forbidden", "Identity", "Permission", "Role", "acting_as",
-    "current_identity", "guarded", "page_layout", "refusal", "refused_page", "require", "required_permission", "store_engine",
+    "council_for", "current_identity", "guarded", "page_layout", "refusal", "refused_page", "require",
+    "required_permission", "store_engine",
 ]

@@ -66,6 +66,19 @@ def parse_themes(value: str | Iterable[str] | None) -> frozenset[str] | None:
     return themes
 
 
+def parse_council(value: str | None) -> str | None:
+    """The ONS code of the council an account is bound to, given its code, LA number or name;
+    None (or blank) for the deployment's council. Only a council the reference list names."""
+    if value is None or not value.strip():
+        return None
+    from scorecard.councils import UnknownCouncil, resolve
+
+    try:
+        return resolve(value)
+    except UnknownCouncil as error:
+        raise AccountError(str(error)) from None
+
+
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
@@ -82,7 +95,7 @@ def add_user(engine: Engine, username: str, role: str, display_name: str = "", p
     username = username.strip().lower()
     if not username or len(username) > 120 or any(c.isspace() for c in username):
         raise AccountError("a username is 1 to 120 characters without spaces")
-    chosen_role, chosen_themes = parse_role(role), parse_themes(themes)
+    chosen_role, chosen_themes, council = parse_role(role), parse_themes(themes), parse_council(council)
     if password is not None:
         check_password(password)
     row = {"username": username, "display_name": display_name.strip() or username, "role": chosen_role.value,
@@ -125,6 +138,18 @@ def set_role(engine: Engine, username: str, role: str, themes: str | Iterable[st
         store.update_user(conn, username, after)
         audit.record(conn, "role_change", subject=before["username"],
                      details={"before": {"role": before["role"], "themes": before["themes"]}, "after": after})
+
+
+def set_council(engine: Engine, username: str, council: str | None) -> str | None:
+    """Bind an account to a council (None: the deployment's). Its sessions are signed out, so
+    no page open in a browser goes on showing the council it saw before. Returns the code."""
+    chosen = parse_council(council)
+    with store.write_transaction(engine) as conn:
+        before = _existing(conn, username)
+        store.update_user(conn, username, {"council": chosen})
+        audit.record(conn, "council_change", subject=before["username"], council=chosen,
+                     details={"before": before["council"], "after": chosen})
+    return chosen
 
 
 def set_active(engine: Engine, username: str, active: bool) -> None:

@@ -91,6 +91,18 @@ class Identity:
         return self
 
 
+def council_for(who: Identity | None) -> str:
+    """The council whose figures `who` sees and whose data they change: the one their account
+    is bound to (`scorecard users set-council`), else the deployment's (SCORECARD_COUNCIL).
+    Every page, pack, download and upload asks here, so a user bound to a council is never
+    shown, nor loads into, another council's store."""
+    if who is not None and who.council:
+        return who.council
+    from scorecard import settings
+
+    return settings.default_council()
+
+
 def refusal(permission: Permission, who: Identity | None) -> str:
     if who is None:
         return "Please sign in."

@@ -83,6 +83,8 @@ def write_cell(sheet, formats: Formats, row: int, column: int, value, style: dic
     elif isinstance(value, (int, float)):
         sheet.write_number(row, column, value, formats.get(style))
     elif isinstance(value, dt.datetime):
+        if value.tzinfo is not None:  # PostgreSQL's timestamptz; Excel has no time zones: UTC, as SQLite keeps it
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         sheet.write_datetime(row, column, value, formats.get({"num_format": DATETIME_FORMAT, **style}))
     elif isinstance(value, dt.date):
         sheet.write_datetime(row, column, dt.datetime.combine(value, dt.time()),

@@ -7,13 +7,12 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from scorecard import settings
 from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.ui.briefing import build_briefing
 from scorecard.ui.briefing_layout import briefing_sections
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
 from scorecard.ui.pages_common import marking_banner, no_data
-from scorecard.ui.views import NoData, figures, public_for
+from scorecard.ui.views import NoData, figures_for, public_for
 
 dash.register_page(__name__, path="/briefing", title="Briefing note - Corporate Parenting Scorecard", order=2)
 
@@ -21,7 +20,7 @@ dash.register_page(__name__, path="/briefing", title="Briefing note - Corporate 
 @page_layout(Permission.VIEW)
 def layout(period: str | None = None, since: str | None = None, **_other):
     try:
-        note = build_briefing(figures(settings.default_council()), period, since,
+        note = build_briefing(figures_for(current_identity()), period, since,
                               public=public_for(current_identity()))
     except NoData:
         return no_data()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dash
 from dash import ALL, Input, Output, State, callback, ctx
 
-from scorecard import settings
 from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.ui.data_quality_view import (
     BUTTON_TYPE,
@@ -18,14 +17,14 @@ from scorecard.ui.data_quality_view import (
     period_search,
     section_download,
 )
-from scorecard.ui.views import figures
+from scorecard.ui.views import figures_for
 
 dash.register_page(__name__, path="/data-quality", title="Data quality - Corporate Parenting Scorecard", order=4)
 
 
 @page_layout(Permission.DATA_QUALITY)
 def layout(period: str | None = None, **_other):
-    return data_quality_layout(current_identity(), figures(settings.default_council()), period)
+    return data_quality_layout(current_identity(), figures_for(current_identity()), period)
 
 
 @callback(Output(NAV_ID, "search"), Input(f"{FORM_ID}-show", "n_clicks"), State(PERIOD_ID, "value"),
@@ -42,7 +41,7 @@ def download_section(clicks, period):
     if not any(clicks or ()) or not isinstance(ctx.triggered_id, dict):
         return dash.no_update
     try:
-        return section_download(current_identity(), figures(settings.default_council()),
+        return section_download(current_identity(), figures_for(current_identity()),
                                 str(ctx.triggered_id.get("section")), str(ctx.triggered_id.get("part")), period)
     except LookupError:  # a section this page does not have: a crafted request
         return dash.no_update

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from scorecard import settings
 from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
 from scorecard.ui.pages_common import downloads, marking_banner, no_data
@@ -18,7 +17,7 @@ from scorecard.ui.scorecard_table import headline, key, summary, theme_table
 from scorecard.ui.views import (
     NoData,
     build_scorecard,
-    figures,
+    figures_for,
     public_for,
     theme_options,
 )
@@ -31,7 +30,7 @@ ALL_THEMES = "all"
 def layout(period: str | None = None, framework: str | None = None, theme: str | None = None,
            since: str | None = None, **_other):
     try:
-        card = build_scorecard(figures(settings.default_council()), period, framework, theme, since,
+        card = build_scorecard(figures_for(current_identity()), period, framework, theme, since,
                                public=public_for(current_identity()))
     except NoData:
         return no_data()

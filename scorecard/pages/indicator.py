@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from scorecard import settings
 from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.metrics import load_catalogue
 from scorecard.ui.actions_view import actions_section
@@ -35,7 +34,7 @@ from scorecard.ui.indicator_layout import (
 from scorecard.ui.indicator_view import build_indicator
 from scorecard.ui.pages_common import marking_banner, no_data
 from scorecard.ui.records_view import records_link
-from scorecard.ui.views import NoData, figures, public_for
+from scorecard.ui.views import NoData, figures_for, public_for
 
 
 def title(indicator_id: str | None = None, **_other) -> str:
@@ -55,7 +54,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
                                  html.A("Back to the scorecard", href="/")])])
     who = current_identity()
     try:
-        page = build_indicator(figures(settings.default_council()), indicator_id, period, breakdown, by, view,
+        page = build_indicator(figures_for(current_identity()), indicator_id, period, breakdown, by, view,
                                public=public_for(who))
     except NoData:
         return no_data()

@@ -7,12 +7,11 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from scorecard import settings
 from scorecard.access import Permission, current_identity, page_layout
 from scorecard.metrics import load_catalogue
 from scorecard.ui.pages_common import no_data
 from scorecard.ui.records_view import build_records_page, records_layout
-from scorecard.ui.views import NoData, figures
+from scorecard.ui.views import NoData, figures_for
 
 
 def title(indicator_id: str | None = None, **_other) -> str:
@@ -30,7 +29,7 @@ def layout(indicator_id: str | None = None, period: str | None = None, **_other)
                          html.P([f"There is no indicator called \u201c{indicator_id}\u201d. ",
                                  html.A("Back to the scorecard", href="/")])])
     try:
-        page = build_records_page(figures(settings.default_council()), indicator_id, period, current_identity())
+        page = build_records_page(figures_for(current_identity()), indicator_id, period, current_identity())
     except NoData:
         return no_data()
     return records_layout(page)

@@ -13,25 +13,25 @@ import datetime as dt
 
 from flask import Flask, Response, abort, request
 
-from scorecard import settings
 from scorecard.access import Identity, Permission, current_identity, guarded
+from scorecard.metrics import CouncilMetrics
 from scorecard.metrics.catalogue import period_is_valid
 from scorecard.metrics.exports import record_export
 from scorecard.packs import PackUnavailable
 from scorecard.ui.records_view import records_csv, records_file_name
-from scorecard.ui.views import NoData, build_scorecard, figures, public_for
+from scorecard.ui.views import NoData, build_scorecard, figures_for, public_for
 
 MEDIA_TYPES = {"pdf": "application/pdf",
                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                "csv": "text/csv; charset=utf-8"}
 
 
-def pack_bytes(kind: str, period: str, framework: str | None = None, public: bool = True) -> bytes:
-    """The pack for a month; LookupError if the month has no figures. `public` False
-    shows the small numbers (for those who may see them: `views.public_for`)."""
+def pack_bytes(metrics: CouncilMetrics, kind: str, period: str, framework: str | None = None,
+               public: bool = True) -> bytes:
+    """The council's pack for a month; LookupError if the month has no figures. `public`
+    False shows the small numbers (for those who may see them: `views.public_for`)."""
     from scorecard.packs import meeting_pack
 
-    metrics = figures(settings.default_council())
     if period not in metrics.periods():
         raise LookupError(f"no figures for {period}")
     card = build_scorecard(metrics, period, framework, public=public)
@@ -47,12 +47,11 @@ def pack_for(who: Identity | None, kind: str, period: str, framework: str | None
     """The file name and bytes of the pack `who` may have, its download recorded as an
     export. LookupError if the month has no figures."""
     public = public_for(who)
-    council = settings.default_council()
-    metrics = figures(council)
-    content = pack_bytes(kind, period, framework, public)
-    name = pack_file_name(council, period, kind, public)
+    metrics = figures_for(who)
+    content = pack_bytes(metrics, kind, period, framework, public)
+    name = pack_file_name(metrics.council, period, kind, public)
     # After it is built, before it is sent: a pack that fails to build was never exported.
-    record_export(metrics.engine, name, kind, period, public, council, framework=framework)
+    record_export(metrics.engine, name, kind, period, public, metrics.council, framework=framework)
     return name, content
 
 
@@ -90,7 +89,7 @@ def register_downloads(server: Flask) -> None:
     @server.get("/download/records/<indicator_id>/<period>.csv")
     @guarded(Permission.RECORDS)
     def download_records(indicator_id: str, period: str):
-        metrics = figures(settings.default_council())
+        metrics = figures_for(current_identity())
         if indicator_id not in metrics.catalogue.by_id or not period_is_valid(period):
             abort(404)
         if period not in metrics.periods():

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from scorecard.access import Identity, Permission
+from scorecard.access import Identity, Permission, council_for
 from scorecard.councils import compared_with
 from scorecard.councils import council as council_details
 from scorecard.metrics import CouncilMetrics, metrics_for
@@ -179,6 +179,12 @@ class NoData(LookupError):
 
 def figures(council: str) -> CouncilMetrics:
     return metrics_for(council)
+
+
+def figures_for(who: Identity | None) -> CouncilMetrics:
+    """The figures of the council `who` sees (access.council_for): what every page and
+    download shows, so none can show a user bound to a council another council's figures."""
+    return figures(council_for(who))
 
 
 def choose_period(metrics: CouncilMetrics, period: str | None) -> str:
