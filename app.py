@@ -1,6 +1,6 @@
 """The Corporate Parenting Scorecard web app. `server` is the Flask app for gunicorn:
 
-    gunicorn app:server --workers 3 --bind 127.0.0.1:8050
+    make serve          # gunicorn --config python:scorecard.serve_config app:server
 """
 from __future__ import annotations
 

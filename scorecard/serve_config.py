@@ -30,8 +30,9 @@ Why these values:
 - with preload the master also computes the deployment council's figures, and builds its
   latest scorecard and an indicator page, before forking (`when_ready`), so no worker's
   first request pays for them (5 to 8 s of CPU each on the demo county, five workers at
-  once on two cores); a load made later is still computed again by each worker, on its
-  next request.
+  once on two cores); a load made later is computed once by the load itself and kept in
+  the store (`scorecard.metrics.figure_sets`): each worker then reads the kept figures on
+  its next request rather than computing them.
 - the access log leaves out query strings (%(U)s, the path only): pages are addressed with
   the month and indicator, but the sign-in's ?next= and any future query may carry more than
   a path, and callbacks' bodies (the data) are never logged. The client's address is the one
