@@ -33,7 +33,10 @@ class Limits:
     max_rows: int = 1_000_000
     """Rows in one sheet or CSV file (a county's monthly extract has thousands)."""
     max_cells: int = 30_000_000
-    """Cells a sheet's <dimension ref> may span."""
+    """Cells a sheet may span: its <dimension ref>, or its last row times its last column."""
+    max_file_bytes: int = 512 * MiB
+    """A file read from disk (the command line). Enough for a sheet of `max_rows` rows; the
+    browser's uploads have their own, lower cap (SCORECARD_MAX_UPLOAD_MB, all files together)."""
 
 
 LIMITS = Limits()
