@@ -19,6 +19,8 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from ingest.sheet_parts import CellReach, sheet_names
+
 MiB = 1024 * 1024
 
 
@@ -93,16 +95,31 @@ def check_workbook(data: bytes, limits: Limits = LIMITS) -> None:
             raise FileRefused(f"has a part ({member.filename}) that inflates {member.file_size / max(member.compress_size, 1):,.0f} "
                               f"times once unzipped; real workbooks inflate about 10 times and the limit is "
                               f"{limits.max_ratio:,.0f} (is it a zip bomb?)")
+    names = _sheet_names(archive)
     for member in members:
-        _inflate_and_count(archive, member, limits)
+        _inflate_and_count(archive, member, limits, names)
 
 
-def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> "sheet 'Name'", for the refusals (parts of a sane size only)."""
+    try:
+        parts = [archive.getinfo(part) for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+        if any(part.file_size > _CHUNK for part in parts):
+            return {}
+        names = sheet_names(*(archive.read(part) for part in parts))
+    except (KeyError, zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
+        return {}  # the inflation below says what is wrong with the parts
+    return {part: f"'{name}'" for part, name in names.items()}
+
+
+def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits,
+                       names: dict[str, str]) -> None:
     """Inflate one member in chunks, keeping none (its CRC proves its declared size), and
-    count a worksheet's rows."""
+    count a worksheet's rows and how far its cells reach."""
     sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
-    name = member.filename.rsplit("/", 1)[-1]
+    name = names.get(member.filename, member.filename.rsplit("/", 1)[-1])
     rows, tail, first = 0, b"", True
+    reach = CellReach(limits.max_rows)
     try:
         with archive.open(member) as stream:
             while chunk := stream.read(_CHUNK):
@@ -117,12 +134,50 @@ def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits
                 if rows > limits.max_rows:
                     raise FileRefused(f"has more than {limits.max_rows:,} rows in its sheet {name}; the limit is "
                                       f"{limits.max_rows:,} rows a sheet")
+                reach.feed(chunk)
+                _check_reach(reach, name, limits)
+            if reach.wide:
+                _check_wide_sheet(archive, member, name, limits)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
         # A CRC failure here means the member inflates to more than its declared size.
         raise FileRefused(f"is not a readable workbook: its part {member.filename} is damaged or larger than "
                           f"it declares ({exc})") from exc
     except NotImplementedError as exc:
         raise FileRefused(f"uses a compression the scorecard does not read ({exc}): save it again from Excel") from exc
+
+
+def _check_wide_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    """A sheet wider than Z, read again with every cell reference's row counted."""
+    reach = CellReach(limits.max_rows, full=True)
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            reach.feed(chunk)
+            _check_reach(reach, name, limits)
+
+
+def _check_reach(reach: CellReach, name: str, limits: Limits) -> None:
+    """Refuse a sheet whose cells reach further than the limits, whatever its <dimension> says."""
+    if reach.longest > 20:
+        raise FileRefused(f"has a cell reference in its sheet {name} with a row number of {reach.longest} digits, "
+                          "which Excel never writes: save the workbook again from Excel")
+    where = f"row {reach.rows:,}" + (f", column {_column_letters(reach.columns)}" if reach.columns else "")
+    if reach.rows > limits.max_rows:
+        raise FileRefused(f"has a cell in its sheet {name} at {where}; the limit is {limits.max_rows:,} rows a "
+                          "sheet: delete what is below the data (Ctrl+End in Excel shows the last cell), or save "
+                          "it as CSV")
+    if reach.rows * reach.columns > limits.max_cells:
+        raise FileRefused(f"has cells in its sheet {name} reaching {where}, so it spans "
+                          f"{reach.rows * reach.columns:,} cells; the limit is {limits.max_cells:,} cells a sheet: "
+                          "delete what is below and to the right of the data (Ctrl+End in Excel shows the last "
+                          "cell), or save it as CSV")
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _check_dimension(head: bytes, name: str, limits: Limits) -> None:
