@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from ingest import crosscheck, ssda903
+from ingest import crosscheck, ssda903, store_fit
 from ingest.changes import DatasetChanges, changes_for
 from ingest.datasets import DATASETS
 from ingest.locate import HEADER_SEARCH_ROWS, HeaderMatch, locate
@@ -237,6 +237,7 @@ def validate_upload(
             else:
                 templates[table.dataset.name] = table
 
+    report.extend(store_fit.check_tables(templates.values()))
     report.extend(crosscheck.check_upload(templates, council, conn))
     order = list(DATASETS)
     upload.tables = sorted((t for t in templates.values() if t.first_month is not None),
