@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from ingest.sheet_parts import CellReach, sheet_names
@@ -36,6 +37,10 @@ class Limits:
     """Rows in one sheet or CSV file (a county's monthly extract has thousands)."""
     max_cells: int = 30_000_000
     """Cells a sheet may span: its <dimension ref>, or its last row times its last column."""
+    max_columns: int = 1_000
+    """Columns in one sheet or CSV file (a wide export has a hundred or two). Finding the
+    header weighs every cell of the first rows against every dataset, so 10,000 columns took
+    seconds a row."""
     max_file_bytes: int = 512 * MiB
     """A file read from disk (the command line). Enough for a sheet of `max_rows` rows; the
     browser's uploads have their own, lower cap (SCORECARD_MAX_UPLOAD_MB, all files together)."""
@@ -107,7 +112,7 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
         if any(part.file_size > _CHUNK for part in parts):
             return {}
         names = sheet_names(*(archive.read(part) for part in parts))
-    except (KeyError, zipfile.BadZipFile, EOFError, OSError, NotImplementedError):
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
         return {}  # the inflation below says what is wrong with the parts
     return {part: f"'{name}'" for part, name in names.items()}
 
@@ -138,8 +143,9 @@ def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits
                 _check_reach(reach, name, limits)
             if reach.wide:
                 _check_wide_sheet(archive, member, name, limits)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        # A CRC failure here means the member inflates to more than its declared size.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        # A CRC failure here means the member inflates to more than its declared size; a zlib
+        # error, that its compressed bytes are corrupt.
         raise FileRefused(f"is not a readable workbook: its part {member.filename} is damaged or larger than "
                           f"it declares ({exc})") from exc
     except NotImplementedError as exc:
@@ -206,6 +212,16 @@ def check_text(text: str, limits: Limits = LIMITS) -> None:
     lines = text.count("\n") + 1
     if lines > limits.max_rows:
         raise FileRefused(f"has {lines:,} lines; the limit is {limits.max_rows:,} rows a file")
+
+
+def check_width(rows: list[list], sheet: str | None, limits: Limits = LIMITS) -> None:
+    """Refuse a sheet (or CSV file, `sheet` None) wider than the column limit, once read."""
+    width = max(map(len, rows), default=0)
+    if width > limits.max_columns:
+        where = f"its sheet '{sheet}'" if sheet is not None else "a row"
+        raise FileRefused(f"has {width:,} columns in {where} (up to column {_column_letters(width)}); the limit is "
+                          f"{limits.max_columns:,}: delete the columns to the right of the data, or export only the "
+                          "columns the scorecard reads")
 
 
 def check_size(data: bytes, max_bytes: int) -> None:

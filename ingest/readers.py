@@ -136,10 +136,16 @@ def _spreadsheet_sheets(data: bytes, suffix: str, limits: file_guard.Limits) -> 
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         # skip_empty_area=False keeps leading blank rows, so row numbers match Excel's.
-        return [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in workbook.sheet_names]
-    except Exception as exc:  # calamine raises its own error types for each format
+        sheets = [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in workbook.sheet_names]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's own errors for each format, and a panic in its Rust code
+        # (pyo3's PanicException derives from BaseException, so `except Exception` lets it through)
         raise ReadError(f"is not a readable spreadsheet ({exc})") from exc
+    for sheet in sheets:
+        file_guard.check_width(sheet.rows, sheet.name, limits)
+    return sheets
 
 
 def decode_text(data: bytes) -> str:
@@ -194,6 +200,7 @@ def _csv_sheet(data: bytes, limits: file_guard.Limits = file_guard.LIMITS) -> Sh
         ]
     except csv.Error as exc:
         raise _csv_refusal(text, delimiter, exc) from exc
+    file_guard.check_width(rows, None, limits)
     return Sheet(name=None, rows=rows)
 
 
