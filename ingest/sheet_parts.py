@@ -29,6 +29,7 @@ whole (a reference with more digits than that is refused as not Excel's)."""
 _WIDE = re.compile(rb'r="([A-Za-z]{2,3})(\d+)"')  # calamine reads r="ab5" as AB5
 _ANY_ROW = re.compile(rb'r="[A-Za-z]{0,3}(\d+)"')
 _SPACE = frozenset(b" \t\r\n")
+_DIGITS_AS_ZEROS = bytes.maketrans(b"123456789", b"000000000")
 _SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"')
 _SHEET_ID_FIRST = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]*)"[^>]*?\bname="([^"]*)"')
 _RELATION = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
@@ -53,7 +54,11 @@ class CellReach:
         """The most digits a row number had (a reference Excel would never write when huge)."""
         self.wide = False
         """A column beyond Z was named: the sheet must be read again with `full=True`."""
-        self._long_row = re.compile(rb'r="[A-Za-z]{0,3}(\d{%d,})"' % len(str(max_rows)))
+        digits = len(str(max_rows))
+        self._long_row = re.compile(rb'r="[A-Za-z]{0,3}(\d{%d,})"' % digits)
+        self._long_number = b"0" * digits + b'"'
+        """What a long row number ends as once every digit is read as 0: found at C speed, so the
+        regular expression runs only on a chunk that has one (numbers before a quote are rare)."""
         self._full = full
         self._tail = b""
 
@@ -63,7 +68,12 @@ class CellReach:
         for match in _references(_WIDE, text):
             self.columns = max(self.columns, column_number(match.group(1).decode().upper()))
             self.wide = True
-        rows = [match.group(1) for match in _references(_ANY_ROW if self._full else self._long_row, text)]
+        if self._full:
+            rows = [match.group(1) for match in _references(_ANY_ROW, text)]
+        elif self._long_number in text.translate(_DIGITS_AS_ZEROS):
+            rows = [match.group(1) for match in _references(self._long_row, text)]
+        else:
+            rows = []
         if rows:
             self.longest = max(self.longest, max(map(len, rows)))
             self.rows = max(self.rows, max(map(int, rows)))
