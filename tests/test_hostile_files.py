@@ -269,22 +269,31 @@ def test_the_report_of_a_refusal_keeps_every_problem_readable(engine, database_u
     assert [(p["row"], p["column"], p["value"]) for p in long] == [("2", "Child ID", "C" * 40 + "...")], problems
 
 
-def test_a_refused_browser_check_of_a_wrong_month_says_why(engine, database_url, tmp_path):
-    """The browser's check goes through the same validation: a month typed that the files'
-    dates contradict is refused with the same sentence (its audit event is written on
-    PostgreSQL too, the value quoted without its NUL)."""
-    from ingest import loading
+def test_the_browsers_check_refuses_a_wrong_month_and_a_nul_with_the_same_sentences(engine, database_url, tmp_path):
+    """The browser's upload runs the same check: a month typed that the files' dates
+    contradict is refused with the same sentence, and a NUL in a cell too; each refusal is
+    written to the audit log (on PostgreSQL too: the value is quoted with its NUL spelled \\0)."""
+    import base64
 
-    files = [_busier_month(tmp_path / "september")[1]]
-    checked = loading.check(files, "2022-03", None, "E10000099", engine=engine)
-    assert not checked.ok
-    assert any(p.code == "wrong-month" and "looks like the file for 2019-09" in p.message
-               for p in checked.upload.report.errors)
-    rows = visit_rows()
-    rows[0][3] = "No\x00rth"
+    from ingest import web_upload
+    from scorecard.access import Identity, Role
+
+    def as_upload(*paths):
+        return ([f"data:application/octet-stream;base64,{base64.b64encode(p.read_bytes()).decode()}" for p in paths],
+                [p.name for p in paths])
+
+    analyst = Identity("ann.analyst", Role.ANALYST)
+    visits = _busier_month(tmp_path / "september")[1]
+    preview = web_upload.check(analyst, *as_upload(visits), month_text="2022-03")
+    assert not preview.ok
+    assert any(p["code"] == "wrong-month" and "it looks like the file for 2019-09, not 2022-03" in p["message"]
+               for p in preview.problems), preview.problems
     nul = _with_text(write_xlsx(tmp_path / "nul.xlsx", {"Visits": [["Child ID", "Visit Due Date", "Allocated Team"],
-                                                                   ["C001", rows[0][1], "North"]]}),
+                                                                   ["C001", dt.date(2019, 9, 10), "North"]]}),
                      "North", "No_x0000_rth")
-    checked = loading.check([nul], "2019-09", None, "E10000099", engine=engine)
-    assert [p.value for p in checked.upload.report.errors] == ["No\\0rth"]
-    loading.record_refused(engine, checked, {"source": "browser"}, "test-analyst")
+    preview = web_upload.check(analyst, *as_upload(nul), month_text="2019-09")
+    errors = [p for p in preview.problems if p["severity"] == "error"]
+    assert [(p["row"], p["column"], p["value"]) for p in errors] == [(2, "Allocated Team", "No\\0rth")], errors
+    with engine.connect() as conn:
+        refused = [row for row in store.audit_rows(conn, action="upload") if '"refused"' in row["details"]]
+    assert len(refused) == 2
