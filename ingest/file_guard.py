@@ -17,7 +17,10 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
+
+from ingest.sheet_parts import CellReach, sheet_names
 
 MiB = 1024 * 1024
 
@@ -33,7 +36,14 @@ class Limits:
     max_rows: int = 1_000_000
     """Rows in one sheet or CSV file (a county's monthly extract has thousands)."""
     max_cells: int = 30_000_000
-    """Cells a sheet's <dimension ref> may span."""
+    """Cells a sheet may span: its <dimension ref>, or its last row times its last column."""
+    max_columns: int = 1_000
+    """Columns in one sheet or CSV file (a wide export has a hundred or two). Finding the
+    header weighs every cell of the first rows against every dataset, so 10,000 columns took
+    seconds a row."""
+    max_file_bytes: int = 512 * MiB
+    """A file read from disk (the command line). Enough for a sheet of `max_rows` rows; the
+    browser's uploads have their own, lower cap (SCORECARD_MAX_UPLOAD_MB, all files together)."""
 
 
 LIMITS = Limits()
@@ -90,16 +100,31 @@ def check_workbook(data: bytes, limits: Limits = LIMITS) -> None:
             raise FileRefused(f"has a part ({member.filename}) that inflates {member.file_size / max(member.compress_size, 1):,.0f} "
                               f"times once unzipped; real workbooks inflate about 10 times and the limit is "
                               f"{limits.max_ratio:,.0f} (is it a zip bomb?)")
+    names = _sheet_names(archive)
     for member in members:
-        _inflate_and_count(archive, member, limits)
+        _inflate_and_count(archive, member, limits, names)
 
 
-def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits) -> None:
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part -> "sheet 'Name'", for the refusals (parts of a sane size only)."""
+    try:
+        parts = [archive.getinfo(part) for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+        if any(part.file_size > _CHUNK for part in parts):
+            return {}
+        names = sheet_names(*(archive.read(part) for part in parts))
+    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        return {}  # the inflation below says what is wrong with the parts
+    return {part: f"'{name}'" for part, name in names.items()}
+
+
+def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: Limits,
+                       names: dict[str, str]) -> None:
     """Inflate one member in chunks, keeping none (its CRC proves its declared size), and
-    count a worksheet's rows."""
+    count a worksheet's rows and how far its cells reach."""
     sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
-    name = member.filename.rsplit("/", 1)[-1]
+    name = names.get(member.filename, member.filename.rsplit("/", 1)[-1])
     rows, tail, first = 0, b"", True
+    reach = CellReach(limits.max_rows)
     try:
         with archive.open(member) as stream:
             while chunk := stream.read(_CHUNK):
@@ -114,12 +139,51 @@ def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits
                 if rows > limits.max_rows:
                     raise FileRefused(f"has more than {limits.max_rows:,} rows in its sheet {name}; the limit is "
                                       f"{limits.max_rows:,} rows a sheet")
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-        # A CRC failure here means the member inflates to more than its declared size.
+                reach.feed(chunk)
+                _check_reach(reach, name, limits)
+            if reach.wide:
+                _check_wide_sheet(archive, member, name, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        # A CRC failure here means the member inflates to more than its declared size; a zlib
+        # error, that its compressed bytes are corrupt.
         raise FileRefused(f"is not a readable workbook: its part {member.filename} is damaged or larger than "
                           f"it declares ({exc})") from exc
     except NotImplementedError as exc:
         raise FileRefused(f"uses a compression the scorecard does not read ({exc}): save it again from Excel") from exc
+
+
+def _check_wide_sheet(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, limits: Limits) -> None:
+    """A sheet wider than Z, read again with every cell reference's row counted."""
+    reach = CellReach(limits.max_rows, full=True)
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            reach.feed(chunk)
+            _check_reach(reach, name, limits)
+
+
+def _check_reach(reach: CellReach, name: str, limits: Limits) -> None:
+    """Refuse a sheet whose cells reach further than the limits, whatever its <dimension> says."""
+    if reach.longest > 20:
+        raise FileRefused(f"has a cell reference in its sheet {name} with a row number of {reach.longest} digits, "
+                          "which Excel never writes: save the workbook again from Excel")
+    where = f"row {reach.rows:,}" + (f", column {_column_letters(reach.columns)}" if reach.columns else "")
+    if reach.rows > limits.max_rows:
+        raise FileRefused(f"has a cell in its sheet {name} at {where}; the limit is {limits.max_rows:,} rows a "
+                          "sheet: delete what is below the data (Ctrl+End in Excel shows the last cell), or save "
+                          "it as CSV")
+    if reach.rows * reach.columns > limits.max_cells:
+        raise FileRefused(f"has cells in its sheet {name} reaching {where}, so it spans "
+                          f"{reach.rows * reach.columns:,} cells; the limit is {limits.max_cells:,} cells a sheet: "
+                          "delete what is below and to the right of the data (Ctrl+End in Excel shows the last "
+                          "cell), or save it as CSV")
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _check_dimension(head: bytes, name: str, limits: Limits) -> None:
@@ -148,6 +212,16 @@ def check_text(text: str, limits: Limits = LIMITS) -> None:
     lines = text.count("\n") + 1
     if lines > limits.max_rows:
         raise FileRefused(f"has {lines:,} lines; the limit is {limits.max_rows:,} rows a file")
+
+
+def check_width(rows: list[list], sheet: str | None, limits: Limits = LIMITS) -> None:
+    """Refuse a sheet (or CSV file, `sheet` None) wider than the column limit, once read."""
+    width = max(map(len, rows), default=0)
+    if width > limits.max_columns:
+        where = f"its sheet '{sheet}'" if sheet is not None else "a row"
+        raise FileRefused(f"has {width:,} columns in {where} (up to column {_column_letters(width)}); the limit is "
+                          f"{limits.max_columns:,}: delete the columns to the right of the data, or export only the "
+                          "columns the scorecard reads")
 
 
 def check_size(data: bytes, max_bytes: int) -> None:

@@ -54,9 +54,11 @@ class CheckedUpload:
 def check(files: Iterable[Path], period: str | None, year: CollectionYear | None, council: str, *,
           engine: Engine, dataset: str | None = None, sheet: str | None = None,
           read: Callable[[Path], SourceFile] = read_file, progress: Callable[[Path], None] = lambda path: None,
-          keep_sources: bool = False, sizes: Mapping[str, int] | None = None) -> CheckedUpload:
+          keep_sources: bool = False, sizes: Mapping[str, int] | None = None,
+          force_month: bool = False) -> CheckedUpload:
     """Validate the files against the council's store (its mappings, references and current
-    records) and work out what loading them would change; writes nothing."""
+    records) and work out what loading them would change; writes nothing. `force_month`:
+    load files whose dates point at another month than `period` (`ingest.month_check`)."""
     files = [Path(f) for f in files]
     sources: list[SourceFile] = []
     read_ok: dict[str, SourceFile] = {}
@@ -70,7 +72,7 @@ def check(files: Iterable[Path], period: str | None, year: CollectionYear | None
 
     with store.read_connection(engine) as conn:
         upload = validate_upload(files, period, council, conn=conn, dataset=dataset, sheet=sheet,
-                                 progress=progress, read=recording_read, year=year)
+                                 progress=progress, read=recording_read, year=year, force_month=force_month)
     facts = []
     for path in files:
         source = read_ok.get(path.name)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -56,13 +58,51 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_file(path: Path) -> SourceFile:
+def read_file(path: Path, limits: file_guard.Limits = file_guard.LIMITS) -> SourceFile:
     path = Path(path)
+    return read_bytes(path, _regular_file_bytes(path, limits.max_file_bytes), limits)
+
+
+def _regular_file_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes`. Anything else is refused before
+    a byte is read: a FIFO would block for ever, a device such as /dev/zero never ends, a
+    directory is not a file. Links are followed (an analyst may link an export into a
+    folder); what they lead to is what is checked. The file is opened without blocking and
+    checked again once open, in case it was swapped between the two looks."""
     try:
-        data = path.read_bytes()
+        _check_regular(path, os.stat(path), max_bytes)
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise ReadError(f"cannot be read: {exc.strerror or exc}") from exc
-    return read_bytes(path, data)
+    with os.fdopen(descriptor, "rb") as handle:
+        size = _check_regular(path, os.fstat(descriptor), max_bytes)
+        try:
+            data = handle.read(size + 1)  # one byte more than it said: a file still growing is caught
+            if len(data) > size:
+                data += handle.read(max_bytes + 1 - len(data))
+        except OSError as exc:
+            raise ReadError(f"cannot be read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise ReadError(_too_large(len(data), max_bytes))
+    return data
+
+
+def _check_regular(path: Path, facts: os.stat_result, max_bytes: int) -> int:
+    if stat.S_ISDIR(facts.st_mode):
+        raise ReadError("is a folder, not a file: give the files in it (e.g. folder/*.xlsx)")
+    if not stat.S_ISREG(facts.st_mode):
+        what = ("a pipe (FIFO)" if stat.S_ISFIFO(facts.st_mode) else "a device" if stat.S_ISCHR(facts.st_mode)
+                or stat.S_ISBLK(facts.st_mode) else "a socket" if stat.S_ISSOCK(facts.st_mode) else "not a plain file")
+        leads = f" ({path} leads to {os.path.realpath(path)})" if os.path.islink(path) else ""
+        raise ReadError(f"is {what}, not a plain file{leads}: only saved .xlsx and .csv files are read")
+    if facts.st_size > max_bytes:
+        raise ReadError(_too_large(facts.st_size, max_bytes))
+    return facts.st_size
+
+
+def _too_large(size: int, max_bytes: int) -> str:
+    return (f"is {size / file_guard.MiB:,.0f} MB; the limit is {max_bytes / file_guard.MiB:,.0f} MB a file "
+            "(more than any month's extract needs): check it is the right file, or split it")
 
 
 def read_bytes(path: Path, data: bytes, limits: file_guard.Limits = file_guard.LIMITS) -> SourceFile:
@@ -96,10 +136,16 @@ def _spreadsheet_sheets(data: bytes, suffix: str, limits: file_guard.Limits) -> 
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         # skip_empty_area=False keeps leading blank rows, so row numbers match Excel's.
-        return [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                for name in workbook.sheet_names]
-    except Exception as exc:  # calamine raises its own error types for each format
+        sheets = [Sheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in workbook.sheet_names]
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's own errors for each format, and a panic in its Rust code
+        # (pyo3's PanicException derives from BaseException, so `except Exception` lets it through)
         raise ReadError(f"is not a readable spreadsheet ({exc})") from exc
+    for sheet in sheets:
+        file_guard.check_width(sheet.rows, sheet.name, limits)
+    return sheets
 
 
 def decode_text(data: bytes) -> str:
@@ -147,11 +193,32 @@ def _csv_sheet(data: bytes, limits: file_guard.Limits = file_guard.LIMITS) -> Sh
     file_guard.check_text(text, limits)
     sample = "\n".join(text.splitlines()[:30])  # title rows above the header may have no delimiter
     delimiter = max([",", ";", "\t", "|"], key=sample.count)
-    rows = [
-        [cell if cell.strip() else None for cell in record]
-        for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ]
+    try:
+        rows = [
+            [cell if cell.strip() else None for cell in record]
+            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
+    except csv.Error as exc:
+        raise _csv_refusal(text, delimiter, exc) from exc
+    file_guard.check_width(rows, None, limits)
     return Sheet(name=None, rows=rows)
+
+
+def _csv_refusal(text: str, delimiter: str, error: csv.Error) -> ReadError:
+    """Why Python's CSV reader stopped, and on which line the record it choked on began
+    (read again record by record: this only happens to a file that is refused)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        pass
+    if "field larger than field limit" in str(error):
+        return ReadError(f"has a cell longer than {csv.field_size_limit():,} characters, starting on line {start:,}: "
+                         f"a quote (\") was probably left open there, so everything after it was read as one "
+                         f"cell; close or remove that quote and save the file again")
+    return ReadError(f"cannot be read as CSV from line {start:,} ({error}): save it again as CSV UTF-8")
 
 
 class ReadAhead:

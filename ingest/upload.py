@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection
 
-from ingest import crosscheck, ssda903
+from ingest import crosscheck, month_check, ssda903, store_fit
 from ingest.changes import DatasetChanges, changes_for
 from ingest.datasets import DATASETS
 from ingest.locate import HEADER_SEARCH_ROWS, HeaderMatch, locate
@@ -191,11 +191,14 @@ def validate_upload(
     progress: Callable[[Path], None] = lambda path: None,
     read: Callable[[Path], SourceFile] = read_file,
     year: CollectionYear | None = None,
+    force_month: bool = False,
 ) -> Upload:
     """Validate an upload; `conn` (if given) is used to read the council's saved mappings,
     to check references against the store and to work out what the load would change.
 
     `read` reads one file (e.g. `ReadAhead(paths).get`, which parses files in the background).
+    `force_month`: the analyst says the month is right even where a file's dates point at
+    another (`ingest.month_check`): a warning, not an error.
     """
     upload = Upload(period=period, council=council)
     report = upload.report
@@ -225,6 +228,8 @@ def validate_upload(
     by_name = _one_per_dataset(found, report)
     templates = {name: t for name, t in by_name.items() if t.dataset.source_format == "template"}
     _set_months(templates, period, report)
+    if period is not None:
+        report.extend(month_check.check_months(templates.values(), period, force_month))
     returns = {name: t for name, t in by_name.items() if t.dataset.source_format == ssda903.FORMAT}
     if returns:
         joined, problems = ssda903.to_datasets(returns, upload.year, year_given_as)
@@ -237,6 +242,7 @@ def validate_upload(
             else:
                 templates[table.dataset.name] = table
 
+    report.extend(store_fit.check_tables(templates.values()))
     report.extend(crosscheck.check_upload(templates, council, conn))
     order = list(DATASETS)
     upload.tables = sorted((t for t in templates.values() if t.first_month is not None),

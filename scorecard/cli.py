@@ -49,7 +49,9 @@ def main() -> None:
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
               help="Save every problem found to this .csv or .json file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet) -> None:
+@click.option("--force", is_flag=True, help="Load monthly extracts as --period even where most of their dates "
+              "point at another month (otherwise refused).")
+def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet, force) -> None:
     """Validate and load extracts: all of them, or none.
 
     FILES are .xlsx or .csv files: the scorecard templates, your system's own exports
@@ -61,14 +63,15 @@ def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, q
     # Start parsing the files now: it goes on while the rest of the program is imported.
     ahead = ReadAhead(files)
     status = ingest_files(files, period, year, council, dataset=dataset, sheet=sheet, dry_run=dry_run,
-                          report_path=report_path, quiet=quiet, read=ahead.get)
+                          report_path=report_path, quiet=quiet, read=ahead.get, force=force)
     if status:
         sys.exit(status)
 
 
 def ingest_files(files, period: str | None, year: str | None, council: str, *, dataset: str | None = None,
                  sheet: str | None = None, dry_run: bool = False, report_path: Path | None = None,
-                 quiet: bool = False, read=None, show_changes: bool = True, compute_figures: bool = True) -> int:
+                 quiet: bool = False, read=None, show_changes: bool = True, force: bool = False,
+                 compute_figures: bool = True) -> int:
     """`scorecard ingest` as a function (the demo loads through it): 0 when loaded, 1 when not.
     `compute_figures` False leaves the council's figures to be computed later (the demo
     computes them once, after its last load)."""
@@ -84,7 +87,7 @@ def ingest_files(files, period: str | None, year: str | None, council: str, *, d
         raise click.BadParameter(str(exc), param_hint="--year") from exc
     with _collector_paused():
         status = _ingest(files, period, collection_year, council, dataset, sheet, dry_run, report_path, quiet, read,
-                         show_changes)
+                         show_changes, force)
     if status == 0 and not dry_run and compute_figures:
         compute_council_figures(council, quiet)
     return status
@@ -119,7 +122,8 @@ def _covered(upload) -> str:
     return upload.period or ""
 
 
-def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet, read, show_changes) -> int:
+def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet, read, show_changes,
+            force) -> int:
     from ingest import loading
     from ingest.readers import read_file
     from scorecard import store
@@ -129,7 +133,8 @@ def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, 
     with click.progressbar(length=len(files), label="Checking", hidden=quiet, show_pos=True,
                            item_show_func=lambda p: p.name if p else "") as bar:
         checked = loading.check(files, period, year, council, engine=engine, dataset=dataset, sheet=sheet,
-                                progress=lambda path: bar.update(1, path), read=read or read_file)
+                                progress=lambda path: bar.update(1, path), read=read or read_file,
+                                force_month=force)
     upload = checked.upload
     report = upload.report
     _print_report(report)

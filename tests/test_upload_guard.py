@@ -83,7 +83,7 @@ def test_rows_are_counted_as_the_sheet_inflates_whatever_its_dimension_says(tmp_
     xml = zipfile.ZipFile(io.BytesIO(data)).read(SHEET)
     understated = _with_sheet(data, [re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:Q2"/>', xml)])
     check_workbook(understated, Limits(max_rows=len(rows)))  # at the limit: read
-    with pytest.raises(FileRefused, match=f"more than {len(rows) - 1:,} rows in its sheet sheet1.xml"):
+    with pytest.raises(FileRefused, match=f"more than {len(rows) - 1:,} rows in its sheet 'CLA'"):
         check_workbook(understated, Limits(max_rows=len(rows) - 1))
 
 

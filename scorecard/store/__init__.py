@@ -73,6 +73,7 @@ from scorecard.store.queries import (
 from scorecard.store.tables import (
     CURRENT,
     RECORD_TABLES,
+    RECORD_TEXT_COLUMNS,
     SUPERSEDED,
     audit_events,
     care_leavers,
@@ -102,7 +103,7 @@ __all__ = [
     "suppression_decisions",
     "audit_events", "audit_rows", "count_events", "insert_target", "insert_user", "record_event", "target_rows",
     "target_settings", "update_user", "user_row", "user_rows", "users",
-    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "SUPERSEDED", "_tune_sqlite", "action_rows", "add_extract", "add_published_figures", "add_published_release",
+    "CURRENT", "EXTRACT_COLUMNS", "RECORD_TABLES", "RECORD_TEXT_COLUMNS", "SUPERSEDED", "_tune_sqlite", "action_rows", "add_extract", "add_published_figures", "add_published_release",
     "care_leavers", "children_in_care", "column_mappings", "commentary", "commentary_rows",
     "councils_with_data", "create_all", "current_extracts", "current_extracts_covering", "current_mapping",
     "current_mappings", "current_records", "distinct_values", "dump", "engine", "extract_records", "extracts", "health_assessments", "improvement_actions", "insert_columns",

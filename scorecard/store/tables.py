@@ -401,3 +401,14 @@ RECORD_TABLES: dict[str, Table] = {
 }
 
 
+
+
+def text_columns(table: Table) -> dict[str, int | None]:
+    """Each text column of `table` and the most characters it holds (None: Text, no limit).
+    PostgreSQL refuses a longer value, and a NUL character in any of them; SQLite takes both,
+    so ingest checks every value against this before it writes (ingest.store_fit)."""
+    return {column.name: column.type.length for column in table.columns if isinstance(column.type, String)}
+
+
+RECORD_TEXT_COLUMNS: dict[str, dict[str, int | None]] = {name: text_columns(t) for name, t in RECORD_TABLES.items()}
+"""Dataset -> its record table's text columns and their lengths."""
