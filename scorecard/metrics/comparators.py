@@ -18,12 +18,15 @@ the best quarter; measures LAIT does not band, and context figures, are not band
 """
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.engine import Connection
 
-from scorecard import councils, measures
+from scorecard import councils, measures, store
 from scorecard.metrics.calendar import Month, to_date
 
 PUBLISHED = "published"
@@ -75,6 +78,29 @@ def measured_text(measured: str, year: int) -> str:
     """'at 31 March' + 2025 -> 'at 31 March 2025'; 'in the year to 31 March' likewise."""
     return measured.replace("31 March", f"31 March {year}", 1) if "31 March" in measured else \
         f"{measured} ({year_label(year)})"
+
+
+_published_kept: dict[tuple, tuple[tuple, "PublishedFigures"]] = {}
+_published_lock = threading.Lock()
+
+
+def published_figures(conn: Connection, indicators: Sequence[str]) -> PublishedFigures:
+    """Every area's published figures for these indicators, read on `conn` (a snapshot).
+
+    They change only when a release is imported, whatever council is loaded: one copy per
+    process is shared by every council's metrics and read again only after an import (it
+    is tens of thousands of rows, and building it was most of a worker's first request
+    after a load)."""
+    key = (str(conn.engine.url), tuple(indicators))
+    state = store.published_state(conn)
+    with _published_lock:
+        kept = _published_kept.get(key)
+        if kept is not None and kept[0] == state:
+            return kept[1]
+    figures = PublishedFigures(pd.DataFrame(store.published_rows(conn, list(indicators))))
+    with _published_lock:
+        _published_kept[key] = (state, figures)
+    return figures
 
 
 class PublishedFigures:

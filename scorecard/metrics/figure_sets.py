@@ -181,9 +181,14 @@ def _figure_columns(values: pd.DataFrame) -> dict[str, list]:
 def _values_frame(columns: dict[str, list], catalogue: Catalogue) -> pd.DataFrame:
     """The kept figures as `compute` gives them (its columns and types), so that every
     reader sees the same table whether the figures were computed here or read."""
+    parsed: dict[str, tuple[int, ...]] = {}   # a month's figures mostly share their extracts' list
+
+    def extract_ids(text: str | None) -> tuple[int, ...]:
+        if text not in parsed:
+            parsed[text] = tuple(map(int, text.split(";"))) if text else ()
+        return parsed[text]
     rows = zip(columns["indicator"], columns["period"], repeat(TOTAL), repeat(TOTAL), columns["numerator"],
-               columns["denominator"], columns["value"],
-               (tuple(int(i) for i in text.split(";")) if text else () for text in columns["extract_ids"]),
+               columns["denominator"], columns["value"], map(extract_ids, columns["extract_ids"]),
                (note or "" for note in columns["note"]), columns["incomplete"],
                (note or "" for note in columns["history_note"]))
     # In compute()'s order (month by month, the indicators in catalogue order), and built as

@@ -25,12 +25,12 @@ from scorecard.metrics.catalogue import (
 from scorecard.metrics.cohorts import COHORTS
 from scorecard.metrics.comparators import (
     Comparison,
-    PublishedFigures,
     Standing,
     area_comparison,
     neighbour_average,
     neighbour_comparison,
     own_published,
+    published_figures,
     standing,
 )
 from scorecard.metrics.compute import TOTAL, compute, ratio
@@ -71,7 +71,7 @@ class CouncilMetrics:
         # one snapshot, so a load committing meanwhile cannot mix two states on one page.
         with store.snapshot_connection(engine) as conn:
             figures = figures or figure_sets.read(conn, council_code, catalogue)
-            rows = store.published_rows(conn, [i.id for i in catalogue.indicators])
+            self.published = published_figures(conn, [i.id for i in catalogue.indicators])
             self.targets = council_targets(conn, council_code)
         # None: no kept set matches the current extracts (the load's refresh did not run).
         self.figure_set = figures or figure_sets.computed(engine, council_code, catalogue)
@@ -79,7 +79,6 @@ class CouncilMetrics:
             self.__dict__["records"] = self.figure_set.records
         self.values = self.figure_set.values
         self.extract_table = self.figure_set.extracts
-        self.published = PublishedFigures(pd.DataFrame(rows))
         self.neighbour_model, self.neighbour_average = settings.neighbour_model(), settings.neighbour_average()
         self.details = councils.council(council_code)
         self.neighbour_values = neighbour_values or {}

@@ -12,7 +12,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from scorecard.access import Permission, current_identity, guarded, page_layout
 from scorecard.ui.components import as_at, choice, filter_form, month_options, notice
-from scorecard.ui.pages_common import downloads, marking_banner, no_data
+from scorecard.ui.pages_common import downloads, layout_once, marking_banner, no_data
 from scorecard.ui.scorecard_table import headline, key, summary, theme_table
 from scorecard.ui.views import (
     NoData,
@@ -34,6 +34,10 @@ def layout(period: str | None = None, framework: str | None = None, theme: str |
                                public=public_for(current_identity()))
     except NoData:
         return no_data()
+    return layout_once(card, lambda: _page(card))
+
+
+def _page(card) -> html.Div:
     return html.Div([
         dcc.Location(id="scorecard-nav", refresh="callback-nav"),
         html.H1(f"Scorecard for {card.period_label}"),

@@ -32,7 +32,7 @@ from scorecard.ui.indicator_layout import (
     two_way_section,
 )
 from scorecard.ui.indicator_view import build_indicator
-from scorecard.ui.pages_common import marking_banner, no_data
+from scorecard.ui.pages_common import layout_once, marking_banner, no_data
 from scorecard.ui.records_view import records_link
 from scorecard.ui.views import NoData, figures_for, public_for
 
@@ -58,6 +58,12 @@ def layout(indicator_id: str | None = None, period: str | None = None, breakdown
                                public=public_for(who))
     except NoData:
         return no_data()
+    may = tuple(who.can(p) for p in (Permission.COMMENTARY, Permission.ACTIONS, Permission.TARGETS,
+                                     Permission.RECORDS)) if who is not None else ()
+    return layout_once(page, lambda: _page(page, who), variant=may)
+
+
+def _page(page, who) -> html.Div:
     controls = [choice("indicator-period", "Month", month_options(page.periods), page.period),
                 choice("indicator-breakdown", "Breakdown", list(page.breakdown_names) or [("", "None offered")],
                        page.breakdown.name if page.breakdown else "")]

@@ -39,6 +39,7 @@ from scorecard.store.figures import (
     figure_columns,
     figure_set,
     figures_state,
+    published_state,
     store_decisions,
     store_figure_set,
 )
@@ -99,7 +100,7 @@ from scorecard.store.tables import (
 
 __all__ = [
     "FIGURE_COLUMNS", "computed_figures", "current_extract_ids", "decisions", "decisions_by_digest",
-    "figure_columns", "figure_set", "figure_sets", "figures_state", "snapshot_connection", "store_decisions", "store_figure_set",
+    "figure_columns", "figure_set", "figure_sets", "figures_state", "published_state", "snapshot_connection", "store_decisions", "store_figure_set",
     "suppression_decisions",
     "audit_events", "audit_rows", "count_events", "insert_target", "insert_user", "record_event", "target_rows",
     "target_settings", "update_user", "user_row", "user_rows", "users",

@@ -63,6 +63,13 @@ def figures_state(conn: Connection, councils: Sequence[str], council: str) -> tu
     return tuple(map(tuple, per_council)), tuple(releases), tuple(targets)
 
 
+def published_state(conn: Connection) -> tuple:
+    """Changes whenever a benchmark release is imported (releases are only added, and a
+    release's figures only grow): what a process's copy of the published figures is kept by."""
+    return tuple(conn.execute(select(func.count(), func.max(published_releases.c.id),
+                                     func.sum(published_releases.c.figure_count))).one())
+
+
 def figure_set(conn: Connection, council: str, basis: str) -> dict | None:
     row = conn.execute(select(figure_sets).where(figure_sets.c.council == council,
                                                  figure_sets.c.basis == basis)).first()

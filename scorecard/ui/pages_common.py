@@ -1,13 +1,42 @@
-"""Pieces several pages show: the no-data message, the links to this month's packs, and
-the banner of a page that shows what public outputs hide."""
+"""Pieces several pages show: the no-data message, the links to this month's packs, the
+banner of a page that shows what public outputs hide, and the components of a page kept
+with the plain data they were built from."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from scorecard.ui.text import month_label
+
+
+_layouts: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
+_layouts_lock = threading.Lock()
+LAYOUTS_KEPT = 64
+
+
+def layout_once(made: object, build: Callable[[], object], variant: tuple = ()):
+    """The components `build()` makes from a page's plain data `made` (a scorecard, an
+    indicator page: each built once for the figures, `views.built_once`), made once for
+    that object. Thousands of Dash components cost more to make than to send; the same
+    data always gives the same components, and Dash only reads them to send them. `variant`
+    holds whatever else the components depend on (what the viewer may do)."""
+    key = (id(made), variant)
+    with _layouts_lock:
+        kept = _layouts.get(key)
+        if kept is not None and kept[0] is made:
+            _layouts.move_to_end(key)
+            return kept[1]
+    components = build()
+    with _layouts_lock:
+        _layouts[key] = (made, components)
+        while len(_layouts) > LAYOUTS_KEPT:
+            _layouts.popitem(last=False)
+    return components
 
 
 def no_data() -> html.Div:
