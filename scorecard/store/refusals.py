@@ -8,6 +8,7 @@ refusal always leaves the store unchanged.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -108,13 +109,24 @@ def in_words(error: DBAPIError, url: URL) -> StoreRefused | None:
 
 
 def _raced(error: IntegrityError) -> LoadRaced:
-    params = error.params if isinstance(error.params, dict) else {}
+    params = _inserted(error)
     dataset = params.get("dataset", "this dataset")
     first, last = params.get("first_month"), params.get("last_month")
     months = f" for {first}" if first and first == last else f" for {first} to {last}" if first else ""
     council = f" ({params['council']})" if params.get("council") else ""
     return LoadRaced(f"Another load of {dataset}{months}{council} finished first; nothing was changed by this one: "
                      "look at what it loaded (scorecard extracts), and load again to replace it.")
+
+
+def _inserted(error: IntegrityError) -> dict:
+    """The values of the INSERT that failed, by column: named by PostgreSQL's driver, in
+    the statement's column order by SQLite's."""
+    if isinstance(error.params, dict):
+        return error.params
+    columns = re.match(r"\s*INSERT INTO \w+ \(([^)]*)\)", error.statement or "")
+    if columns is None or not isinstance(error.params, (tuple, list)):
+        return {}
+    return dict(zip((c.strip() for c in columns.group(1).split(",")), error.params, strict=False))
 
 
 def _constraint(error: IntegrityError) -> str:
