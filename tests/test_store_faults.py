@@ -9,10 +9,10 @@ import sys
 import threading
 
 import pytest
+from builders import good_month
 from click.testing import CliRunner
 from sqlalchemy import create_engine, event, func, select, text
 
-from builders import good_month
 from ingest import loading
 from scorecard import store
 from scorecard.cli import main
@@ -198,7 +198,7 @@ def test_the_loser_of_two_loads_of_one_month_is_told_another_won_and_changes_not
 
 def start_app(url: str) -> subprocess.CompletedProcess:
     """Build the web app (app.py, as gunicorn imports it) in a new process with DATABASE_URL=url."""
-    return subprocess.run([sys.executable, "-c", "import app"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-c", "import app"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
                           timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT),
                                             "DATABASE_URL": url})
 
