@@ -112,8 +112,8 @@ def add_meeting_command(meeting_date, committee, shows_period, cancelled, counci
     from scorecard import store
 
     try:
-        row, new = add_meeting(store.engine(create=True), council, meeting_date.date(), committee, shows_period, cancelled,
-                               settings.current_user())
+        row, new = add_meeting(store.engine(create=True), council, meeting_date.date(), committee, shows_period,
+                               cancelled, settings.current_user())
     except MeetingError as error:
         click.echo(f"Not added: {error}", err=True)
         sys.exit(1)

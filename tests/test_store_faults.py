@@ -198,7 +198,8 @@ def test_the_loser_of_two_loads_of_one_month_is_told_another_won_and_changes_not
 
 def start_app(url: str) -> subprocess.CompletedProcess:
     """Build the web app (app.py, as gunicorn imports it) in a new process with DATABASE_URL=url."""
-    return subprocess.run([sys.executable, "-c", "import app"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=False,
+    return subprocess.run([sys.executable, "-c", "import app"], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          check=False,
                           timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT),
                                             "DATABASE_URL": url})
 

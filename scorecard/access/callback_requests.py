@@ -88,7 +88,7 @@ def _props_match(sent: Any, declared: list[dict]) -> bool:
     if not isinstance(sent, list) or len(sent) != len(declared):
         return False
     for item, spec in zip(sent, declared, strict=True):
-        if not _one_or_pattern(item) or not all(_value_fits(each) for each in (item if isinstance(item, list) else [item])):
+        if not _one_or_pattern(item) or not all(map(_value_fits, item if isinstance(item, list) else [item])):
             return False
         if not spec["id"].startswith("{") and (not _is_prop(item) or (item["id"], item["property"]) !=
                                                (spec["id"], spec["property"])):

@@ -94,8 +94,8 @@ def in_words(error: DBAPIError, url: URL) -> StoreRefused | None:
             return StoreBusy(f"The store at {store} was busy with another write for longer than this one "
                              "waits; nothing was changed by this one: try again when it has finished.")
         if kind == _SQLITE_CANTOPEN:
-            return StoreUnreachable(f"Could not open the store at {store} ({said}): check that the file and its folder exist "
-                                    f"and may be read, or set {settings.DATABASE_URL.env}.")
+            return StoreUnreachable(f"Could not open the store at {store} ({said}): check that the file and its "
+                                    f"folder exist and may be read, or set {settings.DATABASE_URL.env}.")
         return None
     sqlstate = getattr(error.orig, "sqlstate", None)
     if sqlstate in _PG_READ_ONLY:
@@ -103,8 +103,8 @@ def in_words(error: DBAPIError, url: URL) -> StoreRefused | None:
                              f"changed. Ask for write access, or point {settings.DATABASE_URL.env} at a store you "
                              "may write.")
     if error.connection_invalidated or error.statement is None or (sqlstate or "").startswith("08"):
-        return StoreUnreachable(f"Could not connect to the store at {store} ({settings.DATABASE_URL.env}): {said}. Check that "
-                                "the database server is running and the URL names it, then try again.")
+        return StoreUnreachable(f"Could not connect to the store at {store} ({settings.DATABASE_URL.env}): {said}. "
+                                "Check that the database server is running and the URL names it, then try again.")
     return None
 
 
