@@ -216,3 +216,22 @@ def test_the_web_app_will_not_start_on_a_store_it_cannot_serve(url, says, tmp_pa
     assert "The scorecard cannot start: " in started.stderr and says in started.stderr
     assert "Traceback" not in started.stderr and SECRET not in started.stderr
     assert not (tmp_path / "nothing-here.db").exists()
+
+
+def test_a_store_held_by_another_write_for_too_long_is_refused_as_busy(tmp_path):
+    """Another program holds SQLite's write lock for longer than a write waits (5 s)."""
+    import sqlite3
+
+    path = tmp_path / "store.db"
+    url = f"sqlite:///{path}"
+    assert scorecard(url, "ingest", "--quiet", "--period", PERIOD, *map(str, good_month(tmp_path / "a"))).exit_code == 0
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        before = counts(create_engine(url))
+        refused(scorecard(url, "ingest", "--quiet", "--period", PERIOD, *map(str, good_month(tmp_path / "b"))),
+                "was busy with another write", "nothing was changed by this one", "try again")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert counts(create_engine(url)) == before
