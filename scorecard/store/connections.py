@@ -91,6 +91,9 @@ def check_store(eng: Engine) -> None:
     app's check at start-up, so that a wrong store stops it rather than failing every page."""
     with read_connection(eng):
         pass
+    # A server that forks its workers after loading the app (gunicorn --preload) must not
+    # hand them this process's open connection.
+    eng.dispose()
 
 
 @contextmanager
