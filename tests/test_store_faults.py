@@ -235,3 +235,13 @@ def test_a_store_held_by_another_write_for_too_long_is_refused_as_busy(tmp_path)
         holder.execute("ROLLBACK")
         holder.close()
     assert counts(create_engine(url)) == before
+
+
+def test_a_store_made_by_a_newer_release_is_refused_and_left_as_it_was(engine, database_url):
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))
+    before = counts(engine)
+    refused(scorecard(database_url, "report"), "was made by a newer release of the scorecard", "'0099'")
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0099"
+    assert counts(engine) == before

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 
 from scorecard import settings
 from scorecard.store.migrate import upgrade
-from scorecard.store.refusals import StoreRefused, in_words, missing_store
+from scorecard.store.refusals import StoreRefused, in_words, made_by_a_newer_release, missing_store
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -74,6 +74,11 @@ def create_all(eng: Engine) -> None:
             raise StoreRefused(f"Could not make the store at {eng.url.database} ({error.strerror}: "
                                f"{error.filename}): set {settings.DATABASE_URL.env} to a file in a folder you may "
                                "write.") from None
+        except Exception as error:
+            newer = made_by_a_newer_release(error, eng.url)
+            if newer is None:
+                raise
+            raise newer from None
     _schema_ready.add(eng)
 
 

@@ -76,6 +76,16 @@ def missing_store(url: URL) -> StoreMissing | None:
                         f"or set {settings.DATABASE_URL.env} to the store you meant.")
 
 
+def made_by_a_newer_release(error: Exception, url: URL) -> StoreRefused | None:
+    """Alembic cannot find the store's revision among this release's migrations: a newer
+    release made it (or migrated it), and this one must not touch it."""
+    if type(error).__name__ != "CommandError" or "Can't locate revision" not in str(error):
+        return None
+    return StoreRefused(f"The store at {shown(url)} was made by a newer release of the scorecard ({error}); this "
+                        "release cannot read it: install the newer release, or point "
+                        f"{settings.DATABASE_URL.env} at another store.")
+
+
 def in_words(error: DBAPIError, url: URL) -> StoreRefused | None:
     """The refusal an error from the database amounts to, or None when it is not one the
     analyst can act on (a fault in the program, which keeps its traceback)."""
