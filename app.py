@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dash_bootstrap_components as dbc
@@ -17,6 +18,25 @@ from scorecard.ui.downloads import register_downloads
 from scorecard.ui.site import site_header
 
 HERE = Path(__file__).parent
+# Gunicorn stops every worker, rather than starting them again and again, when one exits
+# with this status while booting (its WORKER_BOOT_ERROR).
+CANNOT_START = 3
+
+
+def check_store_or_exit() -> None:
+    """Stop at start-up, with the reason in one sentence on stderr, when the store cannot be
+    served (a wrong DATABASE_URL, a server not running, no store file yet): otherwise the
+    app would start and answer every page with an error."""
+    from scorecard import store
+
+    try:
+        store.check_store(store.engine())
+    except (settings.SettingError, store.StoreRefused) as refused:
+        print(f"The scorecard cannot start: {refused}", file=sys.stderr)
+        raise SystemExit(CANNOT_START) from None
+
+
+check_store_or_exit()
 
 app = Dash(
     __name__,

@@ -32,7 +32,27 @@ def _save_report(report, path: Path) -> None:
     path.write_text(report.to_json() if path.suffix.lower() == ".json" else report.to_csv(), encoding="utf-8")
 
 
-@click.group()
+class _Scorecard(click.Group):
+    """Every command's refusals from the settings and the store reach the analyst as their
+    sentence (exit status 1), never as a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            if not _refusal(error):
+                raise
+            raise click.ClickException(str(error)) from None
+
+
+def _refusal(error: Exception) -> bool:
+    # The store is imported only by the commands that use it, so only they can raise its
+    # refusals: the others need not import it to be told apart.
+    store_refusal = getattr(sys.modules.get("scorecard.store.refusals"), "StoreRefused", ())
+    return isinstance(error, (settings.SettingError, store_refusal))
+
+
+@click.group(cls=_Scorecard)
 def main() -> None:
     """Corporate Parenting Scorecard."""
 
@@ -129,7 +149,7 @@ def _ingest(files, period, year, council, dataset, sheet, dry_run, report_path, 
     from scorecard import store
 
     started = time.perf_counter()
-    engine = store.engine()
+    engine = store.engine(create=True)
     with click.progressbar(length=len(files), label="Checking", hidden=quiet, show_pos=True,
                            item_show_func=lambda p: p.name if p else "") as bar:
         checked = loading.check(files, period, year, council, engine=engine, dataset=dataset, sheet=sheet,
@@ -222,7 +242,7 @@ def demo(out_dir: Path, months: int, last_period: str, seed: int, no_load: bool,
     if if_empty:
         from scorecard import store
 
-        with store.read_connection(store.engine()) as conn:
+        with store.read_connection(store.engine(create=True)) as conn:
             if store.list_extracts(conn, COUNCIL):
                 click.echo("The store already holds the demo county's extracts; not loading it again.")
                 return

@@ -46,7 +46,7 @@ def add_command(reference, indicator, action_text, owner, due, status, update_te
     if status is None:
         version["status"] = None
     try:
-        row, new = add_action(store.engine(), council, version, _indicator_ids(), settings.current_user())
+        row, new = add_action(store.engine(create=True), council, version, _indicator_ids(), settings.current_user())
     except ActionError as error:
         click.echo(f"Not added: {error}", err=True)
         sys.exit(1)
@@ -67,7 +67,7 @@ def load_command(file: Path, council: str) -> None:
     from ingest.actions import load_actions
     from scorecard import store
 
-    result = load_actions(store.engine(), file, council, _indicator_ids(), settings.current_user())
+    result = load_actions(store.engine(create=True), file, council, _indicator_ids(), settings.current_user())
     finish_load(result, file, council, "action version")
 
 
@@ -112,8 +112,8 @@ def add_meeting_command(meeting_date, committee, shows_period, cancelled, counci
     from scorecard import store
 
     try:
-        row, new = add_meeting(store.engine(), council, meeting_date.date(), committee, shows_period, cancelled,
-                               settings.current_user())
+        row, new = add_meeting(store.engine(create=True), council, meeting_date.date(), committee, shows_period,
+                               cancelled, settings.current_user())
     except MeetingError as error:
         click.echo(f"Not added: {error}", err=True)
         sys.exit(1)
@@ -133,7 +133,7 @@ def load_meetings_command(file: Path, council: str) -> None:
     from ingest.meetings import load_meetings
     from scorecard import store
 
-    result = load_meetings(store.engine(), file, council, settings.current_user())
+    result = load_meetings(store.engine(create=True), file, council, settings.current_user())
     finish_load(result, file, council, "meeting")
 
 

@@ -63,7 +63,7 @@ def add_command(indicator: str, period: str, text: str, author: str | None, coun
 
     council = council or settings.default_council()
     try:
-        added = add_commentary(store.engine(), council, indicator, period, text,
+        added = add_commentary(store.engine(create=True), council, indicator, period, text,
                                author if author is not None else settings.current_user(),
                                known_indicators=_indicator_ids(), loaded_by=settings.current_user())
     except CommentaryError as error:
@@ -89,7 +89,7 @@ def load_command(file: Path, council: str | None) -> None:
     from ingest.commentary import load_commentary
     from scorecard import store
     council = council or settings.default_council()
-    result = load_commentary(store.engine(), file, council, _indicator_ids(), settings.current_user())
+    result = load_commentary(store.engine(create=True), file, council, _indicator_ids(), settings.current_user())
     finish_load(result, file, council, "comment")
 
 

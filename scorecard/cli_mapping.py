@@ -17,7 +17,7 @@ def _saved(change) -> None:
     from scorecard import store
 
     try:
-        with store.write_transaction(store.engine()) as conn:
+        with store.write_transaction(store.engine(create=True)) as conn:
             saved = change(conn)
     except MappingError as error:
         click.echo(f"Not saved: {error}", err=True)

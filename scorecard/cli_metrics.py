@@ -118,7 +118,7 @@ def import_benchmarks_command(paths: tuple[Path, ...]) -> None:
     from ingest.published import NotAPublishedFile, import_published, published_files
     from scorecard import store
 
-    engine, failed = store.engine(), 0
+    engine, failed = store.engine(create=True), 0
     for path in published_files(list(paths)):
         try:
             result = import_published(engine, path, settings.current_user())

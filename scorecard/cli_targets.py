@@ -48,7 +48,7 @@ def set_command(indicator_id, applies_from, green, amber, no_target, reason, cou
     if not no_target and green is None and amber is None:
         raise click.UsageError("give --green and --amber, or --none for no target from that month")
     try:
-        version, new = set_target(store.engine(), council, chosen, applies_from, green, amber, reason,
+        version, new = set_target(store.engine(create=True), council, chosen, applies_from, green, amber, reason,
                                   settings.current_user())
     except TargetError as error:
         click.echo(f"Not set: {error}", err=True)

@@ -15,10 +15,11 @@ from scorecard import settings
 DEMO_ACCOUNTS_FILE = settings.DATA_DIR / "demo-accounts.txt"
 
 
-def _engine():
+def _engine(create: bool = False):
+    """The store; `create`: the command adds accounts, and may make a new store."""
     from scorecard import store
 
-    return store.engine()
+    return store.engine(create=create)
 
 
 def _fail(error: Exception) -> None:
@@ -54,8 +55,8 @@ def add_command(username, role, display_name, themes, council, password_stdin, s
 
     try:
         parse_council(council)  # a wrong council is said before the password is asked for
-        who = add_user(_engine(), username, role, display_name, None if sso_only else _password(password_stdin),
-                       themes, council)
+        who = add_user(_engine(create=True), username, role, display_name,
+                       None if sso_only else _password(password_stdin), themes, council)
     except AccountError as error:
         _fail(error)
     limited = f", limited to {', '.join(sorted(who.themes))}" if who.themes else ""
@@ -165,7 +166,7 @@ def demo_command() -> None:
 
     if settings.production():
         _fail(ValueError("demo accounts are not made in production (SCORECARD_ENVIRONMENT=production)"))
-    existing = {row["username"] for row in list_users(_engine())}
+    existing = {row["username"] for row in list_users(_engine(create=True))}
     made = []
     for role in Role:
         username = f"demo-{role.value}"

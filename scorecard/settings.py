@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -205,6 +206,43 @@ def proxies() -> int:
 
 def database_url() -> str:
     return DATABASE_URL.value()
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def checked_database_url(text: str):
+    """The store's URL as SQLAlchemy reads it (a `sqlalchemy.engine.URL`), refused in words
+    when it cannot be a store: not a URL, a database other than SQLite or PostgreSQL, a
+    driver that is not installed, or SQLite in memory (whose data would go with the process).
+    The password is never shown."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    example = f"sqlite:///{DATA_DIR / 'scorecard.db'} or postgresql+psycopg://user:password@host/dbname"
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        shown = re.sub(r"//[^/@]*@", "//***@", text)
+        raise SettingError(f"{DATABASE_URL.env}={shown!r} is not a database URL: give one like {example}") from None
+    shown = url.render_as_string(hide_password=True)
+    if url.get_backend_name() not in BACKENDS:
+        raise SettingError(f"{DATABASE_URL.env}={shown}: the scorecard keeps its store in SQLite or PostgreSQL "
+                           f"only; give a URL like {example}")
+    try:
+        url.get_dialect().import_dbapi()
+    except NoSuchModuleError:
+        raise SettingError(f"{DATABASE_URL.env}={shown}: {url.drivername!r} is not a driver SQLAlchemy knows; "
+                           f"give a URL like {example}") from None
+    except ImportError as missing:
+        raise SettingError(f"{DATABASE_URL.env}={shown}: its driver is not installed ({missing}); use "
+                           "postgresql+psycopg://, whose driver the scorecard installs") from None
+    memory = url.database in (None, "", ":memory:") or url.query.get("mode") == "memory" or \
+        (url.database or "").startswith("file::memory:")
+    if url.get_backend_name() == "sqlite" and memory:
+        raise SettingError(f"{DATABASE_URL.env}={shown} is a SQLite database in memory, whose data would be lost "
+                           f"when the program ends: give a file, like sqlite:///{DATA_DIR / 'scorecard.db'}")
+    return url
 
 
 def default_council() -> str:

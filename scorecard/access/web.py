@@ -15,15 +15,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import traceback
 from urllib.parse import urlsplit
 
 from dash import Dash
-from flask import Response, g, jsonify, redirect, request, session
+from flask import Flask, Response, g, jsonify, redirect, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from scorecard import settings, store
 from scorecard.access import accounts, audit
+from scorecard.access.callback_requests import callback_problem
 from scorecard.access.guards import required_permission
 from scorecard.access.login_page import login_page
 from scorecard.access.roles import Forbidden, Identity, Permission, refusal
@@ -85,7 +88,34 @@ def secure(app: Dash) -> None:
     server.register_error_handler(Forbidden, lambda error: _refuse(403, str(error)))
     server.register_error_handler(CSRFError, lambda error: _refuse(
         400, "The form had expired or did not come from this site: reload the page and try again."))
+    server.register_error_handler(RequestEntityTooLarge, lambda error: _refuse(413, (
+        f"The request was larger than this site accepts ({server.config['MAX_CONTENT_LENGTH'] // 2**20} MB); "
+        "nothing was read from it.")))
+    server.log_exception = _log_exception_without_request_data(server)
     _routes(server)
+
+
+def _log_exception_without_request_data(server):
+    """Flask's log of an unhandled exception, without the exceptions' messages when the
+    request sent a body: they may quote it (a 20 MB value, or a child's record), and
+    request bodies are never logged. The frames still say where it failed."""
+    def log_exception(exc_info) -> None:
+        if not request.content_length and request.method in ("GET", "HEAD"):
+            return Flask.log_exception(server, exc_info)
+        server.logger.error("Exception on %s [%s]\n%s", request.path, request.method, _frames_only(exc_info[1]))
+    return log_exception
+
+
+def _frames_only(error: BaseException | None) -> str:
+    """Each exception of the chain as its frames and its type, outermost last, as Python
+    prints a traceback but with no message."""
+    chain, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append("Traceback (most recent call last):\n" + "".join(traceback.format_tb(error.__traceback__))
+                     + f"{type(error).__module__}.{type(error).__qualname__} (its message is not logged)\n")
+        error = error.__cause__ or error.__context__
+    return "\nThe above caused:\n\n".join(reversed(chain))
 
 
 def _identify() -> Identity | None:
@@ -124,15 +154,16 @@ def _gate(app: Dash):
 
 def _permission_for_request(app: Dash) -> tuple[Permission | None, str | None]:
     if request.endpoint == CALLBACK_ENDPOINT:
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict) or not isinstance(body.get("output"), str):
-            return None, "A callback request must be a JSON object naming its output."
-        callback = app.callback_map.get(body["output"])
-        if callback is None:
-            return None, "There is no such callback."
+        try:
+            body = request.get_json(silent=True)  # kept by Flask for Dash: read once
+        except RecursionError:
+            return None, "A callback request must not nest its JSON that deeply."
+        problem = callback_problem(body, app.callback_map)
+        if problem:
+            return None, problem
         if body["output"].startswith(f"..{DASH_PAGES_CALLBACK}") or body["output"] == DASH_PAGES_CALLBACK:
             return Permission.VIEW, None
-        return required_permission(callback["callback"]), None
+        return required_permission(app.callback_map[body["output"]]["callback"]), None
     if request.endpoint in DASH_ENDPOINTS:
         return Permission.VIEW, None
     view = app.server.view_functions.get(request.endpoint)

@@ -25,6 +25,7 @@ from scorecard.store.accounts import (
 from scorecard.store.bulk import insert_columns
 from scorecard.store.connections import (
     _tune_sqlite,
+    check_store,
     create_all,
     engine,
     read_connection,
@@ -71,6 +72,14 @@ from scorecard.store.queries import (
     set_extract_changes,
     store_version,
 )
+from scorecard.store.refusals import (
+    LoadRaced,
+    StoreBusy,
+    StoreMissing,
+    StoreReadOnly,
+    StoreRefused,
+    StoreUnreachable,
+)
 from scorecard.store.tables import (
     CURRENT,
     RECORD_TABLES,
@@ -110,5 +119,6 @@ __all__ = [
     "current_mappings", "current_records", "distinct_values", "dump", "engine", "extract_records", "extracts", "health_assessments", "improvement_actions", "insert_columns",
     "insert_commentary", "list_extracts", "mapping_versions", "meeting_rows", "meetings", "metadata", "missing_episodes", "published_figures", "published_release",
     "published_releases", "published_releases_list", "published_rows", "read_connection", "release_measures",
-    "return_interviews", "save_mapping", "set_extract_changes", "store_version", "visits", "write_transaction",
+    "return_interviews", "save_mapping", "check_store", "LoadRaced", "StoreBusy", "StoreMissing", "StoreReadOnly",
+    "StoreRefused", "StoreUnreachable", "set_extract_changes", "store_version", "visits", "write_transaction",
 ]

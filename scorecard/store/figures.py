@@ -18,10 +18,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from scorecard.store.bulk import insert_columns
 from scorecard.store.connections import write_transaction
+from scorecard.store.refusals import StoreReadOnly
 from scorecard.store.tables import (
     CURRENT,
     computed_figures,
@@ -103,13 +104,6 @@ def decisions_by_digest(conn: Connection, council: str, digests: Sequence[str]) 
     return dict(conn.execute(query).all())
 
 
-def refuses_writes(error: DBAPIError) -> bool:
-    """Whether the database refused a write because this connection may only read (a
-    read-only file or replica, a role granted SELECT only)."""
-    text = str(error.orig).lower()
-    return any(words in text for words in ("readonly", "read-only", "read only", "permission denied"))
-
-
 def store_figure_set(eng: Engine, council: str, basis: str, extract_ids: Sequence[int],
                      figures: Mapping[str, Sequence[Any]], seconds: float) -> int | None:
     """Keep a computed set (figures column by column, FIGURE_COLUMNS) and return its id;
@@ -130,9 +124,8 @@ def store_figure_set(eng: Engine, council: str, basis: str, extract_ids: Sequenc
         if found is None:
             raise
         return found["id"]
-    except DBAPIError as error:
-        if not refuses_writes(error):
-            raise
+    except StoreReadOnly:
+        # A read-only file or replica, a role granted SELECT only: the pages still work.
         _log.warning("the store may only be read here: %s's figures are kept in this process only", council)
         return None
 
@@ -157,9 +150,8 @@ def store_decisions(eng: Engine, set_id: int, decided: Mapping[str, tuple[str, s
                 "counts_digest": [d for d, _ in new.values()], "hidden": [h for _, h in new.values()]})
     except IntegrityError:
         pass  # another worker kept the same months first: made on the same counts, so the same
-    except DBAPIError as error:
-        if not refuses_writes(error):
-            raise
+    except StoreReadOnly:
+        pass  # the decisions serve this process only
 
 
 def _prune(conn: Connection, council: str) -> None:
