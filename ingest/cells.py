@@ -210,6 +210,9 @@ def _bulk_datetime(values: set) -> dict | None:
         return dict(zip(values, parsed))
     if types == {dt.datetime}:
         return dict(zip(values, map(_to_second, values)))
+    if types == {dt.datetime, dt.date}:  # calamine gives a whole day (midnight) as a date
+        return {v: _to_second(v) if v.__class__ is dt.datetime else dt.datetime(v.year, v.month, v.day)
+                for v in values}
     return None
 
 
@@ -380,6 +383,10 @@ def convert_identifier(cells: Sequence[Any]) -> tuple[list[Any], list[Problem]]:
     """Identifiers as text; one a system wrote as a number ("100101.0" in a CSV, 100101.0 in
     a workbook) is the id "100101"."""
     values, problems = convert_text(cells)
-    if any(v.__class__ is str and v.endswith("0") and "." in v for v in set(values)):
+    distinct = set(values)
+    distinct.discard(None)
+    if _types(distinct) <= {str} and "." not in "".join(distinct):  # no decimal point anywhere: nothing to do
+        return values, problems
+    if any(v.__class__ is str and v.endswith("0") and "." in v for v in distinct):
         values = [v[: v.index(".")] if v.__class__ is str and _NUMBER_AS_TEXT.fullmatch(v) else v for v in values]
     return values, problems
