@@ -129,9 +129,9 @@ def _count_rows(text: bytes) -> int:
     only when some `<row` is not followed by a space, `>` or `/` (a tab, `<rowBreaks>`), or
     a namespace prefix may be in use, does the regex count that chunk."""
     if b":row" not in text:
-        plain = sum(map(text.count, _PLAIN_ROWS))
-        if plain == text.count(b"<row"):
-            return plain
+        rows = text.count(b"<row")
+        if text.count(b"<row ") == rows or sum(map(text.count, _PLAIN_ROWS)) == rows:
+            return rows  # (three passes over the text in the usual case, each at about 1 GB/s)
     return len(_ROW.findall(text))
 
 
