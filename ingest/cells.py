@@ -155,8 +155,10 @@ def _memoised(convert_one: Callable[[Any], Any], blank: Any = None,
         bad: dict[Any, str] = {}
         converted = bulk(distinct) if bulk is not None and distinct else None
         if converted is AS_THEY_ARE:
-            return ([blank if v is None or v == "" else v for v in cells] if blank is not None or "" in cells
-                    else list(cells)), []
+            converted = OnlyThese()
+        if converted.__class__ is OnlyThese:  # the rest as they are: mapped at C speed, no lookup table
+            changes = {None: blank, "": blank, **converted}
+            return list(map(changes.get, cells, cells)), []
         if converted is not None:  # bulk conversions never fail
             results.update(converted)
         else:
@@ -180,6 +182,11 @@ def _types(values: set) -> set[type]:
 
 AS_THEY_ARE = object()
 """What a bulk converter returns when every value is already in its converted form."""
+
+
+class OnlyThese(dict):
+    """What a bulk converter returns when only these values change (value -> converted) and
+    every other is already in its converted form."""
 
 # Text that needs no tidying: no leading, trailing or repeated spaces, no tabs or breaks.
 _UNTIDY = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)|\s\s|[^\S ]")
@@ -208,12 +215,16 @@ def _bulk_datetime(values: set) -> dict | None:
         if any(v.tzinfo is not None or v.microsecond for v in parsed):
             return None
         return dict(zip(values, parsed))
-    if types == {dt.datetime}:
-        return dict(zip(values, map(_to_second, values)))
-    if types == {dt.datetime, dt.date}:  # calamine gives a whole day (midnight) as a date
-        return {v: _to_second(v) if v.__class__ is dt.datetime else dt.datetime(v.year, v.month, v.day)
-                for v in values}
-    return None
+    if not types or not types <= {dt.datetime, dt.date}:
+        return None
+    # calamine gives a whole day (midnight) as a date: few cells, made datetimes one by one.
+    days = OnlyThese((v, dt.datetime(v.year, v.month, v.day)) for v in values if v.__class__ is dt.date) \
+        if dt.date in types else OnlyThese()
+    moments = values.difference(days) if days else values
+    # Whole seconds with no time zone (what a workbook usually holds) stay as they are
+    # (`_to_second` gives them back): only the others go in the table the column is mapped by.
+    days.update((v, second) for v, second in zip(moments, map(_to_second, moments)) if second is not v)
+    return days
 
 
 def _bulk_date(values: set) -> dict | None:
