@@ -45,8 +45,9 @@ def missing_rows(count: int, seed: int = 1):
                rng.choice("MMMMA"), rng.choice(districts))
 
 
-def timed(command: list[str], env: dict) -> tuple[float, float]:
-    """The command's wall time in seconds and its peak memory (maximum resident set) in MB."""
+def timed(command: list[str], env: dict) -> tuple[float, float, float]:
+    """The command's wall time and CPU time (user and system, every thread) in seconds, and
+    its peak memory (maximum resident set) in MB."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -54,7 +55,7 @@ def timed(command: list[str], env: dict) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
-    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 
 def stages(path: Path, workdir: Path) -> dict[str, float]:
@@ -90,15 +91,16 @@ def main() -> None:
         path = write_workbook(workdir / "missing.xlsx", MISSING_EPISODES, missing_rows(args.rows))
         print(f"{args.rows:,}-row missing-episodes workbook: {path.stat().st_size / 1e6:.1f} MB")
         scorecard = str(Path(sys.executable).with_name("scorecard"))
-        ingest_times, parse_times, ratios, ingest_peaks, parse_peaks = [], [], [], [], []
+        ingest_times, parse_times, ratios, cpu_ratios, ingest_peaks, parse_peaks = [], [], [], [], [], []
         for run in range(args.runs + 1):  # the first pair warms the file cache and is not counted
             env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / f'run{run}.db'}"}
-            a, a_peak = timed([scorecard, "ingest", str(path), "--period", PERIOD, "--quiet"], env)
-            b, b_peak = timed([sys.executable, "-c", BARE_PARSE, str(path)], env)
+            a, a_cpu, a_peak = timed([scorecard, "ingest", str(path), "--period", PERIOD, "--quiet"], env)
+            b, b_cpu, b_peak = timed([sys.executable, "-c", BARE_PARSE, str(path)], env)
             if run:
                 ingest_times.append(a)
                 parse_times.append(b)
                 ratios.append(a / b)
+                cpu_ratios.append(a_cpu / b_cpu)
                 ingest_peaks.append(a_peak)
                 parse_peaks.append(b_peak)
         print(f"scorecard ingest, whole process: median {statistics.median(ingest_times):.2f} s, "
@@ -107,6 +109,10 @@ def main() -> None:
               f"peak memory {max(parse_peaks):.0f} MB")
         print(f"ratio ingest / bare parse: median {statistics.median(ratios):.2f} "
               f"(min {min(ratios):.2f}, max {max(ratios):.2f}, {args.runs} pairs; goal <= 2)")
+        # On a machine others share, wall time varies with their load; CPU time much less.
+        print(f"ratio of CPU time (user + system): median {statistics.median(cpu_ratios):.2f} "
+              f"(min {min(cpu_ratios):.2f}, max {max(cpu_ratios):.2f}); load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print("inside one ingest (seconds, after imports):")
         for name, seconds in stages(path, workdir).items():
             print(f"  {name:<18} {seconds:.2f}")

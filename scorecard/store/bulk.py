@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Mapping, Sequence
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Table
@@ -49,9 +48,11 @@ def insert_columns(conn: Connection, table: Table, columns: Mapping[str, Sequenc
         # Several rows a statement: SQLite then steps once for `per` rows, which saves about
         # a third of the insert; the values are bound all the same, row after row.
         many = _rows_statement(table, order, dialect, per)
-        flat = list(chain.from_iterable(zip(*(processed[key] for key in order))))
+        flat: list[Any] = [None] * (whole * len(order))  # row after row: each column a slice of every n-th
+        for position, key in enumerate(order):
+            flat[position::len(order)] = processed[key][:whole]
         width = per * len(order)
-        conn.exec_driver_sql(many, [tuple(flat[i:i + width]) for i in range(0, whole * len(order), width)])
+        conn.exec_driver_sql(many, [tuple(flat[i:i + width]) for i in range(0, len(flat), width)])
     if whole < count:
         conn.exec_driver_sql(compiled.string, list(zip(*(processed[key][whole:] for key in order))))
     return count
