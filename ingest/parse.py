@@ -113,9 +113,11 @@ def _blank_or_footer(values: set) -> set:
     """The values that `cells.is_blank` or `is_footer` would pick out, from a column's
     distinct values: one regex search over the text joined, not two calls a value (a
     100,000-row sheet's first column usually has as many distinct values as rows)."""
-    texts = [v for v in values if v.__class__ is str]
-    found = {v for v in values if v.__class__ is not str and (cells.is_blank(v) or is_footer(v))} \
-        if len(texts) < len(values) else set()
+    if set(map(type, values)) <= {str}:
+        texts, found = values, set()
+    else:
+        texts = [v for v in values if v.__class__ is str]
+        found = {v for v in values if v.__class__ is not str and (cells.is_blank(v) or is_footer(v))}
     joined = "\x00" + "\x00".join(texts) + "\x00"
     if joined.count("\x00") != len(texts) + 1:  # a NUL after all: one at a time
         return found | {v for v in texts if cells.is_blank(v) or is_footer(v)}
