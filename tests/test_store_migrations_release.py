@@ -91,15 +91,14 @@ def _copy_rows(source, target) -> None:
 
 
 def _restore(engine, release, dump: str, revision: str) -> None:
-    """Put the release's store in the test's (empty) database."""
-    store.metadata.drop_all(engine)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {VERSION_TABLE}")
+    """Put the release's store in the test's database, emptied of every table first (those
+    of migrations newer than this checkout's tables too)."""
+    everything = MetaData()
+    everything.reflect(engine)
+    everything.drop_all(engine)
     if engine.dialect.name == "sqlite":
         engine.dispose()
         with sqlite3.connect(engine.url.database) as conn:  # the release's own schema and rows
-            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-                conn.execute(f'DROP TABLE "{name}"')
             conn.executescript(dump)
         return
     with engine.begin() as conn:
@@ -148,6 +147,8 @@ def test_a_store_made_by_an_earlier_release_is_upgraded_with_every_row_and_figur
     try:
         now = {(row["indicator"], row["breakdown"], row["group"]): row for row in _report(url, period)}
     finally:
+        if store.engine.cache_info().currsize:
+            store.engine().dispose()  # the command's engine: no connection left open on the test database
         store.engine.cache_clear()
     expected = _release_report(revision)
     assert len(now) == len(expected)
