@@ -16,8 +16,10 @@ Dates are read day first, as English systems write them: 04/05/2019 is 4 May.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
+from itertools import compress, repeat
 from typing import Any
 
 from scorecard.codes import CodeList
@@ -155,8 +157,10 @@ def _memoised(convert_one: Callable[[Any], Any], blank: Any = None,
         bad: dict[Any, str] = {}
         converted = bulk(distinct) if bulk is not None and distinct else None
         if converted is AS_THEY_ARE:
-            return ([blank if v is None or v == "" else v for v in cells] if blank is not None or "" in cells
-                    else list(cells)), []
+            converted = OnlyThese()
+        if converted.__class__ is OnlyThese:  # the rest as they are: mapped at C speed, no lookup table
+            changes = {None: blank, "": blank, **converted}
+            return list(map(changes.get, cells, cells)), []
         if converted is not None:  # bulk conversions never fail
             results.update(converted)
         else:
@@ -180,6 +184,11 @@ def _types(values: set) -> set[type]:
 
 AS_THEY_ARE = object()
 """What a bulk converter returns when every value is already in its converted form."""
+
+
+class OnlyThese(dict):
+    """What a bulk converter returns when only these values change (value -> converted) and
+    every other is already in its converted form."""
 
 # Text that needs no tidying: no leading, trailing or repeated spaces, no tabs or breaks.
 _UNTIDY = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)|\s\s|[^\S ]")
@@ -208,9 +217,22 @@ def _bulk_datetime(values: set) -> dict | None:
         if any(v.tzinfo is not None or v.microsecond for v in parsed):
             return None
         return dict(zip(values, parsed))
-    if types == {dt.datetime}:
-        return dict(zip(values, map(_to_second, values)))
-    return None
+    if not types or not types <= {dt.datetime, dt.date}:
+        return None
+    # Every step is a map or a compress (C speed) but `_to_second`: calamine gives a whole
+    # day (midnight) as a date, made a datetime; whole seconds with no time zone (what a
+    # workbook usually holds) stay as they are (`_to_second` gives them back), so only the
+    # others go in the table the column is mapped by.
+    ordered = list(values)
+    changes = OnlyThese()
+    if dt.date in types:
+        is_day = list(map(operator.is_, map(type, ordered), repeat(dt.date)))
+        days = list(compress(ordered, is_day))
+        changes.update(zip(days, map(dt.datetime.combine, days, repeat(dt.time()))))
+        ordered = list(compress(ordered, map(operator.not_, is_day)))
+    seconds = list(map(_to_second, ordered))
+    changes.update(compress(zip(ordered, seconds), map(operator.is_not, ordered, seconds)))
+    return changes
 
 
 def _bulk_date(values: set) -> dict | None:
@@ -380,6 +402,10 @@ def convert_identifier(cells: Sequence[Any]) -> tuple[list[Any], list[Problem]]:
     """Identifiers as text; one a system wrote as a number ("100101.0" in a CSV, 100101.0 in
     a workbook) is the id "100101"."""
     values, problems = convert_text(cells)
-    if any(v.__class__ is str and v.endswith("0") and "." in v for v in set(values)):
+    distinct = set(values)
+    distinct.discard(None)
+    if _types(distinct) <= {str} and "." not in "".join(distinct):  # no decimal point anywhere: nothing to do
+        return values, problems
+    if any(v.__class__ is str and v.endswith("0") and "." in v for v in distinct):
         values = [v[: v.index(".")] if v.__class__ is str and _NUMBER_AS_TEXT.fullmatch(v) else v for v in values]
     return values, problems

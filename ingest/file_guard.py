@@ -7,7 +7,8 @@ its zip directory (the members' declared sizes: their sum, and each one's compre
 ratio), then inflate every member once, in chunks, without keeping it: the zip's CRC
 check then proves the declared sizes true (Python stops at the declared size, so a member
 that would inflate further fails its CRC), and each worksheet's <dimension ref> and its
-<row> elements are counted on the way. A CSV must decode as text with no NUL characters.
+<row> elements are counted on the way (by substring counts, not a regex: see
+`_count_rows`). A CSV must decode as text with no NUL characters.
 
 The command line (`scorecard ingest`) and the browser's upload read through the same
 checks (ingest.readers); each refusal names the file and the limit it broke.
@@ -50,7 +51,8 @@ LIMITS = Limits()
 XLSX_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?\"")
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_CHUNK = 1024 * 1024
+_PLAIN_ROWS = (b"<row ", b"<row>", b"<row/")
+_CHUNK = 4 * 1024 * 1024
 
 
 class FileRefused(Exception):
@@ -134,7 +136,7 @@ def _inflate_and_count(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits
                 if first:
                     _check_dimension(text[:65536], name, limits)
                     first = False
-                rows += len(_ROW.findall(text)) - len(_ROW.findall(tail))
+                rows += _count_rows(text) - _count_rows(tail)
                 tail = text[-16:]
                 if rows > limits.max_rows:
                     raise FileRefused(f"has more than {limits.max_rows:,} rows in its sheet {name}; the limit is "
@@ -184,6 +186,18 @@ def _column_letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def _count_rows(text: bytes) -> int:
+    """The <row> elements `_ROW` finds in `text`, counted at memchr speed: the regex costs as
+    much as inflating the sheet. Rows are written `<row r="1" ...>` by every writer we know;
+    only when some `<row` is not followed by a space, `>` or `/` (a tab, `<rowBreaks>`), or
+    a namespace prefix may be in use, does the regex count that chunk."""
+    if b":row" not in text:
+        rows = text.count(b"<row")
+        if text.count(b"<row ") == rows or sum(map(text.count, _PLAIN_ROWS)) == rows:
+            return rows  # (three passes over the text in the usual case, each at about 1 GB/s)
+    return len(_ROW.findall(text))
 
 
 def _check_dimension(head: bytes, name: str, limits: Limits) -> None:

@@ -103,6 +103,30 @@ def is_footer(value: Any) -> bool:
     return isinstance(value, str) and bool(_FOOTER.match(value))
 
 
+# A blank or footer value among text cells joined by NULs (which no cell holds: CSV files
+# with them are refused, XML cannot carry them), found by one regex search.
+_BLANK_OR_FOOTER_JOINED = re.compile("\x00" + r"\s*(?:(?=\x00)|" + _FOOTER.pattern.removeprefix(r"^\s*") + ")",
+                                     re.IGNORECASE)
+
+
+def _blank_or_footer(values: set) -> set:
+    """The values that `cells.is_blank` or `is_footer` would pick out, from a column's
+    distinct values: one regex search over the text joined, not two calls a value (a
+    100,000-row sheet's first column usually has as many distinct values as rows)."""
+    if set(map(type, values)) <= {str}:
+        texts, found = values, set()
+    else:
+        texts = [v for v in values if v.__class__ is str]
+        found = {v for v in values if v.__class__ is not str and (cells.is_blank(v) or is_footer(v))}
+    joined = "\x00" + "\x00".join(texts) + "\x00"
+    if joined.count("\x00") != len(texts) + 1:  # a NUL after all: one at a time
+        return found | {v for v in texts if cells.is_blank(v) or is_footer(v)}
+    for match in _BLANK_OR_FOOTER_JOINED.finditer(joined):
+        start = match.start() + 1
+        found.add(joined[start:joined.index("\x00", start)])
+    return found
+
+
 def column_letter(index: int) -> str:
     """Excel's letter for a 0-based column index: 0 -> A, 27 -> AB."""
     letters = ""
@@ -179,7 +203,7 @@ def _data_rows(rows: Sequence[Sequence[Any]], match: HeaderMatch,
     first = columns[first_index] if first_index < len(columns) else ()
     # Only rows whose first cell is blank or a footer word can be blank, totals or notes:
     # find them column-wise (at C speed), then look at those few rows whole.
-    suspicious = {v for v in set(first) if cells.is_blank(v) or is_footer(v)}
+    suspicious = _blank_or_footer(set(first))
     skipped: set[int] = set()
 
     def skip(offset: int, why: str) -> None:
@@ -247,8 +271,12 @@ def _value_hint(council: str, dataset: Dataset, f: Field) -> Callable[[str], str
 def _check_keys(dataset: Dataset, columns: dict[str, list[Any]], headers: dict[str, str],
                 source_rows: Sequence[int], problems: _Problems) -> None:
     key_columns = [columns[name] for name in dataset.key if name in columns]
+    if len(key_columns) != len(dataset.key):
+        return
+    if len(key_columns) == 1 and len(set(key_columns[0])) == len(key_columns[0]):
+        return  # one key column with no repeats: no tuples to build
     keys = list(zip(*key_columns))
-    if len(key_columns) != len(dataset.key) or len(set(keys)) == len(keys):
+    if len(set(keys)) == len(keys):
         return
     first_seen: dict[tuple, int] = {}
     for i, key in enumerate(keys):

@@ -9,6 +9,7 @@ command line; the address is the client's, for web requests.
 """
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,9 +25,8 @@ def actor() -> str:
 
 
 def client_address() -> str | None:
-    from flask import has_request_context, request
-
-    return request.remote_addr if has_request_context() else None
+    flask = sys.modules.get("flask")  # not imported: no web request, so no address
+    return flask.request.remote_addr if flask is not None and flask.has_request_context() else None
 
 
 def record(conn: Connection, action: str, subject: str | None = None, details: Mapping[str, Any] | None = None,
