@@ -125,6 +125,23 @@ def test_every_callback_refuses_objects_for_its_typed_properties_and_never_answe
     assert sum(status == 400 for status in answers.values()) >= len(answers) // 2, answers
 
 
+def test_an_allow_duplicate_output_named_as_the_renderer_names_it_passes_the_gate(demo_app, client_as):
+    """The renderer sends an allow_duplicate output's property with its "@hash" (the upload
+    page's load button is one): the gate must take it as Dash does, not answer 400."""
+    client = client_as("admin")   # who may call every callback
+    output = next(o for o in demo_app.callback_map if "@" in o and o.startswith(".."))
+    dependency = find_dependency(client, output)
+    parts = output[2:-2].split("...")
+    outputs = [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in parts]
+    assert any("@" in o["property"] for o in outputs)
+    body = {"output": output, "outputs": outputs,
+            "inputs": [{"id": i["id"], "property": i["property"], "value": None} for i in dependency["inputs"]],
+            "state": [{"id": i["id"], "property": i["property"], "value": None} for i in dependency.get("state", [])],
+            "changedPropIds": []}
+    answer = client.post("/_dash-update-component", json=body, headers=csrf_header(client))
+    assert answer.status_code in (200, 204), (output, answer.status_code, answer.get_data(as_text=True)[:300])
+
+
 def test_a_failing_request_with_a_body_is_logged_without_the_exceptions_messages(demo_app, caplog):
     caplog.set_level(logging.ERROR)
     server = demo_app.server

@@ -147,8 +147,7 @@ def test_a_store_made_by_an_earlier_release_is_upgraded_with_every_row_and_figur
     try:
         now = {(row["indicator"], row["breakdown"], row["group"]): row for row in _report(url, period)}
     finally:
-        if store.engine.cache_info().currsize:
-            store.engine().dispose()  # the command's engine: no connection left open on the test database
+        store.engine(url).dispose()  # the command's engine: no connection left open on the test database
         store.engine.cache_clear()
     expected = _release_report(revision)
     assert len(now) == len(expected)

@@ -107,7 +107,9 @@ def _outputs_match(sent: Any, output: str) -> bool:
     for item, part in zip(sent, parts, strict=True):
         if not _one_or_pattern(item):
             return False
-        if _is_prop(item) and isinstance(item["id"], str) and f"{item['id']}.{item['property']}" != \
-                part.split("@", 1)[0]:
+        # The renderer names an allow_duplicate output with its "@hash" too, as Dash's own
+        # dispatch expects (dash._utils.clean_property_name).
+        named = f"{item['id']}.{item['property'].split('@', 1)[0]}" if _is_prop(item) else None
+        if named is not None and isinstance(item["id"], str) and named != part.split("@", 1)[0]:
             return False
     return True
