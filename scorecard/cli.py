@@ -69,9 +69,12 @@ def main() -> None:
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
               help="Save every problem found to this .csv or .json file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--no-figures", "no_figures", is_flag=True, help="Leave the council's figures to be computed later "
+              "(`scorecard metrics refresh`), e.g. when loading many months in a row; pages compute them when first "
+              "viewed if nobody does.")
 @click.option("--force", is_flag=True, help="Load monthly extracts as --period even where most of their dates "
               "point at another month (otherwise refused).")
-def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet, force) -> None:
+def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, quiet, no_figures, force) -> None:
     """Validate and load extracts: all of them, or none.
 
     FILES are .xlsx or .csv files: the scorecard templates, your system's own exports
@@ -86,7 +89,8 @@ def ingest(files, period, year, council, dataset, sheet, dry_run, report_path, q
     with _collector_paused():
         ahead = ReadAhead(files)
         status = ingest_files(files, period, year, council, dataset=dataset, sheet=sheet, dry_run=dry_run,
-                              report_path=report_path, quiet=quiet, read=ahead.get, force=force)
+                              report_path=report_path, quiet=quiet, read=ahead.get, force=force,
+                              compute_figures=not no_figures)
     if status:
         sys.exit(status)
 
