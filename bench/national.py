@@ -56,13 +56,22 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # for national_events, when imported rather than run
     sys.path.insert(0, str(HERE))
 
-from scorecard import store  # noqa: E402
-from scorecard.periods import month_end as last_day_of  # noqa: E402
-from scorecard.metrics.calendar import years_between  # noqa: E402
 from national_events import (  # noqa: E402
-    REGIONS, add_years, care_leavers_table, days, health_table, missing_tables, month_of, pick, ranges,
+    REGIONS,
+    add_years,
+    care_leavers_table,
+    days,
+    health_table,
+    missing_tables,
+    month_of,
+    pick,
+    ranges,
     visits_table,
 )
+
+from scorecard import store  # noqa: E402
+from scorecard.metrics.calendar import years_between  # noqa: E402
+from scorecard.periods import month_end as last_day_of  # noqa: E402
 
 COUNCIL = "E92000001"
 LAST_PERIOD = "2025-03"

@@ -10,9 +10,9 @@ from scorecard import store
 from scorecard.cli import main
 from scorecard.metrics import cache as metrics_cache
 from scorecard.metrics import report as report_module
+from scorecard.metrics.cache import council_metrics
 from scorecard.metrics.disclosure import PRIMARY, SECONDARY
 from scorecard.metrics.disclosure_check import check_disclosure
-from scorecard.metrics.cache import council_metrics
 from scorecard.metrics.report import CouncilMetrics, report_table
 
 pytestmark = pytest.mark.slow

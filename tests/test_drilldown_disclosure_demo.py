@@ -8,6 +8,7 @@ import pytest
 
 from ingest import demo
 from scorecard import store
+from scorecard.metrics.cache import council_metrics
 from scorecard.metrics.compute import TOTAL
 from scorecard.metrics.disclosure_check import (
     check_disclosure,
@@ -17,7 +18,6 @@ from scorecard.metrics.disclosure_check import (
     public_rows,
 )
 from scorecard.metrics.drilldown import Drilldown
-from scorecard.metrics.cache import council_metrics
 from scorecard.metrics.report import CouncilMetrics
 from scorecard.metrics.suppression import suppression_notes
 

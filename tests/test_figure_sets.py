@@ -63,7 +63,7 @@ def test_a_set_is_never_read_for_other_extracts_and_old_sets_go(database_url, tm
 
 
 def test_a_store_without_kept_figures_computes_them_once_for_every_reader(database_url, tmp_path):
-    engine, catalogue = store.engine(), load_catalogue()
+    engine = store.engine()
     result = CliRunner().invoke(main, ["ingest", "--quiet", "--period", "2024-03", "--council", COUNCIL,
                                        *map(str, worked_example(tmp_path, 30, 20, 9))])
     assert result.exit_code == 0, result.output

@@ -12,9 +12,9 @@ import sys
 import time
 
 import pytest
+from conftest import write_csv
 from sqlalchemy import func, select, text
 
-from conftest import write_csv
 from scorecard import store
 from scorecard.settings import PROJECT_ROOT
 

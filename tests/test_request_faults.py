@@ -7,7 +7,6 @@ import logging
 import sys
 
 import pytest
-
 from browser_support import csrf_header, find_dependency
 
 MARK = "QZX-BODY-MARK"

@@ -18,7 +18,15 @@ from pathlib import Path
 
 import pytest
 from browser_support import call_callback, missing_component, sign_in
-from regional_store import COUNCIL_A, NAME_A, PASSWORD, PERIOD, empty_store_url, generate, load
+from regional_store import (
+    COUNCIL_A,
+    NAME_A,
+    PASSWORD,
+    PERIOD,
+    empty_store_url,
+    generate,
+    load,
+)
 
 from scorecard import store
 from scorecard.settings import PROJECT_ROOT

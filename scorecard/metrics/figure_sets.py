@@ -21,9 +21,9 @@ import functools
 import hashlib
 import json
 import time
-from itertools import repeat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 import pandas as pd

@@ -21,7 +21,12 @@ from sqlalchemy.exc import DBAPIError
 
 from scorecard import settings
 from scorecard.store.migrate import upgrade
-from scorecard.store.refusals import StoreRefused, in_words, made_by_a_newer_release, missing_store
+from scorecard.store.refusals import (
+    StoreRefused,
+    in_words,
+    made_by_a_newer_release,
+    missing_store,
+)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:

@@ -13,7 +13,6 @@ from dash import html
 
 from scorecard.ui.text import month_label
 
-
 _layouts: OrderedDict[tuple, tuple[object, object]] = OrderedDict()
 _layouts_lock = threading.Lock()
 LAYOUTS_KEPT = 64
