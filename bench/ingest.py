@@ -41,7 +41,7 @@ def missing_rows(count: int, seed: int = 1):
     start = dt.datetime(2024, 12, 1)   # every episode starts in the month loaded (PERIOD)
     districts = ["North", "South", "East", "West", "Central"]
     for i in range(count):
-        went = start + dt.timedelta(minutes=rng.randrange(0, 31 * 24 * 60))
+        went = start + dt.timedelta(minutes=rng.randrange(0, 25 * 24 * 60))   # found by the 31st
         found = went + dt.timedelta(minutes=rng.randrange(30, 5 * 24 * 60)) if rng.random() > 0.02 else None
         yield (f"ME{i:07d}", f"C{rng.randrange(30_000):06d}", rng.choice("YN"), went, found,
                rng.choice("MMMMA"), rng.choice(districts))
