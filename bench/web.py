@@ -390,6 +390,10 @@ def main() -> None:
                                                f"each; ratios to the trivial callback above)")
     if args.profile:
         profile(caller, args.profile_calls, 25)
+    import resource
+
+    print(f"\npeak memory of this process (the app, its figures and the bench): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
 
 
 if __name__ == "__main__":
