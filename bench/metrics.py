@@ -9,7 +9,9 @@ alternately in the same run:
   B. the baseline: for each of the six datasets, `pandas.read_sql` of the same joined query
      (its records in current extracts, as `store.current_records` asks; dates come back as
      ISO text), then, in memory, a `groupby` by the month of the dataset's main date (the
-     text's first seven characters) with `.size()`, timed apart from the read.
+     text's first seven characters) with `.size()`, timed apart from the read;
+  C. what a page reads since figures are kept per load: the council's kept set for its
+     current extracts (`figure_sets.read`, in one snapshot).
 It prints the median of each over --runs, and the medians of the pairwise ratios
 compute / group-by and (load_records + compute) / (read_sql + group-by). Times are for
 one machine at one moment; the ratios, taken in the same run, are what to compare.
@@ -47,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scorecard import settings, store  # noqa: E402
+from scorecard.metrics import figure_sets  # noqa: E402
 from scorecard.metrics.catalogue import load_catalogue  # noqa: E402
 from scorecard.metrics.compute import compute  # noqa: E402
 from scorecard.metrics.records import load_records  # noqa: E402
@@ -110,6 +113,14 @@ def run_metrics(engine, council: str, catalogue) -> dict:
     loaded = time.perf_counter()
     result = compute(records, catalogue)
     computed = time.perf_counter()
+    # C: what a page now does instead: read the figures the load kept (made here once, if
+    # the store has none for these extracts, by the first run).
+    figure_sets.figures_for(engine, council, catalogue)
+    kept_started = time.perf_counter()
+    with store.snapshot_connection(engine) as conn:
+        kept = figure_sets.read(conn, council, catalogue)
+    kept_read = time.perf_counter() - kept_started
+    assert kept is not None and len(kept.values) == len(result)
     shape = {
         "frames": {dataset: len(frame) for dataset, frame in records.frames.items()},
         "months": result["period"].nunique(),
@@ -119,7 +130,7 @@ def run_metrics(engine, council: str, catalogue) -> dict:
     }
     del records, result
     gc.collect()
-    return {"load": loaded - started, "compute": computed - loaded, **shape}
+    return {"load": loaded - started, "compute": computed - loaded, "kept": kept_read, **shape}
 
 
 def run_baseline(engine, council: str) -> dict:
@@ -201,6 +212,7 @@ def report(result: dict) -> None:
     print(f"  {'seconds':<36} {'median':>9} {'min':>9} {'max':>9}")
     for label, values in (("A  load_records (store -> frames)", load), ("A  compute (every indicator, month)", work),
                           ("A  load_records + compute", [a + b for a, b in zip(load, work)]),
+                          ("C  the kept figures read (a page)", [m["kept"] for m in metrics]),
                           ("B  read_sql (6 datasets)", read), ("B  group-by in memory (6 datasets)", group),
                           ("B  read_sql + group-by", [a + b for a, b in zip(read, group)])):
         print(f"  {label:<36} {median(values):>9.3f} {min(values):>9.3f} {max(values):>9.3f}")
@@ -209,6 +221,8 @@ def report(result: dict) -> None:
         "(load + compute) / (read_sql + group-by)": [(lo + w) / (r + g)
                                                      for lo, w, r, g in zip(load, work, read, group)],
         "load_records / read_sql": [lo / r for lo, r in zip(load, read)],
+        "kept figures read / group-by": [m["kept"] / g for m, g in zip(metrics, group)],
+        "kept figures read / (read_sql + group-by)": [m["kept"] / (r + g) for m, r, g in zip(metrics, read, group)],
     }
     print(f"  {'ratio (pairs from the same run)':<42} {'median':>9} {'min':>9} {'max':>9}")
     for label, values in ratios.items():
