@@ -52,23 +52,28 @@ def figures_state(conn: Connection, councils: Sequence[str], council: str) -> tu
     council set. Not commentary (read fresh), nor another council's load: a cache key.
 
     Extracts are only added (superseding marks the earlier one), so each council's count,
-    highest and summed current ids change with any load that changes its figures."""
+    highest and summed current ids change with any load that changes its figures; the
+    latest load's time tells a store emptied and loaded again to the same ids (a restore,
+    a test database) from the one before, which a worker may live through."""
     wanted = sorted({council, *councils})
     per_council = conn.execute(
-        select(extracts.c.council, func.count(), func.max(extracts.c.id), func.sum(extracts.c.id))
+        select(extracts.c.council, func.count(), func.max(extracts.c.id), func.sum(extracts.c.id),
+               func.max(extracts.c.loaded_at))
         .where(extracts.c.council.in_(wanted), extracts.c.status == CURRENT)
         .group_by(extracts.c.council).order_by(extracts.c.council)).all()
-    releases = conn.execute(select(func.count(), func.max(published_releases.c.id))).one()
-    targets = conn.execute(select(func.count(), func.max(target_settings.c.id))
+    releases = published_state(conn)
+    targets = conn.execute(select(func.count(), func.max(target_settings.c.id), func.max(target_settings.c.set_at))
                            .where(target_settings.c.council == council)).one()
-    return tuple(map(tuple, per_council)), tuple(releases), tuple(targets)
+    return tuple(map(tuple, per_council)), releases, tuple(targets)
 
 
 def published_state(conn: Connection) -> tuple:
     """Changes whenever a benchmark release is imported (releases are only added, and a
-    release's figures only grow): what a process's copy of the published figures is kept by."""
+    release's figures only grow; the latest import's time tells a store emptied and filled
+    again): what a process's copy of the published figures is kept by."""
     return tuple(conn.execute(select(func.count(), func.max(published_releases.c.id),
-                                     func.sum(published_releases.c.figure_count))).one())
+                                     func.sum(published_releases.c.figure_count),
+                                     func.max(published_releases.c.loaded_at))).one())
 
 
 def figure_set(conn: Connection, council: str, basis: str) -> dict | None:
