@@ -219,3 +219,26 @@ def test_metrics_refresh_computes_every_council_with_data(database_url, tmp_path
     unknown = CliRunner().invoke(main, ["metrics", "refresh", "--council", "nowhere"])
     assert unknown.exit_code == 2 and "Traceback" not in unknown.output
 
+
+
+def test_a_kept_scorecard_is_built_again_when_a_meeting_or_comment_changes_what_it_shows(database_url, tmp_path):
+    import datetime as dt
+
+    from ingest.meetings import add_meeting
+    from scorecard.ui.views import build_scorecard
+
+    for month in (2, 3):
+        (tmp_path / str(month)).mkdir()
+        result = CliRunner().invoke(main, ["ingest", "--quiet", "--period", f"2024-0{month}", "--council", COUNCIL,
+                                           *map(str, worked_example(tmp_path / str(month), 30, 20, 9, month=month))])
+        assert result.exit_code == 0, result.output
+    engine = store.engine()
+    metrics = metrics_cache.council_metrics(engine, COUNCIL)
+    first = build_scorecard(metrics, "2024-03")
+    assert build_scorecard(metrics, "2024-03") is first   # kept
+    # The committee met on 1 April and saw February's scorecard: March is now compared with that meeting.
+    add_meeting(engine, COUNCIL, dt.date(2024, 4, 1), shows_period="2024-02")
+    assert metrics_cache.council_metrics(engine, COUNCIL) is metrics   # meetings change no figures
+    again = build_scorecard(metrics, "2024-03")
+    assert again is not first and again.since == first.since == "2024-02"
+    assert "the month before" in first.basis_text and "the last meeting (1 April 2024)" in again.basis_text

@@ -220,18 +220,20 @@ def build_scorecard(metrics: CouncilMetrics, period: str | None = None, framewor
                     theme: str | None = None, since: str | None = None, public: bool = PUBLIC) -> Scorecard:
     """The scorecard for a month; `public` False shows the small numbers (see `public_for`).
 
-    Commentary and actions are read fresh each time (another worker may just have saved
-    one); the rest depends only on the figures, so a card already built from the same
-    figures, choices, commentary and actions is given again: a councillor's second view
-    of a month costs two small reads, not the 28 indicators' rows rebuilt."""
+    Commentary, actions and the meeting the month is compared since are read fresh each
+    time (another worker may just have saved one); the rest depends only on the figures,
+    so a card already built from the same figures, choices, commentary, actions and
+    comparison is given again: a councillor's second view of a month costs three small
+    reads, not the 28 indicators' rows rebuilt."""
     asked, period = period, choose_period(metrics, period)
     comments = metrics.latest_commentary(period)
     actions: dict[str, list[Action]] = {}
     for action in actions_for(metrics.engine, metrics.council):
         actions.setdefault(action.indicator, []).append(action)
-    key = ("scorecard", asked, period, framework, theme, since, public, repr(comments), repr(actions))
-    return built_once(metrics, key, lambda: _scorecard(metrics, asked, period, framework, theme, since, public,
-                                                       comments, actions))
+    basis = basis_for(metrics, period, since)
+    key = ("scorecard", asked, period, framework, theme, since, public, repr(comments), repr(actions), repr(basis))
+    return built_once(metrics, key, lambda: _scorecard(metrics, asked, period, framework, theme, public,
+                                                       comments, actions, basis))
 
 
 def built_once(metrics: CouncilMetrics, key: tuple, build):
@@ -251,7 +253,7 @@ def built_once(metrics: CouncilMetrics, key: tuple, build):
 
 
 def _scorecard(metrics: CouncilMetrics, asked: str | None, period: str, framework: str | None, theme: str | None,
-               since: str | None, public: bool, comments: dict, actions: dict[str, list[Action]]) -> Scorecard:
+               public: bool, comments: dict, actions: dict[str, list[Action]], basis) -> Scorecard:
     catalogue = metrics.catalogue
     chosen = _framework(catalogue, framework)
     theme_ids = {t.id for t in chosen.themes}
@@ -261,7 +263,6 @@ def _scorecard(metrics: CouncilMetrics, asked: str | None, period: str, framewor
     sparklines = {key: tuple(zip(group["period"], map(_none, group["value"]), strict=True))
                   for key, group in history.groupby("indicator", sort=False)}
     records = _records(table)
-    basis = basis_for(metrics, period, since)
     before = {r["indicator"]: r for r in _records(metrics.scorecard(basis.since, chosen.id, theme, public=public))}
     rows = {record["indicator"]: _with_change(
         metrics, make_row(record, sparklines.get(record["indicator"], ()), comments.get(record["indicator"]),
