@@ -10,9 +10,10 @@ weighed as its dataset defines its month (`scorecard.vocabulary.Completeness`):
   the month given, the file is for another month, the one most of them fall in;
 - children in care list the episodes open in the month (and often every earlier one, so
   episodes that ended long before prove nothing): when most of them start or end after the
-  month, or the latest start or end in the file is three months or more before it (a
-  county's children start and end placements every month), the file is for the month of
-  its latest date.
+  month, or the latest start or end in the file is six months or more before it (a
+  county's children start and end placements every month; a small council's may not for
+  a quarter, and the browser's upload has no --force), the file is for the month of its
+  latest date.
 
 Either refuses the table (an error: nothing is loaded) unless the analyst says the month is
 right (`scorecard ingest --force`), when it is a warning. Return home interviews say only
@@ -33,7 +34,7 @@ from scorecard.periods import month_end, month_first, month_of
 from scorecard.vocabulary import DATED, SPANS
 
 MIN_ROWS = 10
-STALE_MONTHS = 3
+STALE_MONTHS = 6
 """A children in care file whose latest date is this many months before the month given is old."""
 
 

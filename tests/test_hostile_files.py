@@ -297,3 +297,14 @@ def test_the_browsers_check_refuses_a_wrong_month_and_a_nul_with_the_same_senten
     with engine.connect() as conn:
         refused = [row for row in store.audit_rows(conn, action="upload") if '"refused"' in row["details"]]
     assert len(refused) == 2
+
+
+def test_a_small_councils_quiet_months_are_not_taken_for_an_old_file(engine, database_url, tmp_path):
+    """Twelve children, none of whom started or left a placement since September: their
+    list for January (four months on) loads; for March (six months on) it is refused as
+    an old file, which --force would load."""
+    children = _busier_month(tmp_path / "september")[0]
+    quiet = CliRunner().invoke(main, ["ingest", "--quiet", str(children), "--period", "2020-01"])
+    assert quiet.exit_code == 0, quiet.output
+    output = failed_ingest(engine, children, "--period", "2020-03")
+    assert "6 months before 2020-03" in output, output
